@@ -1,0 +1,37 @@
+# The two commands of the README: `make book` and `make test`.
+# Both install what they need first (into .venv unless VENV says otherwise).
+
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.dlfp-installed
+# Strict by default: any Sphinx warning or failing cell fails the build.
+JB_FLAGS ?= -W --keep-going
+
+.PHONY: install book book-all test page clean
+
+install: $(STAMP)
+
+$(STAMP): requirements.txt code/pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -r requirements.txt
+	touch $@
+
+## Build the executed website into _build/html (re-executes only what changed).
+book: install
+	$(BIN)/jupyter-book build $(JB_FLAGS) .
+
+## Rebuild every page from scratch (what CI does; executions still come from the cache).
+book-all: install
+	$(BIN)/jupyter-book build --all $(JB_FLAGS) .
+
+## Run the unit tests, execute every page, smoke-run the benchmarks.
+test: install
+	$(BIN)/python -m pytest
+
+## Execute one page and report errors: make page PAGE=book/physicists-guide/01-tensor.md
+page: install
+	$(BIN)/python -m pytest tests/book/test_pages.py --page $(PAGE)
+
+clean:
+	rm -rf _build

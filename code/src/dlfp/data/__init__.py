@@ -1,0 +1,9 @@
+"""Data: one data root, offline-safe image datasets, generated scientific data.
+
+Taught in: Part I, chapter 6 (DataLoader); Part II, module 4 (the data pipeline).
+"""
+
+from dlfp.data.images import DataUnavailableError, MNISTSplit, load_mnist
+from dlfp.data.root import data_root
+
+__all__ = ["DataUnavailableError", "MNISTSplit", "data_root", "load_mnist"]

@@ -1,0 +1,181 @@
+"""MNIST through torchvision, with an offline path that never hangs.
+
+Files live where torchvision puts them, under the data root's ``mnist``
+folder: ``$DLFP_DATA/mnist/MNIST/raw``. Lookup order for a split (``train``
+or ``test``):
+
+1. the extracted files torchvision itself writes (a completed download);
+2. the official gzip files of that split alone, verified by MD5 — the form of
+   a read-only local mirror, which may hold only the test split;
+3. ``torchvision.datasets.MNIST(download=True)``, after a connectivity probe
+   that gives up within ``timeout`` seconds.
+
+If none works, :class:`DataUnavailableError` says what was looked for and
+what to do.
+
+Taught in: Part II, module 4 (the data pipeline), module 5 exercise 5.4.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import socket
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlparse
+
+import numpy as np
+import torch
+
+from dlfp.data.root import ENV_VAR, data_root
+
+# The files and MD5 sums torchvision checks (torchvision.datasets.MNIST.resources).
+MNIST_FILES = {
+    "train": (
+        ("train-images-idx3-ubyte.gz", "f68b3c2dcbeaaa9fbdd348bbdeb94873"),
+        ("train-labels-idx1-ubyte.gz", "d53e105ee54ea40749a09fcbcd1e9432"),
+    ),
+    "test": (
+        ("t10k-images-idx3-ubyte.gz", "9fb629c4189551a2d022fa330f9573f3"),
+        ("t10k-labels-idx1-ubyte.gz", "ec29112dd5afa0611ce80d1b7f02629c"),
+    ),
+}
+MNIST_SIZES = {"train": 60_000, "test": 10_000}
+
+
+class DataUnavailableError(RuntimeError):
+    """A dataset is neither on disk nor downloadable from here."""
+
+
+@dataclass(frozen=True)
+class MNISTSplit:
+    """One MNIST split held in memory.
+
+    Attributes:
+        images: ``uint8`` tensor of shape ``(N, 28, 28)``, values 0–255.
+        labels: ``int64`` tensor of shape ``(N,)``, values 0–9.
+        split: ``"train"`` or ``"test"``.
+        source: where the data came from, for the page to print.
+    """
+
+    images: torch.Tensor
+    labels: torch.Tensor
+    split: str
+    source: str
+
+    def __len__(self) -> int:
+        return len(self.labels)
+
+
+def _md5(path: Path) -> str:
+    digest = hashlib.md5()
+    with path.open("rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _read_idx(data: bytes, expected_ndim: int) -> np.ndarray:
+    """Parse an IDX file of unsigned bytes (the MNIST container format)."""
+    if len(data) < 4 or data[0] != 0 or data[1] != 0 or data[2] != 0x08:
+        raise ValueError("not an IDX file of unsigned bytes")
+    ndim = data[3]
+    if ndim != expected_ndim:
+        raise ValueError(f"expected an IDX file with {expected_ndim} dimensions, got {ndim}")
+    dims = np.frombuffer(data, dtype=">u4", count=ndim, offset=4).astype(int)
+    return np.frombuffer(data, dtype=np.uint8, offset=4 + 4 * ndim).reshape(dims)
+
+
+def _from_gzip_mirror(raw: Path, split: str) -> MNISTSplit | None:
+    (img_name, img_md5), (lbl_name, lbl_md5) = MNIST_FILES[split]
+    img_path, lbl_path = raw / img_name, raw / lbl_name
+    if not (img_path.is_file() and lbl_path.is_file()):
+        return None
+    for path, md5 in ((img_path, img_md5), (lbl_path, lbl_md5)):
+        if _md5(path) != md5:
+            raise DataUnavailableError(f"{path} is corrupt: its MD5 is not {md5}")
+    images = _read_idx(gzip.decompress(img_path.read_bytes()), 3)
+    labels = _read_idx(gzip.decompress(lbl_path.read_bytes()), 1)
+    return MNISTSplit(
+        torch.from_numpy(images.copy()),
+        torch.from_numpy(labels.astype(np.int64)),
+        split,
+        f"gzip mirror {raw}",
+    )
+
+
+def _reachable(url: str, timeout: float) -> bool:
+    host = urlparse(url).hostname
+    port = 443 if url.startswith("https") else 80
+    try:
+        with socket.create_connection((host, port), timeout=timeout):
+            return True
+    except OSError:
+        return False
+
+
+def load_mnist(
+    split: str = "train",
+    root: str | Path | None = None,
+    download: bool = True,
+    timeout: float = 5.0,
+) -> MNISTSplit:
+    """Load one MNIST split into memory.
+
+    Args:
+        split: ``"train"`` (60,000 images) or ``"test"`` (10,000 images).
+        root: the data root; defaults to :func:`dlfp.data.data_root`
+            (``$DLFP_DATA``). Files live in ``root/mnist/MNIST/raw`` (the
+            ``mnist`` folder is torchvision's root for this dataset).
+        download: allow torchvision to download a missing split.
+        timeout: seconds the connectivity probe waits before giving up.
+
+    Shape:
+        - images: :math:`(N, 28, 28)`, ``uint8``
+        - labels: :math:`(N,)`, ``int64``
+
+    Raises:
+        ValueError: for an unknown split.
+        DataUnavailableError: if the split is not on disk and cannot be
+            downloaded; the message names the directory and the files to put there.
+    """
+    if split not in MNIST_FILES:
+        raise ValueError(f"split must be 'train' or 'test', got {split!r}")
+    root = (Path(root) if root is not None else data_root()) / "mnist"
+    raw = root / "MNIST" / "raw"
+
+    from torchvision.datasets import MNIST  # heavy import, only when data is needed
+
+    try:  # 1. a complete torchvision download
+        ds = MNIST(str(root), train=split == "train", download=False)
+        return MNISTSplit(ds.data, ds.targets.long(), split, f"torchvision files in {raw}")
+    except RuntimeError:
+        pass
+
+    mirrored = _from_gzip_mirror(raw, split)  # 2. a read-only gzip mirror
+    if mirrored is not None:
+        return mirrored
+
+    wanted = ", ".join(name for name, _ in MNIST_FILES[split])
+    advice = (
+        f"Either go online and rerun (torchvision downloads into {raw}), or set "
+        f"{ENV_VAR} to a directory whose mnist/MNIST/raw/ holds {wanted}."
+    )
+    if not download:
+        raise DataUnavailableError(f"MNIST {split} split not found in {raw}. {advice}")
+    mirror = MNIST.mirrors[0]
+    if not _reachable(mirror, timeout):  # 3. download, only if the network answers
+        raise DataUnavailableError(
+            f"MNIST {split} split not found in {raw} and {urlparse(mirror).hostname} "
+            f"is unreachable (no network?). {advice}"
+        )
+    previous = socket.getdefaulttimeout()
+    socket.setdefaulttimeout(max(timeout, 30.0))
+    try:
+        ds = MNIST(str(root), train=split == "train", download=True)
+    except Exception as err:  # torchvision raises RuntimeError or URLError
+        raise DataUnavailableError(f"downloading MNIST {split} failed: {err}. {advice}") from err
+    finally:
+        socket.setdefaulttimeout(previous)
+    return MNISTSplit(ds.data, ds.targets.long(), split, f"downloaded by torchvision to {raw}")

@@ -1,0 +1,20 @@
+"""The single data root every dataset in the book is read from and written to."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+ENV_VAR = "DLFP_DATA"
+
+
+def data_root() -> Path:
+    """The data directory: ``$DLFP_DATA`` if set, else ``$XDG_CACHE_HOME/dlfp``
+    (``~/.cache/dlfp`` by default). It is not created here: reading needs no
+    directory, and a download creates what it writes.
+    """
+    configured = os.environ.get(ENV_VAR)
+    if configured:
+        return Path(configured).expanduser()
+    cache = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(cache).expanduser() / "dlfp"

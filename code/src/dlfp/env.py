@@ -1,0 +1,102 @@
+"""Device choice, seeding and the one-line execution banner.
+
+Taught in: Part I, chapter 1, §1.4 "Device management".
+"""
+
+from __future__ import annotations
+
+import os
+import platform
+import random
+from datetime import datetime, timezone
+
+import numpy as np
+import torch
+
+from dlfp.profile import current_profile
+
+DEVICE_ENV_VAR = "DLFP_DEVICE"
+
+
+def _mps_available() -> bool:
+    mps = getattr(torch.backends, "mps", None)
+    return bool(mps is not None and mps.is_available())
+
+
+def pick_device(prefer: str | None = None) -> torch.device:
+    """Return the best available device: CUDA, then Apple's MPS, then CPU.
+
+    Args:
+        prefer: a device string (``"cpu"``, ``"cuda"``, ``"cuda:1"``, ``"mps"``)
+            that overrides the automatic choice. When ``None``, the environment
+            variable ``DLFP_DEVICE`` is used if set.
+
+    Raises:
+        ValueError: if the preferred device is not a valid device string.
+        RuntimeError: if the preferred device is not available on this machine.
+    """
+    prefer = prefer if prefer is not None else os.environ.get(DEVICE_ENV_VAR) or None
+    if prefer is not None:
+        try:
+            device = torch.device(prefer)
+        except RuntimeError as err:
+            raise ValueError(
+                f"prefer must be a device string such as 'cpu', 'cuda' or 'mps', got {prefer!r}"
+            ) from err
+        available = {
+            "cpu": True,
+            "cuda": torch.cuda.is_available(),
+            "mps": _mps_available(),
+        }.get(device.type, False)
+        if not available:
+            raise RuntimeError(f"device {prefer!r} was requested but is not available here")
+        return device
+    if torch.cuda.is_available():
+        return torch.device("cuda")
+    if _mps_available():
+        return torch.device("mps")
+    return torch.device("cpu")
+
+
+def seed_everything(seed: int = 0) -> torch.Generator:
+    """Seed Python's, NumPy's and PyTorch's global generators (all devices).
+
+    Returns a fresh ``torch.Generator`` seeded with ``seed`` for code that
+    prefers an explicit generator to the global one.
+
+    Raises:
+        TypeError: if ``seed`` is not an ``int``.
+        ValueError: if ``seed`` is negative.
+    """
+    if not isinstance(seed, int) or isinstance(seed, bool):
+        raise TypeError(f"seed must be an int, got {type(seed).__name__}")
+    if seed < 0:
+        raise ValueError(f"seed must be non-negative, got {seed}")
+    random.seed(seed)
+    np.random.seed(seed % 2**32)
+    torch.manual_seed(seed)
+    return torch.Generator().manual_seed(seed)
+
+
+def device_name(device: torch.device) -> str:
+    """A human-readable name for ``device``: the GPU model or the CPU architecture."""
+    if device.type == "cuda":
+        return torch.cuda.get_device_name(device)
+    if device.type == "mps":
+        return "Apple silicon GPU (MPS)"
+    return f"{platform.machine() or 'unknown'} CPU, {torch.get_num_threads()} threads"
+
+
+def banner(device: torch.device | str | None = None) -> str:
+    """The one line every page prints first: where and how it was executed.
+
+    Example::
+
+        executed 2026-11-23 10:00 UTC · cpu (x86_64 CPU, 2 threads) · profile quick · torch 2.14.1
+    """
+    device = pick_device() if device is None else torch.device(device)
+    when = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    return (
+        f"executed {when} · {device.type} ({device_name(device)}) · "
+        f"profile {current_profile()} · torch {torch.__version__}"
+    )

@@ -1,0 +1,50 @@
+"""The naive and the library version of each kernel the book benchmarks.
+
+Every naive kernel is written the way the text first explains it and is
+tested equal to its library twin before it is timed
+(``tests/benchmarks``).
+"""
+
+from __future__ import annotations
+
+import torch
+
+
+def matmul_naive(A: torch.Tensor, B: torch.Tensor) -> torch.Tensor:
+    """Matrix product by its definition, one output entry at a time.
+
+    .. math::
+
+        C_{ij} = \\sum_k A_{ik} B_{kj}
+
+    Each entry is one dot product launched from Python, so the cost is
+    :math:`nm` interpreter round-trips instead of one call to an optimised
+    BLAS routine — the point of the comparison with ``A @ B``.
+
+    Shape:
+        - A: :math:`(n, k)`
+        - B: :math:`(k, m)`
+        - Output: :math:`(n, m)`, dtype and device of the inputs.
+
+    Taught in: Part I, chapter 1, §1.2 "Tensor operations = linear algebra".
+    """
+    for name, t in (("A", A), ("B", B)):
+        if not isinstance(t, torch.Tensor):
+            raise TypeError(f"{name} must be a torch.Tensor, got {type(t).__name__}")
+        if t.ndim != 2:
+            raise ValueError(f"{name} must be 2-D (a matrix), got shape {tuple(t.shape)}")
+    if A.shape[1] != B.shape[0]:
+        raise ValueError(
+            f"inner dimensions differ: A is {tuple(A.shape)}, B is {tuple(B.shape)}"
+        )
+    if A.dtype != B.dtype or A.device != B.device:
+        raise ValueError(
+            f"A and B must share dtype and device, got {A.dtype}/{A.device} "
+            f"and {B.dtype}/{B.device}"
+        )
+    n, m = A.shape[0], B.shape[1]
+    C = torch.empty(n, m, dtype=A.dtype, device=A.device)
+    for i in range(n):
+        for j in range(m):
+            C[i, j] = torch.dot(A[i], B[:, j])
+    return C

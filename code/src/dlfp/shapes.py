@@ -1,0 +1,151 @@
+"""Shape arithmetic: broadcasting, convolution and pooling output sizes, shape checks.
+
+Each helper is checked in ``tests/unit/test_shapes.py`` against the layer or
+function PyTorch itself provides (``torch.broadcast_shapes``, ``nn.Conv2d``,
+``nn.MaxPool2d``).
+
+Taught in: Part I, chapter 1, §1.2–1.3 (broadcasting, the shape system).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+import torch
+
+Shape = Sequence[int]
+
+
+def _as_shape(shape: object, name: str) -> tuple[int, ...]:
+    if isinstance(shape, int) or not isinstance(shape, Sequence | torch.Size):
+        raise TypeError(f"{name} must be a sequence of ints, got {type(shape).__name__}")
+    dims = tuple(shape)
+    for d in dims:
+        if not isinstance(d, int) or isinstance(d, bool) or d < 0:
+            raise ValueError(f"{name} must contain non-negative ints, got {dims}")
+    return dims
+
+
+def broadcast_shape(*shapes: Shape) -> tuple[int, ...]:
+    """The shape that broadcasting gives to operands of the given shapes.
+
+    Shapes are aligned at their **last** dimension. Going from the right, two
+    sizes are compatible when they are equal or one of them is 1; a missing
+    dimension counts as 1. The result takes the larger size at each position:
+
+    .. math::
+
+        n_k = \\max_i n^{(i)}_k \\quad\\text{provided every } n^{(i)}_k \\in \\{1, n_k\\}.
+
+    Shape:
+        - shapes: any number of sequences of non-negative ints.
+        - Output: a tuple whose length is the longest input's.
+
+    Raises:
+        ValueError: naming the incompatible dimension and the sizes found there.
+    """
+    dims = [_as_shape(s, f"shapes[{i}]") for i, s in enumerate(shapes)]
+    ndim = max((len(d) for d in dims), default=0)
+    out = []
+    for k in range(-ndim, 0):  # from the leftmost aligned position to the last
+        sizes = {d[k] for d in dims if len(d) >= -k}
+        non_one = sizes - {1}
+        if len(non_one) > 1:
+            raise ValueError(
+                f"shapes {[tuple(d) for d in dims]} do not broadcast: dimension {k} "
+                f"(counted from the right) has sizes {sorted(sizes)}; each must be 1 or equal"
+            )
+        out.append(non_one.pop() if non_one else 1)
+    return tuple(out)
+
+
+def conv_output_size(
+    size: int, kernel_size: int, stride: int = 1, padding: int = 0, dilation: int = 1
+) -> int:
+    """Output length of a convolution along one spatial dimension.
+
+    .. math::
+
+        n_\\text{out} = \\left\\lfloor \\frac{n + 2p - d(k - 1) - 1}{s} \\right\\rfloor + 1
+
+    where ``n`` is the input size, ``k`` the kernel size, ``s`` the stride,
+    ``p`` the zero padding on each side and ``d`` the dilation. This is the
+    formula of ``nn.Conv1d/2d/3d`` and of ``nn.MaxPool2d`` with
+    ``ceil_mode=False``.
+
+    Raises:
+        ValueError: if an argument is out of range or the kernel does not fit.
+    """
+    for name, value, low in (
+        ("size", size, 1),
+        ("kernel_size", kernel_size, 1),
+        ("stride", stride, 1),
+        ("padding", padding, 0),
+        ("dilation", dilation, 1),
+    ):
+        if not isinstance(value, int) or isinstance(value, bool):
+            raise TypeError(f"{name} must be an int, got {type(value).__name__}")
+        if value < low:
+            raise ValueError(f"{name} must be >= {low}, got {value}")
+    span = dilation * (kernel_size - 1) + 1
+    if size + 2 * padding < span:
+        raise ValueError(
+            f"kernel spans {span} samples but the padded input has only {size + 2 * padding}"
+        )
+    return (size + 2 * padding - span) // stride + 1
+
+
+def pool_output_size(
+    size: int,
+    kernel_size: int,
+    stride: int | None = None,
+    padding: int = 0,
+    dilation: int = 1,
+    ceil_mode: bool = False,
+) -> int:
+    """Output length of ``nn.MaxPool1d/2d`` along one dimension.
+
+    Like :func:`conv_output_size`, but ``stride`` defaults to ``kernel_size``
+    and with ``ceil_mode=True`` the division rounds up, except that the last
+    window must start inside the input or its left padding.
+
+    Raises:
+        ValueError: if ``padding`` exceeds half the kernel (PyTorch's own rule).
+    """
+    stride = kernel_size if stride is None else stride
+    if padding * 2 > kernel_size:
+        raise ValueError(
+            f"padding must be at most half of kernel_size, got padding={padding}, "
+            f"kernel_size={kernel_size}"
+        )
+    floor_size = conv_output_size(size, kernel_size, stride, padding, dilation)
+    if not ceil_mode:
+        return floor_size
+    span = dilation * (kernel_size - 1) + 1
+    out = math.ceil((size + 2 * padding - span) / stride) + 1
+    if (out - 1) * stride >= size + padding:
+        out -= 1
+    return out
+
+
+def check_shape(tensor: torch.Tensor, expected: Sequence[int | None], name: str = "tensor") -> None:
+    """Raise unless ``tensor.shape`` matches ``expected`` (``None`` matches any size).
+
+    Example::
+
+        check_shape(images, (None, 1, 28, 28), "images")   # any batch size
+
+    Raises:
+        TypeError: if ``tensor`` is not a tensor.
+        ValueError: naming ``name``, the expected and the actual shape.
+    """
+    if not isinstance(tensor, torch.Tensor):
+        raise TypeError(f"{name} must be a torch.Tensor, got {type(tensor).__name__}")
+    expected = tuple(expected)
+    actual = tuple(tensor.shape)
+    if len(actual) != len(expected) or any(
+        e is not None and e != a for e, a in zip(expected, actual)
+    ):
+        shown = "(" + ", ".join("*" if e is None else str(e) for e in expected) + ")"
+        raise ValueError(f"{name} must have shape {shown}, got {actual}")

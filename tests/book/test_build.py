@@ -1,0 +1,119 @@
+"""The build is strict and never serves stale output.
+
+Each test builds a small book in a temporary directory with the project's own
+``_config.yml`` and cache extension, so it tests the real configuration
+without touching the real book.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from tests.book.pages import ROOT
+
+pytestmark = pytest.mark.slow
+
+HEADER = """\
+---
+jupytext:
+  text_representation:
+    extension: .md
+    format_name: myst
+kernelspec:
+  display_name: Python 3
+  language: python
+  name: python3
+---
+"""
+
+
+def cell(source: str, tags: tuple[str, ...] = ()) -> str:
+    meta = f":tags: [{', '.join(tags)}]\n\n" if tags else ""
+    return f"```{{code-cell}} ipython3\n{meta}{textwrap.dedent(source).strip()}\n```\n"
+
+
+def make_book(root: Path, pages: dict[str, str], probe_value: int = 1) -> Path:
+    """A book at ``root`` whose toc lists ``pages`` and whose ``code/src`` holds
+    a module ``probe`` with ``VALUE = probe_value``."""
+    shutil.copy(ROOT / "_config.yml", root / "_config.yml")
+    shutil.copytree(ROOT / "book" / "_ext", root / "book" / "_ext")
+    shutil.copy(ROOT / "book" / "references.bib", root / "book" / "references.bib")
+    (root / "requirements.txt").write_text("")
+    (root / "book" / "intro.md").write_text("# Probe book\n")
+    for name, body in pages.items():
+        (root / "book" / f"{name}.md").write_text(HEADER + f"# {name}\n\n" + body)
+    chapters = "".join(f"  - file: book/{name}\n" for name in pages)
+    (root / "_toc.yml").write_text(f"format: jb-book\nroot: book/intro\nchapters:\n{chapters}")
+    (root / "book" / "references.bib").touch()
+    set_probe(root, probe_value)
+    return root
+
+
+def set_probe(root: Path, value: int) -> None:
+    src = root / "code" / "src"
+    src.mkdir(parents=True, exist_ok=True)
+    (src / "probe.py").write_text(f"VALUE = {value}\n")
+
+
+def build(root: Path, *extra: str) -> subprocess.CompletedProcess:
+    env = dict(os.environ, PYTHONPATH=str(root / "code" / "src"))
+    jb = Path(sys.executable).with_name("jupyter-book")
+    return subprocess.run(
+        [str(jb), "build", "-W", "--keep-going", *extra, str(root)],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=600,
+    )
+
+
+def html_text(root: Path, page: str) -> str:
+    raw = (root / "_build" / "html" / "book" / f"{page}.html").read_text()
+    return re.sub(r"<[^>]+>", "", raw)
+
+
+def test_failing_cell_fails_the_build_and_names_page_and_cell(tmp_path):
+    book = make_book(
+        tmp_path,
+        {
+            "good": cell("print('fine')"),
+            "broken": cell("x = 1") + cell("x / 0  # the failing cell"),
+        },
+    )
+    result = build(book)
+    log = result.stdout + result.stderr
+    assert result.returncode != 0, log
+    assert "broken.md" in log and "ZeroDivisionError" in log and "x / 0" in log, log
+
+
+def test_raises_exception_tag_is_allowed(tmp_path):
+    book = make_book(
+        tmp_path,
+        {"expected-error": cell("1 / 0", tags=("raises-exception",)) + cell("print('after')")},
+    )
+    result = build(book)
+    assert result.returncode == 0, result.stdout + result.stderr
+    text = html_text(book, "expected-error")
+    assert "ZeroDivisionError" in text and "after" in text
+
+
+def test_changing_the_package_reexecutes_the_page(tmp_path):
+    page = cell("import probe\nprint(f'probe value = {probe.VALUE}')")
+    book = make_book(tmp_path, {"uses-package": page}, probe_value=1)
+    first = build(book)
+    assert first.returncode == 0, first.stdout + first.stderr
+    assert "probe value = 1" in html_text(book, "uses-package")
+
+    set_probe(book, 2)  # the page's code cells are unchanged; only the package changed
+    second = build(book)  # an incremental build, as a contributor would run it
+    assert second.returncode == 0, second.stdout + second.stderr
+    text = html_text(book, "uses-package")
+    assert "probe value = 2" in text and "probe value = 1" not in text

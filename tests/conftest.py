@@ -1,0 +1,24 @@
+"""Shared test configuration: the repository root and the book's extension path."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "book" / "_ext"))
+
+
+def pytest_addoption(parser):
+    group = parser.getgroup("dlfp book")
+    group.addoption(
+        "--page",
+        action="append",
+        default=[],
+        help="execute only this page (a path such as book/physicists-guide/01-tensor.md); repeatable",
+    )
+    group.addoption(
+        "--fresh",
+        action="store_true",
+        help="execute pages even when the build's execution cache already holds them",
+    )
