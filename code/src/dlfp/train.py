@@ -1,0 +1,264 @@
+"""The canonical training loop, written once for every page of the book.
+
+One optimisation step on a mini-batch :math:`B` is
+
+.. math::
+
+    \\theta \\leftarrow \\theta - \\eta\\, \\nabla_\\theta \\frac{1}{|B|} \\sum_{i \\in B} \\ell(f_\\theta(x_i), y_i)
+
+(or the update rule of whichever optimiser is passed). :func:`train_one_epoch`
+runs it over a loader, :func:`evaluate` measures a model without changing it,
+and :func:`fit` alternates the two with optional early stopping, gradient
+accumulation, a learning-rate scheduler and time or step bounds.
+
+Taught in: Part I, chapter 5 (the training loop); Part II, module 3.
+"""
+
+from __future__ import annotations
+
+import copy
+import math
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+import torch
+from torch import nn
+
+Metric = Callable[[torch.Tensor, torch.Tensor], torch.Tensor]
+
+
+def accuracy(logits: torch.Tensor, targets: torch.Tensor) -> torch.Tensor:
+    """Fraction of rows whose largest logit is at the target class.
+
+    Shape:
+        - logits: :math:`(N, C)`
+        - targets: :math:`(N,)`, integer class indices
+        - Output: scalar tensor in :math:`[0, 1]`
+    """
+    if logits.ndim != 2:
+        raise ValueError(f"logits must have shape (N, C), got {tuple(logits.shape)}")
+    if targets.shape != logits.shape[:1]:
+        raise ValueError(
+            f"targets must have shape ({logits.shape[0]},), got {tuple(targets.shape)}"
+        )
+    return (logits.argmax(dim=1) == targets).float().mean()
+
+
+def _check_common(model, loader, loss_fn) -> None:
+    if not isinstance(model, nn.Module):
+        raise TypeError(f"model must be an nn.Module, got {type(model).__name__}")
+    if not isinstance(loader, Iterable):
+        raise TypeError(f"loader must be iterable (e.g. a DataLoader), got {type(loader).__name__}")
+    if not callable(loss_fn):
+        raise TypeError(f"loss_fn must be callable, got {type(loss_fn).__name__}")
+
+
+def _model_device(model: nn.Module) -> torch.device:
+    param = next(model.parameters(), None)
+    return param.device if param is not None else torch.device("cpu")
+
+
+def train_one_epoch(
+    model: nn.Module,
+    loader: Iterable,
+    loss_fn: Callable[[torch.Tensor, torch.Tensor], torch.Tensor],
+    optimizer: torch.optim.Optimizer,
+    *,
+    accumulation_steps: int = 1,
+    max_steps: int | None = None,
+    clip_grad_norm: float | None = None,
+    step_scheduler: torch.optim.lr_scheduler.LRScheduler | None = None,
+) -> float:
+    """Train ``model`` for one pass over ``loader``; return the mean batch loss.
+
+    Each batch is a pair ``(inputs, targets)``, moved to the model's device.
+    With ``accumulation_steps = k`` the gradients of ``k`` consecutive batches
+    are summed, each loss scaled by :math:`1/k`, before one optimiser step, so
+    ``k`` batches of size :math:`b` give the gradient of one batch of size
+    :math:`kb` (exactly, for a loss that is a mean over equally sized batches).
+    A trailing group of fewer than ``k`` batches is stepped too.
+
+    Args:
+        accumulation_steps: batches per optimiser step.
+        max_steps: stop after this many batches (a bound for quick runs).
+        clip_grad_norm: if set, rescale gradients to at most this total 2-norm.
+        step_scheduler: a scheduler stepped after every optimiser step
+            (e.g. ``OneCycleLR``); epoch-wise schedulers belong to :func:`fit`.
+    """
+    _check_common(model, loader, loss_fn)
+    if not isinstance(accumulation_steps, int) or accumulation_steps < 1:
+        raise ValueError(f"accumulation_steps must be a positive int, got {accumulation_steps!r}")
+    device = _model_device(model)
+    model.train()
+    optimizer.zero_grad(set_to_none=True)
+    total, batches, pending = 0.0, 0, 0
+    for inputs, targets in loader:
+        if max_steps is not None and batches >= max_steps:
+            break
+        inputs, targets = inputs.to(device), targets.to(device)
+        loss = loss_fn(model(inputs), targets)
+        if not torch.isfinite(loss):
+            raise FloatingPointError(f"loss became {loss.item()} at batch {batches}")
+        (loss / accumulation_steps).backward()
+        total += loss.item()
+        batches += 1
+        pending += 1
+        if pending == accumulation_steps:
+            _step(model, optimizer, clip_grad_norm, step_scheduler)
+            pending = 0
+    if pending:
+        _step(model, optimizer, clip_grad_norm, step_scheduler)
+    if batches == 0:
+        raise ValueError("loader yielded no batches")
+    return total / batches
+
+
+def _step(model, optimizer, clip_grad_norm, step_scheduler) -> None:
+    if clip_grad_norm is not None:
+        nn.utils.clip_grad_norm_(model.parameters(), clip_grad_norm)
+    optimizer.step()
+    optimizer.zero_grad(set_to_none=True)
+    if step_scheduler is not None:
+        step_scheduler.step()
+
+
+@torch.no_grad()
+def evaluate(
+    model: nn.Module,
+    loader: Iterable,
+    loss_fn: Callable[[torch.Tensor, torch.Tensor], torch.Tensor],
+    metrics: dict[str, Metric] | None = None,
+    *,
+    max_steps: int | None = None,
+) -> dict[str, float]:
+    """Mean loss and metrics of ``model`` over ``loader``, in eval mode, without gradients.
+
+    Batch results are weighted by batch size, so the result is the mean over
+    samples even when the last batch is smaller. The model's previous
+    train/eval mode is restored afterwards.
+
+    Returns:
+        ``{"loss": ..., **{name: ...}}`` as Python floats.
+    """
+    _check_common(model, loader, loss_fn)
+    metrics = metrics or {}
+    device = _model_device(model)
+    was_training = model.training
+    model.eval()
+    sums = {"loss": 0.0, **{name: 0.0 for name in metrics}}
+    count = 0
+    try:
+        for step, (inputs, targets) in enumerate(loader):
+            if max_steps is not None and step >= max_steps:
+                break
+            inputs, targets = inputs.to(device), targets.to(device)
+            outputs = model(inputs)
+            n = len(targets)
+            sums["loss"] += loss_fn(outputs, targets).item() * n
+            for name, metric in metrics.items():
+                sums[name] += float(metric(outputs, targets)) * n
+            count += n
+    finally:
+        model.train(was_training)
+    if count == 0:
+        raise ValueError("loader yielded no samples")
+    return {name: value / count for name, value in sums.items()}
+
+
+@dataclass
+class History:
+    """What :func:`fit` did: per-epoch losses and metrics, and why it stopped."""
+
+    train_loss: list[float] = field(default_factory=list)
+    val: list[dict[str, float]] = field(default_factory=list)
+    learning_rate: list[float] = field(default_factory=list)
+    best_epoch: int | None = None
+    stopped: str = "completed"
+    seconds: float = 0.0
+
+    @property
+    def val_loss(self) -> list[float]:
+        return [v["loss"] for v in self.val]
+
+    @property
+    def epochs(self) -> int:
+        return len(self.train_loss)
+
+
+def fit(
+    model: nn.Module,
+    train_loader: Iterable,
+    loss_fn: Callable[[torch.Tensor, torch.Tensor], torch.Tensor],
+    optimizer: torch.optim.Optimizer,
+    epochs: int,
+    *,
+    val_loader: Iterable | None = None,
+    metrics: dict[str, Metric] | None = None,
+    scheduler: torch.optim.lr_scheduler.LRScheduler | None = None,
+    patience: int | None = None,
+    restore_best: bool = True,
+    accumulation_steps: int = 1,
+    clip_grad_norm: float | None = None,
+    max_steps_per_epoch: int | None = None,
+    max_seconds: float | None = None,
+    on_epoch_end: Callable[[int, History], None] | None = None,
+) -> History:
+    """Train for up to ``epochs`` epochs, evaluating after each one.
+
+    Args:
+        scheduler: an epoch-wise scheduler, stepped once per epoch
+            (``ReduceLROnPlateau`` is stepped with the validation loss).
+        patience: early stopping — stop when the validation loss has not
+            improved for this many epochs; needs ``val_loader``. With
+            ``restore_best`` the best weights are loaded back at the end.
+        max_seconds: stop after the first epoch that ends past this wall time.
+        on_epoch_end: called as ``on_epoch_end(epoch, history)``.
+
+    Returns:
+        a :class:`History`.
+    """
+    if not isinstance(epochs, int) or epochs < 1:
+        raise ValueError(f"epochs must be a positive int, got {epochs!r}")
+    if patience is not None and val_loader is None:
+        raise ValueError("patience (early stopping) needs a val_loader to watch")
+    history = History()
+    best_loss, best_state = math.inf, None
+    start = time.perf_counter()
+    for epoch in range(epochs):
+        history.learning_rate.append(optimizer.param_groups[0]["lr"])
+        history.train_loss.append(
+            train_one_epoch(
+                model,
+                train_loader,
+                loss_fn,
+                optimizer,
+                accumulation_steps=accumulation_steps,
+                max_steps=max_steps_per_epoch,
+                clip_grad_norm=clip_grad_norm,
+            )
+        )
+        if val_loader is not None:
+            result = evaluate(model, val_loader, loss_fn, metrics)
+            history.val.append(result)
+            if result["loss"] < best_loss:
+                best_loss, history.best_epoch = result["loss"], epoch
+                if patience is not None and restore_best:
+                    best_state = copy.deepcopy(model.state_dict())
+        if scheduler is not None:
+            if isinstance(scheduler, torch.optim.lr_scheduler.ReduceLROnPlateau):
+                scheduler.step(history.val[-1]["loss"] if history.val else history.train_loss[-1])
+            else:
+                scheduler.step()
+        if on_epoch_end is not None:
+            on_epoch_end(epoch, history)
+        if patience is not None and epoch - history.best_epoch >= patience:
+            history.stopped = f"early stopping after epoch {epoch + 1}"
+            break
+        if max_seconds is not None and time.perf_counter() - start > max_seconds:
+            history.stopped = f"time bound {max_seconds:g} s reached after epoch {epoch + 1}"
+            break
+    if best_state is not None:
+        model.load_state_dict(best_state)
+    history.seconds = time.perf_counter() - start
+    return history

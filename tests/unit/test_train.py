@@ -1,0 +1,135 @@
+import pytest
+import torch
+from torch import nn
+from torch.utils.data import DataLoader, TensorDataset
+
+from dlfp.train import accuracy, evaluate, fit, train_one_epoch
+
+
+def line_data(n=64, seed=0):
+    g = torch.Generator().manual_seed(seed)
+    x = torch.randn(n, 1, generator=g)
+    return TensorDataset(x, 3 * x - 1 + 0.01 * torch.randn(n, 1, generator=g))
+
+
+def test_train_one_epoch_equals_the_hand_written_loop():
+    data = line_data()
+    torch.manual_seed(0)
+    ours = nn.Linear(1, 1)
+    reference = nn.Linear(1, 1)
+    reference.load_state_dict(ours.state_dict())
+    opt_ours = torch.optim.SGD(ours.parameters(), lr=0.1)
+    opt_ref = torch.optim.SGD(reference.parameters(), lr=0.1)
+    mean_loss = train_one_epoch(ours, DataLoader(data, batch_size=8), nn.MSELoss(), opt_ours)
+    losses = []
+    for x, y in DataLoader(data, batch_size=8):
+        opt_ref.zero_grad()
+        loss = nn.functional.mse_loss(reference(x), y)
+        loss.backward()
+        opt_ref.step()
+        losses.append(loss.item())
+    for p, q in zip(ours.parameters(), reference.parameters()):
+        torch.testing.assert_close(p, q)
+    assert mean_loss == pytest.approx(sum(losses) / len(losses))
+
+
+def test_accumulation_equals_the_large_batch():
+    data = line_data(n=16)
+    torch.manual_seed(0)
+    small = nn.Linear(1, 1)
+    large = nn.Linear(1, 1)
+    large.load_state_dict(small.state_dict())
+    train_one_epoch(
+        small,
+        DataLoader(data, batch_size=4),
+        nn.MSELoss(),
+        torch.optim.SGD(small.parameters(), lr=0.1),
+        accumulation_steps=4,
+    )
+    train_one_epoch(
+        large, DataLoader(data, batch_size=16), nn.MSELoss(), torch.optim.SGD(large.parameters(), lr=0.1)
+    )
+    for p, q in zip(small.parameters(), large.parameters()):
+        torch.testing.assert_close(p, q)
+
+
+def test_evaluate_is_a_sample_mean_and_restores_mode():
+    data = line_data(n=10)
+    model = nn.Sequential(nn.Linear(1, 1), nn.Dropout(0.5))
+    model.train()
+    result = evaluate(model, DataLoader(data, batch_size=4), nn.MSELoss())  # batches 4, 4, 2
+    model.eval()
+    x, y = data.tensors
+    expected = nn.functional.mse_loss(model(x), y).item()
+    assert result["loss"] == pytest.approx(expected)
+    model.train()
+    evaluate(model, DataLoader(data, batch_size=4), nn.MSELoss())
+    assert model.training
+
+
+def test_fit_learns_the_line_and_records_history():
+    torch.manual_seed(0)
+    model = nn.Linear(1, 1)
+    loader = DataLoader(line_data(), batch_size=16, shuffle=True)
+    history = fit(
+        model, loader, nn.MSELoss(), torch.optim.SGD(model.parameters(), lr=0.1), 30, val_loader=loader
+    )
+    assert history.epochs == 30 and history.stopped == "completed"
+    assert history.val_loss[-1] < 1e-3
+    torch.testing.assert_close(model.weight.detach(), torch.tensor([[3.0]]), atol=0.02, rtol=0)
+
+
+def test_early_stopping_restores_the_best_weights():
+    torch.manual_seed(0)
+    model = nn.Linear(1, 1)
+    train = DataLoader(line_data(seed=1), batch_size=8)
+    val = DataLoader(line_data(seed=2), batch_size=8)
+    history = fit(
+        model, train, nn.MSELoss(), torch.optim.SGD(model.parameters(), lr=0.5), 200,
+        val_loader=val, patience=3,
+    )  # lr 0.5 is large enough to oscillate, so the loss stops improving
+    assert history.stopped.startswith("early stopping")
+    assert evaluate(model, val, nn.MSELoss())["loss"] == pytest.approx(min(history.val_loss))
+
+
+def test_bounds():
+    model = nn.Linear(1, 1)
+    loader = DataLoader(line_data(), batch_size=8)
+    opt = torch.optim.SGD(model.parameters(), lr=0.01)
+    history = fit(model, loader, nn.MSELoss(), opt, 1000, max_seconds=0.0)
+    assert history.epochs == 1 and "time bound" in history.stopped
+    seen = []
+    train_one_epoch(model, loader, lambda out, y: seen.append(1) or nn.functional.mse_loss(out, y), opt, max_steps=3)
+    assert len(seen) == 3
+
+
+@pytest.mark.parametrize(
+    "kwargs, error, match",
+    [
+        ({"epochs": 0}, ValueError, "epochs must be a positive int"),
+        ({"epochs": 2, "patience": 2}, ValueError, "needs a val_loader"),
+    ],
+)
+def test_fit_validates(kwargs, error, match):
+    model = nn.Linear(1, 1)
+    with pytest.raises(error, match=match):
+        fit(model, DataLoader(line_data()), nn.MSELoss(), torch.optim.SGD(model.parameters(), lr=0.1), **kwargs)
+
+
+def test_train_validates_and_detects_divergence():
+    model = nn.Linear(1, 1)
+    opt = torch.optim.SGD(model.parameters(), lr=0.1)
+    with pytest.raises(TypeError, match="model must be an nn.Module"):
+        train_one_epoch(lambda x: x, [], nn.MSELoss(), opt)
+    with pytest.raises(ValueError, match="accumulation_steps"):
+        train_one_epoch(model, [], nn.MSELoss(), opt, accumulation_steps=0)
+    bad = [(torch.ones(2, 1), torch.tensor([[float("inf")], [0.0]]))]
+    with pytest.raises(FloatingPointError, match="loss became inf"):
+        train_one_epoch(model, bad, nn.MSELoss(), opt)
+
+
+def test_accuracy():
+    logits = torch.tensor([[2.0, 1.0], [0.0, 3.0], [1.0, 0.0]])
+    assert accuracy(logits, torch.tensor([0, 1, 1])).item() == pytest.approx(2 / 3)
+    with pytest.raises(ValueError, match="targets must have shape"):
+        accuracy(logits, torch.tensor([0, 1]))
