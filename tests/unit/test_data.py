@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 import torch
 
-from dlfp.data import DataUnavailableError, data_root, load_mnist
+from dlfp.data import DataUnavailableError, data_root, load_mnist, mnist_datasets
 from dlfp.data.root import ENV_VAR
 
 # The read-only mirror holding the MNIST test split only (DESIGN.md §6).
@@ -61,3 +61,22 @@ def test_corrupt_mirror_is_refused(tmp_path):
 def test_unknown_split():
     with pytest.raises(ValueError, match="split must be 'train' or 'test', got 'val'"):
         load_mnist("val")
+
+
+@pytest.mark.skipif(
+    not (MIRROR / "mnist" / "MNIST" / "raw" / "t10k-images-idx3-ubyte.gz").is_file(),
+    reason="the shared MNIST test-split mirror (../shared/data) is not beside this checkout",
+)
+def test_mnist_datasets_offline_fallback_is_disjoint_and_disclosed(monkeypatch):
+    monkeypatch.setattr(socket, "create_connection", lambda *a, **k: (_ for _ in ()).throw(OSError()))
+    data = mnist_datasets(root=MIRROR, seed=0)
+    assert "offline fallback" in data.note and "8,000 training and 2,000" in data.note
+    train_x, _ = data.train.tensors
+    test_x, _ = data.test.tensors
+    assert train_x.shape == (8000, 1, 28, 28) and test_x.shape == (2000, 1, 28, 28)
+    assert abs(train_x.mean()) < 0.1 and abs(train_x.std() - 1) < 0.1  # standardised
+    # disjoint: no evaluation image appears in the training set
+    train_keys = {hash(row.numpy().tobytes()) for row in train_x}
+    assert not any(hash(row.numpy().tobytes()) in train_keys for row in test_x)
+    small = mnist_datasets(n_train=100, n_test=50, root=MIRROR)
+    assert len(small.train) == 100 and len(small.test) == 50

@@ -3,7 +3,14 @@
 Taught in: Part I, chapter 6 (DataLoader); Part II, module 4 (the data pipeline).
 """
 
-from dlfp.data.images import DataUnavailableError, MNISTSplit, load_mnist
+from dlfp.data.images import DataUnavailableError, MNISTData, MNISTSplit, load_mnist, mnist_datasets
 from dlfp.data.root import data_root
 
-__all__ = ["DataUnavailableError", "MNISTSplit", "data_root", "load_mnist"]
+__all__ = [
+    "DataUnavailableError",
+    "MNISTData",
+    "MNISTSplit",
+    "data_root",
+    "load_mnist",
+    "mnist_datasets",
+]

@@ -179,3 +179,79 @@ def load_mnist(
     finally:
         socket.setdefaulttimeout(previous)
     return MNISTSplit(ds.data, ds.targets.long(), split, f"downloaded by torchvision to {raw}")
+
+
+MNIST_MEAN, MNIST_STD = 0.1307, 0.3081  # over the 60,000 training images
+
+
+@dataclass(frozen=True)
+class MNISTData:
+    """Normalised MNIST tensors ready for a ``DataLoader``, and where they came from.
+
+    Attributes:
+        train, test: ``TensorDataset`` of images :math:`(N, 1, 28, 28)` ``float32``
+            (standardised with the training-set mean and std) and labels :math:`(N,)`.
+        note: one sentence saying what was trained and evaluated on; a page prints it.
+    """
+
+    train: torch.utils.data.TensorDataset
+    test: torch.utils.data.TensorDataset
+    note: str
+
+
+def _normalised(images: torch.Tensor) -> torch.Tensor:
+    return ((images.float() / 255.0 - MNIST_MEAN) / MNIST_STD).unsqueeze(1)
+
+
+def mnist_datasets(
+    n_train: int | None = None,
+    n_test: int | None = None,
+    root: str | Path | None = None,
+    seed: int = 0,
+    holdout_fraction: float = 0.2,
+) -> MNISTData:
+    """Training and test sets of MNIST, with a disclosed offline fallback.
+
+    Online (or with the full data on disk) the official splits are used.
+    If only the official **test** split is available — as on this book's CI
+    machine — it is permuted with ``seed`` and cut into two *disjoint*
+    parts: ``1 - holdout_fraction`` of it for training and the rest for
+    evaluation. ``note`` says which happened, so a page never claims more
+    than it measured and never evaluates on images it trained on.
+
+    Args:
+        n_train, n_test: optional caps on the sizes (a random subset, seeded).
+    """
+    if not 0 < holdout_fraction < 1:
+        raise ValueError(f"holdout_fraction must be in (0, 1), got {holdout_fraction!r}")
+    g = torch.Generator().manual_seed(seed)
+    test = load_mnist("test", root=root)
+    try:
+        train = load_mnist("train", root=root)
+        train_x, train_y, test_x, test_y = train.images, train.labels, test.images, test.labels
+        note = "official MNIST split: trained on the training set, evaluated on the test set"
+    except DataUnavailableError:
+        order = torch.randperm(len(test), generator=g)
+        cut = int(round(len(test) * (1 - holdout_fraction)))
+        train_idx, test_idx = order[:cut], order[cut:]
+        train_x, train_y = test.images[train_idx], test.labels[train_idx]
+        test_x, test_y = test.images[test_idx], test.labels[test_idx]
+        note = (
+            f"offline fallback: the MNIST training split is unavailable, so the official "
+            f"test split was cut into {cut:,} training and {len(test) - cut:,} held-out "
+            f"evaluation images (disjoint, seed {seed})"
+        )
+
+    def cap(x, y, n):
+        if n is None or n >= len(y):
+            return x, y
+        keep = torch.randperm(len(y), generator=g)[:n]
+        return x[keep], y[keep]
+
+    train_x, train_y = cap(train_x, train_y, n_train)
+    test_x, test_y = cap(test_x, test_y, n_test)
+    return MNISTData(
+        torch.utils.data.TensorDataset(_normalised(train_x), train_y),
+        torch.utils.data.TensorDataset(_normalised(test_x), test_y),
+        note + f"; using {len(train_y):,} training and {len(test_y):,} evaluation images",
+    )
