@@ -8,7 +8,7 @@ STAMP := $(VENV)/.dlfp-installed
 # Strict by default: any Sphinx warning or failing cell fails the build.
 JB_FLAGS ?= -W --keep-going
 
-.PHONY: install book book-all test page clean
+.PHONY: install book book-all test page bench bench-compare clean
 
 install: $(STAMP)
 
@@ -32,6 +32,17 @@ test: install
 ## Execute one page and report errors: make page PAGE=book/physicists-guide/01-tensor.md
 page: install
 	$(BIN)/python -m pytest tests/book/test_pages.py --page $(PAGE)
+
+## Time the full benchmark ladder, write benchmarks/results/<date>_<commit>_<device>.json, compare.
+bench: install
+	mkdir -p benchmarks/results
+	DLFP_BENCH=full $(BIN)/python -m pytest tests/benchmarks --benchmark-enable \
+		--benchmark-json "benchmarks/results/$$($(BIN)/python -m dlfp.benchreport name)"
+	$(BIN)/python -m dlfp.benchreport compare
+
+## Compare the newest result with the previous one on the same device (exit 1 on regression).
+bench-compare: install
+	$(BIN)/python -m dlfp.benchreport compare
 
 clean:
 	rm -rf _build

@@ -4,14 +4,14 @@ import pytest
 import torch
 
 from dlfp.kernels import matmul_naive
-from tests.benchmarks.conftest import record, sizes, synchronized
+from tests.benchmarks.harness import record, sizes, synchronized
 
 IMPLEMENTATIONS = {"naive": matmul_naive, "library": torch.matmul}
 
 
 @pytest.mark.parametrize("n", sizes(smoke=[8], full=[32, 64, 128]))
 @pytest.mark.parametrize("impl", IMPLEMENTATIONS)
-def test_matmul(benchmark, device, impl, n):
+def test_matmul(benchmark, device, peaks, impl, n):
     dtype = torch.float32
     A = torch.randn(n, n, device=device, dtype=dtype)
     B = torch.randn(n, n, device=device, dtype=dtype)
@@ -19,4 +19,4 @@ def test_matmul(benchmark, device, impl, n):
     torch.testing.assert_close(fn(A, B), A @ B)  # equal before timed
     benchmark.group = f"matmul n={n}"
     benchmark(synchronized(fn, device), A, B)
-    record(benchmark, device, dtype, flops=2 * n**3, nbytes=3 * n * n * A.element_size())
+    record(benchmark, device, dtype, peaks, flops=2 * n**3, nbytes=3 * n * n * A.element_size())

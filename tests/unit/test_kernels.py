@@ -22,3 +22,41 @@ def test_matmul_naive_matches_matmul(n, k, m):
 def test_matmul_naive_rejects_bad_input(A, B, match):
     with pytest.raises((TypeError, ValueError), match=match):
         matmul_naive(A, B)
+
+
+from dlfp.kernels import conv2d_unfold, layer_norm_naive  # noqa: E402
+
+
+@pytest.mark.parametrize("padding", [0, 1, 2])
+@pytest.mark.parametrize("bias", [True, False])
+def test_conv2d_unfold_matches_conv2d(padding, bias):
+    x = torch.randn(2, 3, 9, 7, dtype=torch.float64)
+    w = torch.randn(4, 3, 3, 2, dtype=torch.float64)
+    b = torch.randn(4, dtype=torch.float64) if bias else None
+    expected = torch.nn.functional.conv2d(x, w, b, padding=padding)
+    torch.testing.assert_close(conv2d_unfold(x, w, b, padding=padding), expected)
+
+
+@pytest.mark.parametrize(
+    "x, w, match",
+    [
+        (torch.randn(3, 9, 9), torch.randn(4, 3, 3, 3), "x must be 4-D"),
+        (torch.randn(1, 2, 9, 9), torch.randn(4, 3, 3, 3), "3 input channels, x has 2"),
+        (torch.randn(1, 3, 2, 2), torch.randn(4, 3, 3, 3), "does not fit"),
+        (torch.ones(1, 3, 5, 5, dtype=torch.int64), torch.randn(4, 3, 3, 3), "floating-point"),
+    ],
+)
+def test_conv2d_unfold_rejects_bad_input(x, w, match):
+    with pytest.raises((TypeError, ValueError), match=match):
+        conv2d_unfold(x, w)
+
+
+def test_layer_norm_naive_matches_library():
+    x = torch.randn(4, 5, 16, dtype=torch.float64)
+    w, b = torch.randn(16, dtype=torch.float64), torch.randn(16, dtype=torch.float64)
+    torch.testing.assert_close(layer_norm_naive(x, w, b), torch.nn.functional.layer_norm(x, (16,), w, b))
+
+
+def test_layer_norm_naive_rejects_mismatched_weight():
+    with pytest.raises(ValueError, match=r"weight must have shape \(16,\)"):
+        layer_norm_naive(torch.randn(2, 16), torch.ones(8), torch.zeros(16))

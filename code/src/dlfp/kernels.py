@@ -48,3 +48,91 @@ def matmul_naive(A: torch.Tensor, B: torch.Tensor) -> torch.Tensor:
         for j in range(m):
             C[i, j] = torch.dot(A[i], B[:, j])
     return C
+
+
+def _check_tensor(name: str, t: object, ndim: int | None = None) -> None:
+    if not isinstance(t, torch.Tensor):
+        raise TypeError(f"{name} must be a torch.Tensor, got {type(t).__name__}")
+    if ndim is not None and t.ndim != ndim:
+        raise ValueError(f"{name} must be {ndim}-D, got shape {tuple(t.shape)}")
+    if not t.is_floating_point():
+        raise TypeError(f"{name} must be a floating-point tensor, got {t.dtype}")
+
+
+def conv2d_unfold(
+    x: torch.Tensor, weight: torch.Tensor, bias: torch.Tensor | None = None, padding: int = 0
+) -> torch.Tensor:
+    """2-D convolution (PyTorch's cross-correlation) as one matrix product.
+
+    ``F.unfold`` copies every :math:`C_\\text{in} \\times k_h \\times k_w` input
+    patch into a column; the convolution is then the product of the
+    :math:`(C_\\text{out}, C_\\text{in} k_h k_w)` weight matrix with the
+    columns ("im2col"):
+
+    .. math::
+
+        y_{b,o,p} = \\sum_{c,i,j} w_{o,c,i,j}\\, x_{b,c,\\,p_h+i,\\,p_w+j} + b_o
+
+    Stride 1, zero padding ``padding`` on every side.
+
+    Shape:
+        - x: :math:`(B, C_\\text{in}, H, W)`
+        - weight: :math:`(C_\\text{out}, C_\\text{in}, k_h, k_w)`
+        - bias: :math:`(C_\\text{out},)` or ``None``
+        - Output: :math:`(B, C_\\text{out}, H + 2p - k_h + 1, W + 2p - k_w + 1)`
+
+    Taught in: Part I, chapter 4 (convolutions); timed against ``F.conv2d``.
+    """
+    _check_tensor("x", x, 4)
+    _check_tensor("weight", weight, 4)
+    if weight.shape[1] != x.shape[1]:
+        raise ValueError(
+            f"weight expects {weight.shape[1]} input channels, x has {x.shape[1]} "
+            f"(x {tuple(x.shape)}, weight {tuple(weight.shape)})"
+        )
+    if bias is not None and bias.shape != weight.shape[:1]:
+        raise ValueError(f"bias must have shape ({weight.shape[0]},), got {tuple(bias.shape)}")
+    B, _, H, W = x.shape
+    c_out, _, kh, kw = weight.shape
+    h_out, w_out = H + 2 * padding - kh + 1, W + 2 * padding - kw + 1
+    if h_out < 1 or w_out < 1:
+        raise ValueError(f"kernel {kh}x{kw} does not fit a {H}x{W} input with padding {padding}")
+    columns = torch.nn.functional.unfold(x, (kh, kw), padding=padding)  # (B, C_in*kh*kw, L)
+    out = weight.reshape(c_out, -1) @ columns  # (B, C_out, L)
+    if bias is not None:
+        out = out + bias[:, None]
+    return out.reshape(B, c_out, h_out, w_out)
+
+
+def layer_norm_naive(
+    x: torch.Tensor, weight: torch.Tensor, bias: torch.Tensor, eps: float = 1e-5
+) -> torch.Tensor:
+    """Layer normalisation over the last dimension, written out.
+
+    .. math::
+
+        y = \\frac{x - \\mu}{\\sqrt{\\sigma^2 + \\varepsilon}}\\,\\gamma + \\beta,
+        \\qquad \\mu = \\tfrac{1}{d}\\sum_i x_i,\\quad
+        \\sigma^2 = \\tfrac{1}{d}\\sum_i (x_i - \\mu)^2
+
+    (the *biased* variance, as ``F.layer_norm`` uses). Each statistic is a
+    separate pass over memory, where the library fuses them into one kernel.
+
+    Shape:
+        - x: :math:`(*, d)`
+        - weight (:math:`\\gamma`), bias (:math:`\\beta`): :math:`(d,)`
+        - Output: same shape as ``x``
+
+    Taught in: Part III, week 1 (normalisation); timed against ``F.layer_norm``.
+    """
+    _check_tensor("x", x)
+    if x.ndim < 1:
+        raise ValueError("x must have at least one dimension")
+    d = x.shape[-1]
+    for name, t in (("weight", weight), ("bias", bias)):
+        _check_tensor(name, t, 1)
+        if t.shape[0] != d:
+            raise ValueError(f"{name} must have shape ({d},) to match x's last dimension, got {tuple(t.shape)}")
+    mean = x.mean(dim=-1, keepdim=True)
+    var = ((x - mean) ** 2).mean(dim=-1, keepdim=True)
+    return (x - mean) / torch.sqrt(var + eps) * weight + bias

@@ -1,0 +1,165 @@
+"""Read, compare and summarise the committed benchmark results.
+
+Results are pytest-benchmark JSON files in ``benchmarks/results/``, one per
+run, named ``<date>_<commit>_<device>.json``. Each benchmark's ``extra_info``
+carries the device, dtype and derived rates (see ``tests/benchmarks``).
+
+Command line (from the repository root)::
+
+    python -m dlfp.benchreport name        # file name for a new run on this machine
+    python -m dlfp.benchreport compare     # newest run against the previous one on the same device
+    python -m dlfp.benchreport compare NEW.json OLD.json --threshold 0.25
+
+``compare`` exits with status 1 when a kernel's best time grew by more than
+the threshold (default 25 %, above the run-to-run noise seen on shared CPUs).
+
+Taught in: Appendix, benchmarks.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import subprocess
+import sys
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+RESULTS = Path("benchmarks") / "results"
+DEFAULT_THRESHOLD = 0.25
+
+
+@dataclass(frozen=True)
+class Run:
+    """One benchmark run: its file, device, commit, time and per-benchmark records."""
+
+    path: Path
+    device: str
+    commit: str
+    datetime: str
+    benchmarks: dict[str, dict]
+
+    def seconds(self, name: str) -> float:
+        return self.benchmarks[name]["stats"]["min"]
+
+
+def load_run(path: str | Path) -> Run:
+    """Load one pytest-benchmark JSON file.
+
+    Raises:
+        ValueError: if the file is not a pytest-benchmark result with timed benchmarks.
+    """
+    path = Path(path)
+    try:
+        data = json.loads(path.read_text())
+        benches = data["benchmarks"]
+    except (json.JSONDecodeError, KeyError, TypeError) as err:
+        raise ValueError(f"{path} is not a pytest-benchmark JSON result: {err}") from err
+    if not benches:
+        raise ValueError(f"{path} holds no benchmarks")
+    device = benches[0].get("extra_info", {}).get("device", data.get("machine_info", {}).get("cpu", {}).get("brand_raw", "unknown"))
+    commit = data.get("commit_info", {}).get("id", "unknown")[:10]
+    return Run(path, device, commit, data.get("datetime", ""), {b["fullname"]: b for b in benches})
+
+
+def load_runs(directory: str | Path = RESULTS) -> list[Run]:
+    """Every run in ``directory``, oldest first."""
+    runs = [load_run(p) for p in sorted(Path(directory).glob("*.json"))]
+    return sorted(runs, key=lambda r: r.datetime)
+
+
+def previous_on_same_device(runs: list[Run], run: Run) -> Run | None:
+    earlier = [r for r in runs if r.device == run.device and r.datetime < run.datetime]
+    return earlier[-1] if earlier else None
+
+
+@dataclass(frozen=True)
+class Change:
+    name: str
+    old_s: float
+    new_s: float
+
+    @property
+    def ratio(self) -> float:
+        return self.new_s / self.old_s
+
+
+def compare(new: Run, old: Run) -> list[Change]:
+    """Best-time change of every benchmark present in both runs."""
+    if new.device != old.device:
+        raise ValueError(f"runs are on different devices: {new.device!r} vs {old.device!r}")
+    common = sorted(set(new.benchmarks) & set(old.benchmarks))
+    return [Change(n, old.seconds(n), new.seconds(n)) for n in common]
+
+
+def speedups(run: Run, slow: str = "naive", fast: str = "library") -> list[tuple[str, float, float, float]]:
+    """(group, slow seconds, fast seconds, speed-up) for each group timing both implementations.
+
+    A benchmark's implementation is its ``impl`` parameter; the naive side is
+    any implementation other than ``fast``.
+    """
+    groups: dict[str, dict[str, float]] = {}
+    for b in run.benchmarks.values():
+        impl = (b.get("params") or {}).get("impl")
+        if impl is None:
+            continue
+        groups.setdefault(b["group"], {})[impl] = b["stats"]["min"]
+    rows = []
+    for group, times in sorted(groups.items()):
+        if fast in times and len(times) > 1:
+            naive_impl = slow if slow in times else next(k for k in times if k != fast)
+            rows.append((group, times[naive_impl], times[fast], times[naive_impl] / times[fast]))
+    return rows
+
+
+def result_name(device: str | None = None, commit: str | None = None, today: date | None = None) -> str:
+    """``<date>_<commit>_<device>.json`` for a new run."""
+    if device is None:
+        from dlfp.env import device_name, pick_device
+
+        device = device_name(pick_device())
+    if commit is None:
+        commit = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, check=False
+        ).stdout.strip() or "nocommit"
+    slug = re.sub(r"[^A-Za-z0-9]+", "-", device).strip("-").lower()
+    return f"{(today or date.today()).isoformat()}_{commit}_{slug}.json"
+
+
+def _main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m dlfp.benchreport")
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("name", help="print the file name for a new run on this machine")
+    cmp_ = sub.add_parser("compare", help="compare two runs on the same device")
+    cmp_.add_argument("new", nargs="?", help="newer result (default: newest in benchmarks/results)")
+    cmp_.add_argument("old", nargs="?", help="older result (default: previous run on the same device)")
+    cmp_.add_argument("--threshold", type=float, default=DEFAULT_THRESHOLD)
+    cmp_.add_argument("--results", default=str(RESULTS))
+    args = parser.parse_args(argv)
+    if args.command == "name":
+        print(result_name())
+        return 0
+    runs = load_runs(args.results)
+    new = load_run(args.new) if args.new else (runs[-1] if runs else None)
+    if new is None:
+        print(f"no results in {args.results}")
+        return 0
+    old = load_run(args.old) if args.old else previous_on_same_device(runs, new)
+    if old is None:
+        print(f"{new.path.name}: no earlier run on {new.device!r} to compare with")
+        return 0
+    changes = compare(new, old)
+    print(f"{new.path.name} vs {old.path.name} on {new.device} (threshold +{args.threshold:.0%})")
+    regressions = 0
+    for c in changes:
+        flag = ""
+        if c.ratio > 1 + args.threshold:
+            flag, regressions = "  REGRESSION", regressions + 1
+        print(f"{c.name:70s} {c.old_s * 1e6:12.1f} µs -> {c.new_s * 1e6:12.1f} µs  {c.ratio - 1:+7.1%}{flag}")
+    return 1 if regressions else 0
+
+
+if __name__ == "__main__":
+    sys.exit(_main())

@@ -1,0 +1,60 @@
+import json
+from datetime import date
+
+import pytest
+
+from dlfp.benchreport import _main, compare, load_run, load_runs, result_name, speedups
+
+
+def write_run(path, when, commit, times, device="x86_64 CPU, 2 threads"):
+    benches = [
+        {
+            "group": group,
+            "name": f"test[{impl}]",
+            "fullname": f"tests/benchmarks/test_x.py::test[{impl}-{group}]",
+            "params": {"impl": impl},
+            "extra_info": {"device": device},
+            "stats": {"min": seconds},
+        }
+        for (group, impl), seconds in times.items()
+    ]
+    path.write_text(json.dumps({"datetime": when, "commit_info": {"id": commit}, "benchmarks": benches}))
+    return path
+
+
+@pytest.fixture
+def results(tmp_path):
+    write_run(tmp_path / "a.json", "2026-01-01", "aaa", {("g", "naive"): 1.0, ("g", "library"): 0.01})
+    write_run(tmp_path / "b.json", "2026-01-02", "bbb", {("g", "naive"): 1.1, ("g", "library"): 0.02})
+    return tmp_path
+
+
+def test_compare_and_speedups(results):
+    old, new = load_runs(results)
+    changes = {c.name.split("[")[1]: c.ratio for c in compare(new, old)}
+    assert changes == pytest.approx({"naive-g]": 1.1, "library-g]": 2.0})
+    assert speedups(old) == [("g", 1.0, 0.01, pytest.approx(100.0))]
+
+
+def test_cli_flags_regressions_beyond_threshold(results, capsys):
+    assert _main(["compare", "--results", str(results)]) == 1  # library doubled
+    assert "REGRESSION" in capsys.readouterr().out
+    assert _main(["compare", "--results", str(results), "--threshold", "1.5"]) == 0
+
+
+def test_different_devices_are_not_compared(tmp_path):
+    a = load_run(write_run(tmp_path / "a.json", "1", "a", {("g", "naive"): 1.0}, device="cpu A"))
+    b = load_run(write_run(tmp_path / "b.json", "2", "b", {("g", "naive"): 1.0}, device="gpu B"))
+    with pytest.raises(ValueError, match="different devices"):
+        compare(b, a)
+
+
+def test_bad_file_is_refused(tmp_path):
+    (tmp_path / "x.json").write_text("{}")
+    with pytest.raises(ValueError, match="not a pytest-benchmark JSON"):
+        load_run(tmp_path / "x.json")
+
+
+def test_result_name():
+    name = result_name("NVIDIA H100 80GB HBM3", "abc1234", date(2026, 11, 23))
+    assert name == "2026-11-23_abc1234_nvidia-h100-80gb-hbm3.json"
