@@ -4,7 +4,7 @@ myst-nb (through jupyter-cache) reuses a page's stored outputs whenever the
 page's code cells are unchanged. A page that calls ``dlfp`` would then show
 stale outputs after ``dlfp`` changed. This extension makes the cache
 directory depend on a hash of everything outside the page that decides its
-outputs — the files under ``code/src``, ``requirements.txt``, the profile and
+outputs — the files under ``code/src``, ``requirements.txt``, ``benchmarks/results``, the profile and
 the device kind — so any change to those starts from an empty cache and every
 page executes again.
 
@@ -19,7 +19,9 @@ import os
 import shutil
 from pathlib import Path
 
-DEFAULT_KEY_PATHS = ("code/src", "requirements.txt")
+# Everything outside a page that decides its output: the package, the pinned
+# environment, and the committed benchmark results the appendix renders.
+DEFAULT_KEY_PATHS = ("code/src", "requirements.txt", "benchmarks/results")
 KEEP = 3  # cache directories kept, newest first (e.g. both profiles and one spare)
 
 

@@ -16,6 +16,7 @@ def device():
 @pytest.fixture(scope="session")
 def peaks(request, device):
     """Measured attainable peaks, only when benchmarks are really timed."""
-    if request.config.getoption("benchmark_disable"):
+    config = request.config
+    if config.getoption("benchmark_disable") and not config.getoption("benchmark_enable"):
         return None
     return measure_peaks(device)

@@ -78,13 +78,24 @@ def seed_everything(seed: int = 0) -> torch.Generator:
     return torch.Generator().manual_seed(seed)
 
 
+def _cpu_model() -> str:
+    try:  # Linux names the CPU model here; other systems fall back to the architecture
+        with open("/proc/cpuinfo", encoding="utf-8") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or platform.machine() or "unknown CPU"
+
+
 def device_name(device: torch.device) -> str:
-    """A human-readable name for ``device``: the GPU model or the CPU architecture."""
+    """A human-readable name for ``device``: the GPU model, or the CPU model and thread count."""
     if device.type == "cuda":
         return torch.cuda.get_device_name(device)
     if device.type == "mps":
         return "Apple silicon GPU (MPS)"
-    return f"{platform.machine() or 'unknown'} CPU, {torch.get_num_threads()} threads"
+    return f"{_cpu_model()}, {torch.get_num_threads()} threads"
 
 
 def banner(device: torch.device | str | None = None) -> str:
