@@ -11,6 +11,9 @@ A cell tagged ``raises-exception`` may raise; any other error fails the test.
 
 from __future__ import annotations
 
+import json
+import resource
+import sys
 from pathlib import Path
 
 import pytest
@@ -22,6 +25,8 @@ from jupyter_cache.executors.utils import single_nb_execution
 from tests.book.pages import ROOT, has_code, read_notebook, toc_pages
 
 TIMEOUT_S = 600  # per cell, as in _config.yml
+MAX_RSS_BYTES = 4 * 2**30  # no page may need more than 4 GiB of memory (quick profile)
+STATS = ROOT / "_build" / "page-stats.json"  # per-page execution time and peak memory
 
 
 def pytest_generate_tests(metafunc):
@@ -58,8 +63,32 @@ def test_page_executes(page, execution_cache, request):
     )
     if result.err is not None:
         pytest.fail(f"{page.relative_to(ROOT)} failed:\n{result.exc_string}", pytrace=False)
+    peak = _children_peak_rss()
+    _record(page, seconds=result.time, peak_rss_bytes=peak)
+    assert peak < MAX_RSS_BYTES, (
+        f"{page.relative_to(ROOT)}: a kernel reached {peak / 2**30:.2f} GiB resident memory "
+        f"(limit {MAX_RSS_BYTES / 2**30:.0f} GiB)"
+    )
     execution_cache.cache_notebook_bundle(
         CacheBundleIn(nb, str(page), data={"execution_seconds": result.time}),
         check_validity=False,
         overwrite=True,
     )
+
+
+def _children_peak_rss() -> int:
+    """Largest resident set of any finished child process so far, in bytes.
+
+    Kernels are children of this process and are reaped after each page, so
+    after a page this is at least that page's peak; the running maximum is
+    what the 4 GiB limit has to hold for.
+    """
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return peak if sys.platform == "darwin" else peak * 1024  # Linux reports KiB
+
+
+def _record(page: Path, **values) -> None:
+    STATS.parent.mkdir(parents=True, exist_ok=True)
+    stats = json.loads(STATS.read_text()) if STATS.exists() else {}
+    stats[str(page.relative_to(ROOT))] = values
+    STATS.write_text(json.dumps(stats, indent=1, sort_keys=True))

@@ -133,3 +133,19 @@ def test_accuracy():
     assert accuracy(logits, torch.tensor([0, 1, 1])).item() == pytest.approx(2 / 3)
     with pytest.raises(ValueError, match="targets must have shape"):
         accuracy(logits, torch.tensor([0, 1]))
+
+
+def test_seeded_training_is_identical_run_to_run():
+    from dlfp.env import seed_everything
+
+    def run():
+        seed_everything(7)
+        model = nn.Sequential(nn.Linear(1, 16), nn.Tanh(), nn.Dropout(0.1), nn.Linear(16, 1))
+        loader = DataLoader(line_data(), batch_size=8, shuffle=True)
+        history = fit(model, loader, nn.MSELoss(), torch.optim.Adam(model.parameters(), lr=1e-2), 3)
+        return history.train_loss, [p.detach().clone() for p in model.parameters()]
+
+    (loss_a, params_a), (loss_b, params_b) = run(), run()
+    assert loss_a == loss_b
+    for a, b in zip(params_a, params_b):
+        assert torch.equal(a, b)
