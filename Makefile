@@ -35,9 +35,10 @@ page: install
 
 ## Time the full benchmark ladder, write benchmarks/results/<date>_<commit>_<device>.json, compare.
 bench: install
-	mkdir -p benchmarks/results
+	mkdir -p _build
 	DLFP_BENCH=full $(BIN)/python -m pytest tests/benchmarks --benchmark-enable \
-		--benchmark-json "benchmarks/results/$$($(BIN)/python -m dlfp.benchreport name)"
+		--benchmark-json _build/benchmark-raw.json
+	$(BIN)/python -m dlfp.benchreport save _build/benchmark-raw.json
 	$(BIN)/python -m dlfp.benchreport compare
 
 ## Compare the newest result with the previous one on the same device (exit 1 on regression).

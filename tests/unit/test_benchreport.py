@@ -58,3 +58,18 @@ def test_bad_file_is_refused(tmp_path):
 def test_result_name():
     name = result_name("NVIDIA H100 80GB HBM3", "abc1234", date(2026, 11, 23))
     assert name == "2026-11-23_abc1234_nvidia-h100-80gb-hbm3.json"
+
+
+def test_save_drops_raw_rounds_and_names_the_file(tmp_path):
+    raw = tmp_path / "raw.json"
+    raw.write_text(json.dumps({
+        "datetime": "2026-11-23T00:00:00",
+        "commit_info": {"id": "abcdef1234"},
+        "benchmarks": [{"group": "g", "fullname": "t::x", "params": {}, "extra_info": {"device": "Some GPU"},
+                        "stats": {"min": 1.0, "data": [1.0, 2.0]}}],
+    }))
+    from dlfp.benchreport import save
+
+    out = save(raw, tmp_path / "results")
+    assert out.name.endswith("_abcdef1_some-gpu.json")
+    assert "data" not in json.loads(out.read_text())["benchmarks"][0]["stats"]

@@ -6,7 +6,7 @@ carries the device, dtype and derived rates (see ``tests/benchmarks``).
 
 Command line (from the repository root)::
 
-    python -m dlfp.benchreport name        # file name for a new run on this machine
+    python -m dlfp.benchreport save RAW.json  # store a raw pytest-benchmark run in benchmarks/results/
     python -m dlfp.benchreport compare     # newest run against the previous one on the same device
     python -m dlfp.benchreport compare NEW.json OLD.json --threshold 0.25
 
@@ -128,18 +128,40 @@ def result_name(device: str | None = None, commit: str | None = None, today: dat
     return f"{(today or date.today()).isoformat()}_{commit}_{slug}.json"
 
 
+def save(raw: str | Path, directory: str | Path = RESULTS) -> Path:
+    """Store a pytest-benchmark JSON run as ``<date>_<commit>_<device>.json``.
+
+    The per-round timings (``stats.data``) are dropped: the summary statistics
+    are what the book renders and compares, and the raw rounds would make
+    every committed file megabytes long.
+    """
+    data = json.loads(Path(raw).read_text())
+    if not data.get("benchmarks"):
+        raise ValueError(f"{raw} holds no timed benchmarks")
+    for bench in data["benchmarks"]:
+        bench["stats"].pop("data", None)
+    device = data["benchmarks"][0].get("extra_info", {}).get("device")
+    commit = data.get("commit_info", {}).get("id", "")[:7] or None
+    out = Path(directory) / result_name(device=device, commit=commit)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(data, indent=1) + "\n")
+    return out
+
+
 def _main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m dlfp.benchreport")
     sub = parser.add_subparsers(dest="command", required=True)
-    sub.add_parser("name", help="print the file name for a new run on this machine")
+    save_ = sub.add_parser("save", help="store a raw pytest-benchmark JSON in benchmarks/results")
+    save_.add_argument("raw")
+    save_.add_argument("--results", default=str(RESULTS))
     cmp_ = sub.add_parser("compare", help="compare two runs on the same device")
     cmp_.add_argument("new", nargs="?", help="newer result (default: newest in benchmarks/results)")
     cmp_.add_argument("old", nargs="?", help="older result (default: previous run on the same device)")
     cmp_.add_argument("--threshold", type=float, default=DEFAULT_THRESHOLD)
     cmp_.add_argument("--results", default=str(RESULTS))
     args = parser.parse_args(argv)
-    if args.command == "name":
-        print(result_name())
+    if args.command == "save":
+        print(save(args.raw, args.results))
         return 0
     runs = load_runs(args.results)
     new = load_run(args.new) if args.new else (runs[-1] if runs else None)
