@@ -63,3 +63,14 @@ def test_support_extent_and_bad_inputs():
         gradient_support(nn.Conv2d(1, 1, 3), (1, 8, 8), position=(10, 0))
     with pytest.raises(TypeError, match="nn.Module"):
         theoretical_receptive_field("conv")
+
+
+def test_vgg_features_support_is_the_computed_field_and_channel_option():
+    torch.manual_seed(0)
+    features = MyVGG().features
+    support = gradient_support(features, (1, 28, 28), position=(1, 1), trials=8)
+    assert support_extent(support) == theoretical_receptive_field(features) == (22, 22)
+    conv = stack(nn.Conv2d(1, 3, 3))
+    assert support_extent(gradient_support(conv, (1, 9, 9), channel=2)) == (3, 3)
+    with pytest.raises(ValueError, match="inside the output"):
+        gradient_support(conv, (1, 9, 9), channel=3)

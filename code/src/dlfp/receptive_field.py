@@ -37,18 +37,21 @@ def gradient_support(
     model: nn.Module,
     input_shape: Sequence[int],
     position: tuple[int, int] | None = None,
-    channel: int = 0,
+    channel: int | None = None,
     trials: int = 3,
     seed: int = 0,
 ) -> torch.Tensor:
     """Input pixels on which one output unit depends, measured by backpropagation.
 
     The unit ``y[0, channel, p, q]`` (``(p, q) = position``, by default the
-    centre of the output map) is differentiated with respect to a random
-    input; a pixel belongs to the support when the gradient there is non-zero
-    in any input channel, for any of ``trials`` random inputs (a single input
-    could hide a pixel behind a ReLU that happens to be off). The model is
-    run in eval mode, in ``float64``, and restored afterwards.
+    centre of the output map; with ``channel=None`` the sum over all output
+    channels at that position, which all share one receptive field) is
+    differentiated with respect to a random input; a pixel belongs to the
+    support when the gradient there is non-zero in any input channel, for any
+    of ``trials`` random inputs (one input could hide a pixel behind a ReLU
+    that happens to be off, or a max-pooling window that picked another
+    pixel). The model is run in eval mode, in ``float64``, and restored
+    afterwards.
 
     Shape:
         - input_shape: :math:`(C, H, W)` — one sample, no batch dimension.
@@ -79,12 +82,14 @@ def gradient_support(
             if y.ndim != 4:
                 raise ValueError(f"model output must be (1, C', H', W'), got {tuple(y.shape)}")
             p, q = position if position is not None else (y.shape[2] // 2, y.shape[3] // 2)
-            if not (0 <= channel < y.shape[1] and 0 <= p < y.shape[2] and 0 <= q < y.shape[3]):
+            inside = 0 <= p < y.shape[2] and 0 <= q < y.shape[3]
+            if not inside or (channel is not None and not 0 <= channel < y.shape[1]):
                 raise ValueError(
                     f"channel {channel} and position {(p, q)} must lie inside the output "
                     f"of shape {tuple(y.shape[1:])}"
                 )
-            (grad,) = torch.autograd.grad(y[0, channel, p, q], x)
+            unit = y[0, :, p, q].sum() if channel is None else y[0, channel, p, q]
+            (grad,) = torch.autograd.grad(unit, x)
             support |= (grad[0] != 0).any(dim=0)
     finally:
         model.train(was_training)
