@@ -1,0 +1,177 @@
+"""VGG-style convolutional networks: the Conv→BN→ReLU block and ``MyVGG``.
+
+A VGG block is a small stack of 3×3 convolutions, each followed by batch
+normalisation and a ReLU, closed by a 2×2 max-pooling that halves the
+resolution (the "pyramid": resolution down, channels up). ``MyVGG`` is the
+network of Part II's exercise 5.3 and, narrower, the MNIST classifier of
+exercise 5.4.
+
+Taught in: Part II, module 5 (exercises 5.3 and 5.4).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import torch
+from torch import nn
+
+from dlfp.shapes import conv_output_size, pool_output_size
+
+#: the channel widths of exercise 5.3
+VGG_CHANNELS = (32, 64, 128)
+#: a narrower network for quick runs (a quarter of the widths, 1/16 of the conv weights)
+SMALL_CHANNELS = (8, 16, 32)
+
+
+def _positive_int(value, name: str) -> int:
+    if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+        raise ValueError(f"{name} must be a positive int, got {value!r}")
+    return value
+
+
+def conv_bn_relu(
+    in_channels: int, out_channels: int, kernel_size: int = 3, stride: int = 1, bias: bool = True
+) -> nn.Sequential:
+    """``Conv2d → BatchNorm2d → ReLU`` with "same" padding :math:`p = \\lfloor k/2 \\rfloor`.
+
+    With odd ``kernel_size`` and ``stride=1`` the spatial size is kept; with
+    ``stride=2`` it becomes :math:`\\lfloor (n - 1)/2 \\rfloor + 1`. The
+    convolution's bias is redundant before batch normalisation (the mean
+    subtraction removes it and BN's :math:`\\beta` takes its place); pass
+    ``bias=False`` to drop it.
+
+    Shape:
+        - Input: :math:`(N, C_{in}, H, W)`
+        - Output: :math:`(N, C_{out}, H', W')`, :math:`H' = \\lfloor (H + 2p - k)/s \\rfloor + 1`
+
+    Raises:
+        ValueError: if a size is not a positive int.
+    """
+    for name, value in (
+        ("in_channels", in_channels),
+        ("out_channels", out_channels),
+        ("kernel_size", kernel_size),
+        ("stride", stride),
+    ):
+        _positive_int(value, name)
+    return nn.Sequential(
+        nn.Conv2d(in_channels, out_channels, kernel_size, stride, kernel_size // 2, bias=bias),
+        nn.BatchNorm2d(out_channels),
+        nn.ReLU(),
+    )
+
+
+def vgg_block(in_channels: int, out_channels: int) -> nn.Sequential:
+    """One block of exercise 5.3: ``Conv(3×3, p=1) → BN → ReLU → MaxPool(2)``.
+
+    Shape:
+        - Input: :math:`(N, C_{in}, H, W)`
+        - Output: :math:`(N, C_{out}, \\lfloor H/2 \\rfloor, \\lfloor W/2 \\rfloor)`
+    """
+    return nn.Sequential(*conv_bn_relu(in_channels, out_channels), nn.MaxPool2d(2))
+
+
+class MyVGG(nn.Module):
+    """The VGG-style classifier of exercise 5.3.
+
+    ``len(channels)`` blocks ``Conv(3×3, p=1) → BN → ReLU → MaxPool(2)``
+    followed by ``Flatten → Linear(C_last · s · s → num_classes)``, where the
+    final side length ``s`` follows from the input size: each block keeps the
+    size through its convolution and floors it in half by pooling,
+    :math:`28 \\to 14 \\to 7 \\to 3` for MNIST, so the linear layer has
+    :math:`128 \\cdot 3 \\cdot 3 = 1152` inputs with the default widths.
+
+    Args:
+        in_channels: channels of the input images (1 for MNIST).
+        channels: output channels of the blocks, e.g. :data:`VGG_CHANNELS`.
+        num_classes: outputs of the classifier (logits).
+        image_size: side length of the square input images.
+
+    Shape:
+        - Input: :math:`(N, C_{in}, S, S)` with :math:`S` = ``image_size``
+        - Output: :math:`(N, \\text{num\\_classes})`, logits
+
+    Raises:
+        ValueError: for non-positive sizes, an image too small for the
+            number of blocks, or (in ``forward``) an input of the wrong shape.
+    """
+
+    def __init__(
+        self,
+        in_channels: int = 1,
+        channels: Sequence[int] = VGG_CHANNELS,
+        num_classes: int = 10,
+        image_size: int = 28,
+    ) -> None:
+        super().__init__()
+        channels = tuple(channels)
+        if not channels:
+            raise ValueError("channels must name at least one block, got ()")
+        for i, c in enumerate(channels):
+            _positive_int(c, f"channels[{i}]")
+        _positive_int(in_channels, "in_channels")
+        _positive_int(num_classes, "num_classes")
+        _positive_int(image_size, "image_size")
+        self.in_channels, self.image_size = in_channels, image_size
+        side = image_size
+        for _ in channels:
+            side = conv_output_size(side, 3, 1, 1)
+            if side < 2:
+                raise ValueError(
+                    f"image_size {image_size} is too small for {len(channels)} blocks"
+                )
+            side = pool_output_size(side, 2)
+        widths = (in_channels, *channels)
+        self.features = nn.Sequential(*(vgg_block(a, b) for a, b in zip(widths, widths[1:])))
+        self.classifier = nn.Sequential(
+            nn.Flatten(), nn.Linear(channels[-1] * side * side, num_classes)
+        )
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        expected = (self.in_channels, self.image_size, self.image_size)
+        if x.ndim != 4 or tuple(x.shape[1:]) != expected:
+            shown = ", ".join(map(str, expected))
+            raise ValueError(f"x must have shape (N, {shown}), got {tuple(x.shape)}")
+        return self.classifier(self.features(x))
+
+
+def shape_table(model: nn.Module, x: torch.Tensor) -> list[tuple[str, str, tuple[int, ...], int]]:
+    """Run ``x`` through ``model`` and record every leaf layer's output shape.
+
+    Forward hooks are attached to the modules that have no children, the
+    forward pass runs under ``torch.no_grad()`` in eval mode, and the hooks
+    and the mode are restored afterwards.
+
+    Shape:
+        - x: whatever ``model`` accepts, e.g. :math:`(N, C, H, W)`.
+        - Output: rows ``(name, layer type, output shape without batch, parameter count)``.
+
+    Raises:
+        TypeError: if ``model`` is not an ``nn.Module`` or ``x`` not a tensor.
+    """
+    if not isinstance(model, nn.Module):
+        raise TypeError(f"model must be an nn.Module, got {type(model).__name__}")
+    if not isinstance(x, torch.Tensor):
+        raise TypeError(f"x must be a torch.Tensor, got {type(x).__name__}")
+    rows: list[tuple[str, str, tuple[int, ...], int]] = []
+    handles = []
+    for name, module in model.named_modules():
+        if next(module.children(), None) is not None:
+            continue
+
+        def hook(mod, _inputs, output, name=name):
+            params = sum(p.numel() for p in mod.parameters())
+            rows.append((name, type(mod).__name__, tuple(output.shape[1:]), params))
+
+        handles.append(module.register_forward_hook(hook))
+    was_training = model.training
+    model.eval()
+    try:
+        with torch.no_grad():
+            model(x)
+    finally:
+        for handle in handles:
+            handle.remove()
+        model.train(was_training)
+    return rows
