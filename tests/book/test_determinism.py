@@ -26,14 +26,14 @@ def outputs(page):
     for index, cell in enumerate(nb.cells):
         if cell.cell_type != "code" or "timing" in cell.metadata.get("tags", []):
             continue
+        # A stream arrives in chunks whose boundaries depend on timing; compare the text.
+        text = "".join(o.text for o in cell.get("outputs", []) if o.output_type == "stream")
+        kept.append((index, "stream", BANNER.sub("<banner>", text)))
         for out in cell.get("outputs", []):
-            if out.output_type == "stream":
-                kept.append((index, "stream", BANNER.sub("<banner>", out.text)))
-            elif "data" in out:
-                data = {k: v for k, v in out.data.items() if k != "application/vnd.jupyter.widget-view+json"}
-                kept.append((index, out.output_type, data))
-            else:
-                kept.append((index, out.output_type, out.get("ename"), out.get("evalue")))
+            if "data" in out:
+                kept.append((index, out.output_type, dict(out.data)))
+            elif out.output_type == "error":
+                kept.append((index, "error", out.get("ename"), out.get("evalue")))
     return kept
 
 

@@ -63,6 +63,7 @@ def test_page_executes(page, execution_cache, request):
     )
     if result.err is not None:
         pytest.fail(f"{page.relative_to(ROOT)} failed:\n{result.exc_string}", pytrace=False)
+    _assert_figures_are_images(page, nb)
     peak = _children_peak_rss()
     _record(page, seconds=result.time, peak_rss_bytes=peak)
     assert peak < MAX_RSS_BYTES, (
@@ -92,3 +93,15 @@ def _record(page: Path, **values) -> None:
     stats = json.loads(STATS.read_text()) if STATS.exists() else {}
     stats[str(page.relative_to(ROOT))] = values
     STATS.write_text(json.dumps(stats, indent=1, sort_keys=True))
+
+
+def _assert_figures_are_images(page: Path, nb) -> None:
+    """A figure that reaches the page as ``<Figure size ...>`` text lost its image
+    (e.g. under ``MPLBACKEND=Agg`` a glued figure keeps only its repr)."""
+    for index, cell in enumerate(nb.cells):
+        for out in cell.get("outputs", []):
+            data = out.get("data", {})  # glued outputs use keys like application/papermill.record/text/plain
+            texts = [v for k, v in data.items() if k.endswith("text/plain") and isinstance(v, str)]
+            has_image = any("image/" in k for k in data)
+            if any(t.startswith("<Figure size") for t in texts) and not has_image:
+                pytest.fail(f"{page.relative_to(ROOT)}: cell {index} shows a figure as text, not an image")
