@@ -108,15 +108,17 @@ class ConvDenoisingAutoencoder(nn.Module):
     Conv2d(32, 64, 3, stride 2, pad 0), ReLU ⌊(7−3)/2⌋+1        (B, 64, 3, 3)  latent
     ConvT(64, 32, 3, s 2, p 0, op 0), ReLU   (3−1)·2+3          (B, 32, 7, 7)
     ConvT(32, 16, 3, s 2, p 1, op 1), ReLU   (7−1)·2−2+3+1      (B, 16, 14, 14)
-    ConvT(16, 1, 3, s 2, p 1, op 1), Sigmoid (14−1)·2−2+3+1     (B, 1, 28, 28)
+    ConvT(16, 1, 3, s 2, p 1, op 1)          (14−1)·2−2+3+1     (B, 1, 28, 28)
     ======================================  ==================  =================
 
-    The sigmoid keeps the output in :math:`[0, 1]`, the range of the clean
-    images the MSE loss compares it with.
+    The output layer is linear. A final sigmoid, which would keep the output
+    in :math:`[0, 1]`, lets MSE training on mostly black digits collapse to a
+    blank image: the sigmoid saturates at 0 before the digits are learned
+    (shown in challenge III). Clamp to :math:`[0, 1]` for display.
 
     Shape:
         - Input: :math:`(B, 1, 28, 28)`, values in :math:`[0, 1]`.
-        - Output: :math:`(B, 1, 28, 28)`; :meth:`encode` gives :math:`(B, 64, 3, 3)`.
+        - Output: :math:`(B, 1, 28, 28)`, unbounded; :meth:`encode` gives :math:`(B, 64, 3, 3)`.
     """
 
     latent_shape = (64, 3, 3)
@@ -131,7 +133,7 @@ class ConvDenoisingAutoencoder(nn.Module):
         self.decoder = nn.Sequential(
             nn.ConvTranspose2d(64, 32, 3, stride=2, padding=0, output_padding=0), nn.ReLU(),
             nn.ConvTranspose2d(32, 16, 3, stride=2, padding=1, output_padding=1), nn.ReLU(),
-            nn.ConvTranspose2d(16, 1, 3, stride=2, padding=1, output_padding=1), nn.Sigmoid(),
+            nn.ConvTranspose2d(16, 1, 3, stride=2, padding=1, output_padding=1),
         )
 
     @staticmethod
