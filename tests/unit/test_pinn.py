@@ -20,6 +20,20 @@ def test_derivatives_of_a_known_function():
     assert u_tt.requires_grad is False or u_tt.grad_fn is not None
 
 
+def test_derivatives_of_relu_and_constant_are_zero():
+    relu = torch.nn.Sequential(torch.nn.Linear(1, 8), torch.nn.ReLU(), torch.nn.Linear(8, 1))
+    t = torch.linspace(0.1, 3, 20)[:, None]
+    _, u_t, u_tt = derivatives(relu, t)
+    assert torch.all(u_tt == 0) and u_t.abs().sum() > 0
+
+    class Const(torch.nn.Module):
+        def forward(self, t):
+            return torch.ones_like(t)
+
+    _, u_t, u_tt = derivatives(Const(), t)
+    assert torch.all(u_t == 0) and torch.all(u_tt == 0)
+
+
 def test_loss_vanishes_on_the_exact_solution():
     t = torch.linspace(0, 6, 50, dtype=torch.float64)[:, None]
     loss, pde, bc = oscillator_loss(Cos(), t)

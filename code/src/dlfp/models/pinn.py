@@ -80,7 +80,8 @@ def derivatives(model: nn.Module, t: torch.Tensor) -> tuple[torch.Tensor, torch.
     ``grad_outputs=ones`` computes. ``create_graph=True`` records the
     derivative computation itself, so that :math:`u'` can be differentiated
     again and the loss built from :math:`u''` can be back-propagated to the
-    weights.
+    weights. Where an output does not depend on ``t`` at all its derivative
+    is returned as zeros (autograd would raise).
 
     Shape:
         - t: :math:`(N, 1)`, floating point (a copy with ``requires_grad`` is used).
@@ -90,10 +91,19 @@ def derivatives(model: nn.Module, t: torch.Tensor) -> tuple[torch.Tensor, torch.
         raise TypeError(f"t must be a floating-point tensor, got {getattr(t, 'dtype', type(t).__name__)}")
     t = t.detach().requires_grad_(True)
     u = model(t)
-    ones = torch.ones_like(u)
-    (u_t,) = torch.autograd.grad(u, t, grad_outputs=ones, create_graph=True)
-    (u_tt,) = torch.autograd.grad(u_t, t, grad_outputs=ones, create_graph=True)
-    return u, u_t, u_tt
+    u_t = _grad(u, t)
+    return u, u_t, _grad(u_t, t)
+
+
+def _grad(y: torch.Tensor, t: torch.Tensor) -> torch.Tensor:
+    # dy/dt with the graph kept; zero where y does not depend on t (e.g. a constant,
+    # or the second derivative of a piecewise-linear ReLU network)
+    if not y.requires_grad:
+        return torch.zeros_like(t)
+    (dy,) = torch.autograd.grad(
+        y, t, grad_outputs=torch.ones_like(y), create_graph=True, materialize_grads=True
+    )
+    return dy
 
 
 def oscillator_loss(
