@@ -1,0 +1,292 @@
+"""Generated dynamical-system data: the harmonic oscillator and the Lorenz system.
+
+* :func:`harmonic_oscillator` — the exact solution of :math:`u'' + \\omega^2 u = 0`,
+  the reference a physics-informed network is measured against;
+* :func:`lorenz_trajectory` — a trajectory of the Lorenz system integrated
+  with ``scipy.integrate.solve_ivp`` and sampled at a fixed step;
+* :func:`lorenz_max_lyapunov` — the largest Lyapunov exponent of the Lorenz
+  flow by Benettin's method, the clock against which a forecast of a chaotic
+  system is judged;
+* :func:`shifted_windows` — (input, target) windows of a series, the target
+  shifted one step into the future.
+
+Taught in: Part II, Grand Examination, challenges IV (PINN) and V (Lorenz Transformer).
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import torch
+from scipy.integrate import solve_ivp
+
+LORENZ_SIGMA, LORENZ_RHO, LORENZ_BETA = 10.0, 28.0, 8.0 / 3.0
+
+
+def harmonic_oscillator(
+    t: torch.Tensor, u0: float = 1.0, v0: float = 0.0, omega: float = 1.0
+) -> torch.Tensor:
+    """Exact solution of :math:`u'' + \\omega^2 u = 0`, :math:`u(0)=u_0`, :math:`u'(0)=v_0`:
+
+    .. math::
+
+        u(t) = u_0 \\cos(\\omega t) + \\frac{v_0}{\\omega} \\sin(\\omega t).
+
+    Shape:
+        - t: any shape, floating point.
+        - Output: same shape and dtype as ``t``.
+
+    Raises:
+        TypeError: if ``t`` is not a floating-point tensor.
+        ValueError: if ``omega`` is not positive.
+    """
+    if not isinstance(t, torch.Tensor) or not t.is_floating_point():
+        raise TypeError(
+            f"t must be a floating-point torch.Tensor, got "
+            f"{t.dtype if isinstance(t, torch.Tensor) else type(t).__name__}"
+        )
+    if not omega > 0:
+        raise ValueError(f"omega must be positive, got {omega!r}")
+    return u0 * torch.cos(omega * t) + (v0 / omega) * torch.sin(omega * t)
+
+
+def lorenz_rhs(
+    state: np.ndarray,
+    sigma: float = LORENZ_SIGMA,
+    rho: float = LORENZ_RHO,
+    beta: float = LORENZ_BETA,
+) -> np.ndarray:
+    """The Lorenz vector field
+
+    .. math::
+
+        \\dot x = \\sigma (y - x), \\quad \\dot y = x(\\rho - z) - y, \\quad \\dot z = xy - \\beta z.
+
+    Shape:
+        - state: :math:`(3,)` or :math:`(3, M)` (``M`` states at once).
+        - Output: same shape as ``state``.
+    """
+    x, y, z = state
+    return np.array([sigma * (y - x), x * (rho - z) - y, x * y - beta * z])
+
+
+def lorenz_jacobian(
+    state: np.ndarray,
+    sigma: float = LORENZ_SIGMA,
+    rho: float = LORENZ_RHO,
+    beta: float = LORENZ_BETA,
+) -> np.ndarray:
+    """Jacobian :math:`J_{ij} = \\partial f_i / \\partial x_j` of :func:`lorenz_rhs`.
+
+    Shape:
+        - state: :math:`(3,)`.
+        - Output: :math:`(3, 3)`.
+    """
+    x, y, z = state
+    return np.array([[-sigma, sigma, 0.0], [rho - z, -1.0, -x], [y, x, -beta]])
+
+
+def _check_state(x0, name: str = "x0") -> np.ndarray:
+    arr = np.asarray(x0, dtype=float)
+    if arr.shape != (3,):
+        raise ValueError(f"{name} must be a point (x, y, z) of shape (3,), got shape {arr.shape}")
+    if not np.all(np.isfinite(arr)):
+        raise ValueError(f"{name} must be finite, got {arr}")
+    return arr
+
+
+def lorenz_trajectory(
+    n_steps: int,
+    dt: float = 0.01,
+    x0: tuple[float, float, float] = (1.0, 1.0, 1.0),
+    sigma: float = LORENZ_SIGMA,
+    rho: float = LORENZ_RHO,
+    beta: float = LORENZ_BETA,
+    transient: float = 10.0,
+    rtol: float = 1e-10,
+    atol: float = 1e-10,
+) -> torch.Tensor:
+    """A trajectory of the Lorenz system sampled every ``dt``.
+
+    The system (:func:`lorenz_rhs`) is integrated from ``x0`` with
+    ``scipy.integrate.solve_ivp`` (an adaptive Runge–Kutta method, DOP853, at
+    tolerances ``rtol``/``atol``); the first ``transient`` time units are
+    discarded so that the samples lie on the attractor, and the next
+    ``n_steps`` states are returned at times :math:`t_k = k\\,\\Delta t`.
+
+    Shape:
+        - Output: :math:`(n\\_steps, 3)`, ``float64`` (columns ``x, y, z``).
+
+    Raises:
+        ValueError: if ``n_steps`` < 2, ``dt`` or a tolerance is not
+            positive, ``transient`` is negative, or ``x0`` is not a finite 3-vector.
+    """
+    if not isinstance(n_steps, int) or isinstance(n_steps, bool) or n_steps < 2:
+        raise ValueError(f"n_steps must be an int >= 2, got {n_steps!r}")
+    if not (dt > 0 and math.isfinite(dt)):
+        raise ValueError(f"dt must be a positive finite float, got {dt!r}")
+    if not transient >= 0:
+        raise ValueError(f"transient must be >= 0, got {transient!r}")
+    if not (rtol > 0 and atol > 0):
+        raise ValueError(f"rtol and atol must be positive, got {rtol!r}, {atol!r}")
+    start = _check_state(x0)
+    params = (sigma, rho, beta)
+    if transient > 0:
+        warm = solve_ivp(
+            lambda t, s: lorenz_rhs(s, *params), (0.0, transient), start,
+            method="DOP853", rtol=rtol, atol=atol,
+        )
+        start = warm.y[:, -1]
+    t_eval = dt * np.arange(n_steps)
+    sol = solve_ivp(
+        lambda t, s: lorenz_rhs(s, *params), (0.0, t_eval[-1]), start,
+        method="DOP853", t_eval=t_eval, rtol=rtol, atol=atol,
+    )
+    if not sol.success:  # pragma: no cover - DOP853 does not fail on this system
+        raise RuntimeError(f"solve_ivp failed: {sol.message}")
+    return torch.from_numpy(sol.y.T.copy())
+
+
+def lorenz_max_lyapunov(
+    t_total: float = 500.0,
+    renorm_every: float = 1.0,
+    x0: tuple[float, float, float] = (1.0, 1.0, 1.0),
+    sigma: float = LORENZ_SIGMA,
+    rho: float = LORENZ_RHO,
+    beta: float = LORENZ_BETA,
+    transient: float = 10.0,
+    rtol: float = 1e-9,
+    atol: float = 1e-9,
+    seed: int = 0,
+) -> tuple[float, np.ndarray]:
+    """Largest Lyapunov exponent of the Lorenz flow by Benettin's method.
+
+    A state :math:`x` and a tangent vector :math:`v` are integrated together,
+
+    .. math::
+
+        \\dot x = f(x), \\qquad \\dot v = J(x)\\, v,
+
+    (``J`` from :func:`lorenz_jacobian``). Every ``renorm_every`` time units
+    :math:`\\tau` the growth :math:`\\lVert v \\rVert` is recorded and ``v`` is
+    normalised back to unit length, so that
+
+    .. math::
+
+        \\lambda_\\text{max} \\approx \\frac{1}{K\\tau} \\sum_{k=1}^{K} \\ln \\lVert v(k\\tau) \\rVert.
+
+    A random unit ``v(0)`` has a component along the most unstable direction
+    almost surely, and repeated stretching aligns it with that direction.
+    For :math:`\\sigma=10, \\rho=28, \\beta=8/3` the exponent is about 0.906,
+    so one *Lyapunov time* is :math:`1/\\lambda_\\text{max} \\approx 1.10`
+    time units.
+
+    Returns:
+        ``(lambda_max, running)`` where ``running[k]`` is the estimate after
+        ``k + 1`` renormalisations (to show convergence).
+
+    Raises:
+        ValueError: if ``renorm_every`` is not positive or ``t_total`` is
+            shorter than one renormalisation interval.
+    """
+    if not renorm_every > 0:
+        raise ValueError(f"renorm_every must be positive, got {renorm_every!r}")
+    if not t_total >= renorm_every:
+        raise ValueError(
+            f"t_total must be at least renorm_every ({renorm_every}), got {t_total!r}"
+        )
+    params = (sigma, rho, beta)
+    state = _check_state(x0)
+    if transient > 0:
+        state = solve_ivp(
+            lambda t, s: lorenz_rhs(s, *params), (0.0, transient), state,
+            method="DOP853", rtol=rtol, atol=atol,
+        ).y[:, -1]
+    v = np.random.default_rng(seed).standard_normal(3)
+    v /= np.linalg.norm(v)
+
+    def rhs(t, s):
+        return np.concatenate([lorenz_rhs(s[:3], *params), lorenz_jacobian(s[:3], *params) @ s[3:]])
+
+    n_chunks = int(t_total // renorm_every)
+    logs = np.empty(n_chunks)
+    s = np.concatenate([state, v])
+    for k in range(n_chunks):
+        s = solve_ivp(rhs, (0.0, renorm_every), s, method="DOP853", rtol=rtol, atol=atol).y[:, -1]
+        growth = np.linalg.norm(s[3:])
+        logs[k] = math.log(growth)
+        s[3:] /= growth
+    running = np.cumsum(logs) / (renorm_every * np.arange(1, n_chunks + 1))
+    return float(running[-1]), running
+
+
+def shifted_windows(series: torch.Tensor, length: int, stride: int = 1) -> tuple[torch.Tensor, torch.Tensor]:
+    """Input/target windows for next-step prediction.
+
+    Window :math:`i` starts at :math:`s = i \\cdot \\text{stride}`; its input is
+    ``series[s : s + length]`` and its target ``series[s + 1 : s + length + 1]``,
+    the same window shifted one step into the future, so that position
+    :math:`t` of the target is the successor of position :math:`t` of the input.
+
+    Shape:
+        - series: :math:`(T, D)`.
+        - Output: ``(inputs, targets)``, each :math:`(W, \\text{length}, D)` with
+          :math:`W = \\lfloor (T - \\text{length} - 1) / \\text{stride} \\rfloor + 1`.
+          They are views into ``series`` (no copy).
+
+    Raises:
+        TypeError: if ``series`` is not a tensor.
+        ValueError: if it is not 2-D, or too short for one window.
+    """
+    if not isinstance(series, torch.Tensor):
+        raise TypeError(f"series must be a torch.Tensor, got {type(series).__name__}")
+    if series.ndim != 2:
+        raise ValueError(f"series must have shape (T, D), got {tuple(series.shape)}")
+    if not isinstance(length, int) or length < 1 or not isinstance(stride, int) or stride < 1:
+        raise ValueError(f"length and stride must be positive ints, got {length!r}, {stride!r}")
+    if series.shape[0] < length + 1:
+        raise ValueError(
+            f"series has {series.shape[0]} steps; a window of length {length} plus its "
+            f"shifted target needs at least {length + 1}"
+        )
+    windows = series.unfold(0, length + 1, stride).transpose(1, 2)  # (W, length + 1, D)
+    return windows[:, :-1], windows[:, 1:]
+
+
+def valid_time(
+    prediction: torch.Tensor, truth: torch.Tensor, dt: float, scale: float, threshold: float = 0.4
+) -> float:
+    """How long a forecast stays on track: the time before its normalised error first exceeds ``threshold``.
+
+    .. math::
+
+        e_k = \\frac{\\lVert \\hat x_k - x_k \\rVert}{s}, \\qquad
+        t_\\text{valid} = \\Delta t \\cdot \\min\\{k : e_k > \\text{threshold}\\},
+
+    where :math:`\\hat x_k` is the forecast :math:`k + 1` steps ahead and
+    :math:`s` a size of the attractor (for example the root-mean-square distance
+    of its points from their mean). If the error never exceeds the
+    threshold, the whole forecast length is returned. Multiply by
+    :math:`\\lambda_\\text{max}` to express it in Lyapunov times.
+
+    Shape:
+        - prediction, truth: :math:`(K, D)`, forecast and true states for steps 1..K.
+        - Output: a float, in time units.
+
+    Raises:
+        ValueError: if the shapes differ or ``dt``, ``scale``, ``threshold`` are not positive.
+    """
+    if not isinstance(prediction, torch.Tensor) or not isinstance(truth, torch.Tensor):
+        raise TypeError("prediction and truth must be tensors")
+    if prediction.shape != truth.shape or prediction.ndim != 2:
+        raise ValueError(
+            f"prediction and truth must both have shape (K, D), got "
+            f"{tuple(prediction.shape)} and {tuple(truth.shape)}"
+        )
+    if not (dt > 0 and scale > 0 and threshold > 0):
+        raise ValueError(f"dt, scale and threshold must be positive, got {dt}, {scale}, {threshold}")
+    error = (prediction - truth).norm(dim=1) / scale
+    above = torch.nonzero(error > threshold)
+    steps = int(above[0, 0]) if len(above) else len(error)
+    return steps * dt
