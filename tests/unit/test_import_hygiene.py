@@ -16,15 +16,21 @@ PROBE = textwrap.dedent(
         if event in ("open", "socket.connect", "socket.getaddrinfo", "subprocess.Popen", "os.system"):
             events.append((event, str(args[0]) if args else ""))
 
+    import os, site, sysconfig
     import dlfp
     package_dir = dlfp.__path__[0]
+    # Loading installed code and its metadata is the interpreter's business, not I/O of ours.
+    installed = tuple(
+        os.path.realpath(p) for p in
+        {sys.prefix, sys.base_prefix, sysconfig.get_paths()["stdlib"], *site.getsitepackages()}
+    )
     sys.addaudithook(hook)
     names = [m.name for m in pkgutil.walk_packages(dlfp.__path__, "dlfp.")]
     for name in names:
         importlib.import_module(name)
     foreign = [
         (e, a) for e, a in events
-        if not (e == "open" and (a.startswith(package_dir) or "__pycache__" in a or a.endswith(".py")))
+        if not (e == "open" and (a.startswith(package_dir) or os.path.realpath(a).startswith(installed)))
     ]
     print(len(names), foreign)
     """
