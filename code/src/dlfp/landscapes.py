@@ -152,7 +152,7 @@ def trajectory(
 SCENARIOS = ("A", "B", "C", "D", "E", "steady", "noise")
 
 
-def scenario_gradients(name: str, steps: int = 200, switch: int = 100, seed: int = 0) -> torch.Tensor:
+def scenario_gradients(name: str, steps: int = 200, switch: int | None = None, seed: int = 0) -> torch.Tensor:
     """The gradient sequences of Week 1 §8.3.2, as a float64 tensor of length ``steps``.
 
     - ``"A"`` increasing gradients :math:`g_t = t` (``"C"``, the "steady climb",
@@ -162,7 +162,8 @@ def scenario_gradients(name: str, steps: int = 200, switch: int = 100, seed: int
     - ``"E"`` a drop: :math:`10` up to ``switch - 1``, then :math:`0.1`;
     - ``"steady"`` constant :math:`g_t = 1`; ``"noise"`` i.i.d. :math:`N(0, 1)`.
 
-    Steps are numbered from 1, so ``switch`` is the step at which D and E change.
+    Steps are numbered from 1, so ``switch`` (default ``steps // 2``) is the
+    step at which D and E change.
 
     Raises:
         ValueError: for an unknown ``name`` or ``switch`` outside ``[1, steps]``.
@@ -171,7 +172,8 @@ def scenario_gradients(name: str, steps: int = 200, switch: int = 100, seed: int
         raise ValueError(f"name must be one of {SCENARIOS}, got {name!r}")
     if not isinstance(steps, int) or steps < 1:
         raise ValueError(f"steps must be a positive int, got {steps!r}")
-    if not 1 <= switch <= steps:
+    switch = steps // 2 if switch is None else switch
+    if not isinstance(switch, int) or not 1 <= switch <= steps:
         raise ValueError(f"switch must lie in [1, {steps}], got {switch!r}")
     t = torch.arange(1, steps + 1, dtype=torch.float64)
     if name in ("A", "C"):
