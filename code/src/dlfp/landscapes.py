@@ -185,7 +185,7 @@ def scenario_gradients(name: str, steps: int = 200, switch: int | None = None, s
         g[switch - 1] = 100.0
         return g
     if name == "E":
-        return torch.where(t < switch, 10.0, 0.1).to(torch.float64)
+        return torch.where(t < switch, torch.full_like(t, 10.0), torch.full_like(t, 0.1))
     if name == "steady":
         return torch.ones_like(t)
     return torch.randn(steps, dtype=torch.float64, generator=torch.Generator().manual_seed(seed))
