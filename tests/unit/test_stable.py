@@ -1,0 +1,69 @@
+import pytest
+import torch
+import torch.nn.functional as F
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from dlfp.stable import cross_entropy, cross_entropy_grad, log_softmax, logsumexp, softmax
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.integers(1, 5), st.integers(1, 7), st.floats(0.1, 2000.0), st.integers(0, 10_000))
+def test_against_torch(n, c, scale, seed):
+    g = torch.Generator().manual_seed(seed)
+    z = scale * torch.randn(n, c, generator=g, dtype=torch.float64)
+    torch.testing.assert_close(logsumexp(z), torch.logsumexp(z, dim=-1))
+    torch.testing.assert_close(log_softmax(z), torch.log_softmax(z, dim=-1))
+    torch.testing.assert_close(softmax(z), torch.softmax(z, dim=-1))
+    y = torch.randint(0, c, (n,), generator=g)
+    torch.testing.assert_close(cross_entropy(z, y), F.cross_entropy(z, y))
+
+
+def test_large_logits_do_not_overflow():
+    z = torch.tensor([[1000.0, 1.0, 1.0]])
+    naive = torch.exp(z) / torch.exp(z).sum()
+    assert torch.isnan(naive[0, 0])
+    p = softmax(z)
+    assert torch.isfinite(p).all() and p[0, 0] == 1.0
+    torch.testing.assert_close(cross_entropy(z, torch.tensor([1])), torch.tensor(999.0))
+
+
+def test_logsumexp_dim_keepdim_and_minus_inf():
+    z = torch.randn(3, 4, 5, dtype=torch.float64)
+    torch.testing.assert_close(logsumexp(z, dim=1, keepdim=True), torch.logsumexp(z, 1, keepdim=True))
+    row = torch.full((1, 3), float("-inf"))
+    assert logsumexp(row).item() == float("-inf")
+
+
+def test_cross_entropy_grad_matches_autograd():
+    z = torch.randn(6, 4, dtype=torch.float64, requires_grad=True)
+    y = torch.tensor([0, 1, 2, 3, 0, 1])
+    F.cross_entropy(z, y).backward()
+    torch.testing.assert_close(cross_entropy_grad(z.detach(), y), z.grad)
+
+
+@pytest.mark.parametrize("bad, err", [([1.0, 2.0], TypeError), (torch.tensor([1, 2]), TypeError),
+                                      (torch.tensor(1.0), ValueError)])
+def test_logsumexp_rejects(bad, err):
+    with pytest.raises(err, match="z"):
+        logsumexp(bad)
+
+
+def test_softmax_and_log_softmax_reject_ints():
+    with pytest.raises(TypeError, match="floating"):
+        softmax(torch.tensor([1, 2]))
+    with pytest.raises(TypeError, match="floating"):
+        log_softmax(torch.tensor([1, 2]))
+
+
+@pytest.mark.parametrize("fn", [cross_entropy, cross_entropy_grad])
+def test_cross_entropy_rejects(fn):
+    z = torch.randn(3, 4)
+    with pytest.raises(ValueError, match="targets must have shape"):
+        fn(z, torch.tensor([0, 1]))
+    with pytest.raises(TypeError, match="integer"):
+        fn(z, torch.tensor([0.0, 1.0, 2.0]))
+    with pytest.raises(ValueError, match="lie in"):
+        fn(z, torch.tensor([0, 1, 4]))
+    with pytest.raises(ValueError, match="logits must have shape"):
+        fn(torch.randn(3), torch.tensor([0, 1, 2]))
