@@ -1,0 +1,190 @@
+"""Toy cosmological density fields: Gaussian random fields with an Ω_m-dependent P(k).
+
+This is the "simulation" behind the source's ``generate_field``. A 2-D
+Gaussian random field :math:`\\delta(\\mathbf{x})` on a periodic
+:math:`N \\times N` grid of cell size :math:`\\Delta` (box :math:`L = N\\Delta`)
+is made by filtering white noise in Fourier space:
+
+.. math::
+
+    \\delta = \\mathcal{F}^{-1}\\Big[\\mathcal{F}[w]\\,\\sqrt{P(|\\mathbf{k}|)}/\\Delta\\Big],
+    \\qquad w_{\\mathbf{x}} \\sim \\mathcal{N}(0, 1),
+
+so that :math:`\\langle \\Delta^2 |\\mathcal{F}[\\delta]_{\\mathbf{k}}|^2 / N^2 \\rangle = P(k)`
+(the estimator of :func:`measure_power_spectrum`). The spectrum is a **toy**,
+not the output of a Boltzmann code such as CAMB or CLASS:
+
+.. math::
+
+    P(k;\\Omega_m) = A\\,\\frac{k}{\\big[1 + (k/k_\\mathrm{eq})^2\\big]^2},
+    \\qquad k_\\mathrm{eq} = \\Omega_m h \\;[h\\,\\mathrm{Mpc}^{-1}],
+
+rising as :math:`k` on large scales, falling as :math:`k^{-3}` on small
+scales, with its peak at :math:`k_\\mathrm{eq}/\\sqrt{3}`. The primordial
+amplitude :math:`A` is held fixed, so a larger :math:`\\Omega_m` (earlier
+matter–radiation equality) moves the turnover to smaller scales *and*
+raises the small-scale power: in an infinite, infinitely resolved box the
+variance is :math:`\\sigma^2 = A k_\\mathrm{eq}^3 / 8`.
+
+Taught in: Part I, chapter 6, §6.3 (on-the-fly generation) and chapter 7 (CosmoNet).
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import torch
+
+#: Hubble parameter h of the toy model.
+H = 0.7
+#: Default cell size Δ in Mpc/h.
+CELL_SIZE = 4.0
+#: Default amplitude A in (Mpc/h)^2, chosen so that σ = 1 at Ω_m = 0.3 (infinite box).
+AMPLITUDE = 8.0 / (0.3 * H) ** 3
+
+
+def _generator(seed: int | torch.Generator | None) -> torch.Generator:
+    if isinstance(seed, torch.Generator):
+        return seed
+    if seed is None:
+        seed = 0
+    if not isinstance(seed, int) or isinstance(seed, bool):
+        raise TypeError(f"seed must be an int or a torch.Generator, got {type(seed).__name__}")
+    return torch.Generator().manual_seed(seed)
+
+
+def _as_omega(omega_m) -> torch.Tensor:
+    omega = torch.as_tensor(omega_m, dtype=torch.float64)
+    if omega.ndim > 1:
+        raise ValueError(f"omega_m must be a number or a 1-D tensor (B,), got shape {tuple(omega.shape)}")
+    if not torch.all(torch.isfinite(omega)) or torch.any(omega <= 0):
+        raise ValueError(f"omega_m must be finite and positive, got {omega.tolist()}")
+    return omega
+
+
+def _check_positive(value: float, name: str) -> None:
+    if not isinstance(value, int | float) or isinstance(value, bool) or not (value > 0 and math.isfinite(value)):
+        raise ValueError(f"{name} must be a positive finite number, got {value!r}")
+
+
+def k_equality(omega_m, h: float = H) -> torch.Tensor:
+    """Turnover scale :math:`k_\\mathrm{eq} = \\Omega_m h` in :math:`h\\,\\mathrm{Mpc}^{-1}` (toy).
+
+    Shape:
+        - omega_m: scalar or :math:`(B,)`
+        - Output: same shape, ``float64``
+    """
+    _check_positive(h, "h")
+    return _as_omega(omega_m) * h
+
+
+def power_spectrum(k, omega_m, amplitude: float = AMPLITUDE, h: float = H) -> torch.Tensor:
+    """The toy spectrum :math:`P(k) = A\\,k / [1 + (k/k_\\mathrm{eq})^2]^2`.
+
+    Shape:
+        - k: any shape, wavenumbers in :math:`h\\,\\mathrm{Mpc}^{-1}` (non-negative)
+        - omega_m: scalar, or :math:`(B,)` to get one spectrum per value
+        - Output: ``k.shape`` for a scalar ``omega_m``, else :math:`(B, *k.shape)`; ``float64``
+    """
+    _check_positive(amplitude, "amplitude")
+    k = torch.as_tensor(k, dtype=torch.float64)
+    if torch.any(k < 0):
+        raise ValueError("k must be non-negative")
+    k_eq = k_equality(omega_m, h)
+    if k_eq.ndim == 1:
+        k_eq = k_eq.reshape(-1, *([1] * k.ndim))
+    return amplitude * k / (1 + (k / k_eq) ** 2) ** 2
+
+
+def wavenumbers(size: int, cell_size: float = CELL_SIZE) -> torch.Tensor:
+    """:math:`|\\mathbf{k}|` on the FFT grid of an ``size × size`` box, in :math:`h\\,\\mathrm{Mpc}^{-1}`.
+
+    Shape:
+        - Output: :math:`(N, N)`, ``float64``, in ``torch.fft.fftfreq`` order
+    """
+    if not isinstance(size, int) or isinstance(size, bool) or size < 2:
+        raise ValueError(f"size must be an int >= 2, got {size!r}")
+    _check_positive(cell_size, "cell_size")
+    k1 = 2 * math.pi * torch.fft.fftfreq(size, d=cell_size, dtype=torch.float64)
+    return torch.sqrt(k1[:, None] ** 2 + k1[None, :] ** 2)
+
+
+def generate_fields(
+    omega_m,
+    size: int = 64,
+    cell_size: float = CELL_SIZE,
+    seed: int | torch.Generator | None = 0,
+    amplitude: float = AMPLITUDE,
+    h: float = H,
+) -> torch.Tensor:
+    """A batch of Gaussian random fields, one per value of :math:`\\Omega_m`, in one FFT.
+
+    White noise :math:`w` is transformed, multiplied by
+    :math:`\\sqrt{P(|\\mathbf{k}|;\\Omega_m)}/\\Delta` (zero at :math:`\\mathbf{k}=0`,
+    so every field has mean exactly zero) and transformed back. The filter is
+    real and even in :math:`\\mathbf{k}`, so the result is real.
+
+    Shape:
+        - omega_m: :math:`(B,)` (or a scalar, giving :math:`(N, N)`)
+        - Output: :math:`(B, N, N)`, ``float32``
+    """
+    omega = _as_omega(omega_m)
+    g = _generator(seed)
+    k = wavenumbers(size, cell_size)
+    scalar = omega.ndim == 0
+    omega = omega.reshape(-1)
+    filt = torch.sqrt(power_spectrum(k, omega, amplitude, h)) / cell_size  # (B, N, N)
+    filt[:, 0, 0] = 0.0
+    noise = torch.randn(len(omega), size, size, generator=g, dtype=torch.float64)
+    fields = torch.fft.ifft2(torch.fft.fft2(noise) * filt).real.float()
+    return fields[0] if scalar else fields
+
+
+def generate_field(omega_m: float, size: int = 64, seed: int | torch.Generator | None = None) -> np.ndarray:
+    """One field as the source's ``GenerativeDataset.generate_field`` returns it: NumPy ``float32``.
+
+    Shape:
+        - Output: :math:`(N, N)`
+    """
+    omega = _as_omega(omega_m)
+    if omega.ndim != 0:
+        raise ValueError(f"omega_m must be a single number, got shape {tuple(omega.shape)}")
+    return generate_fields(omega, size=size, seed=seed).numpy()
+
+
+def measure_power_spectrum(
+    fields: torch.Tensor, cell_size: float = CELL_SIZE
+) -> tuple[torch.Tensor, torch.Tensor]:
+    """Azimuthally averaged power spectrum :math:`\\hat P(k) = \\Delta^2 |\\mathcal{F}[\\delta]_\\mathbf{k}|^2 / N^2`.
+
+    Modes are binned in shells :math:`n = \\mathrm{round}(|\\mathbf{k}|/k_f)`,
+    :math:`k_f = 2\\pi/L`, for :math:`n = 1, \\dots, N/2`; each bin reports the
+    mean :math:`|\\mathbf{k}|` and the mean power of its modes.
+
+    Shape:
+        - fields: :math:`(N, N)` or :math:`(B, N, N)`, real
+        - Output: ``(k, P)`` with ``k`` :math:`(N/2,)` and ``P`` :math:`(N/2,)` or :math:`(B, N/2)`; ``float64``
+    """
+    if not isinstance(fields, torch.Tensor):
+        raise TypeError(f"fields must be a torch.Tensor, got {type(fields).__name__}")
+    if fields.ndim not in (2, 3) or fields.shape[-1] != fields.shape[-2]:
+        raise ValueError(f"fields must have shape (N, N) or (B, N, N), got {tuple(fields.shape)}")
+    if fields.is_complex() or not fields.is_floating_point():
+        raise TypeError(f"fields must be a real floating tensor, got {fields.dtype}")
+    _check_positive(cell_size, "cell_size")
+    single = fields.ndim == 2
+    x = fields.reshape(-1, *fields.shape[-2:]).to(torch.float64)
+    n = x.shape[-1]
+    power = cell_size**2 * torch.fft.fft2(x).abs() ** 2 / n**2  # (B, N, N)
+    k = wavenumbers(n, cell_size)
+    k_f = 2 * math.pi / (n * cell_size)
+    shell = torch.round(k / k_f).long().reshape(-1)
+    n_bins = n // 2
+    keep = (shell >= 1) & (shell <= n_bins)
+    index = shell[keep] - 1
+    counts = torch.bincount(index, minlength=n_bins).to(torch.float64)
+    k_mean = torch.zeros(n_bins, dtype=torch.float64).index_add_(0, index, k.reshape(-1)[keep]) / counts
+    p_flat = power.reshape(len(x), -1)[:, keep]
+    p_mean = torch.zeros(len(x), n_bins, dtype=torch.float64).index_add_(1, index, p_flat) / counts
+    return k_mean, (p_mean[0] if single else p_mean)

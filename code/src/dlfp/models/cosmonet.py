@@ -1,0 +1,85 @@
+"""CosmoNet: a small CNN that reads a density field and predicts Ω_m.
+
+Taught in: Part I, chapter 7, §7.1 (the CosmoNet architecture); exercises 1 and 3.
+"""
+
+from __future__ import annotations
+
+import torch
+from torch import nn
+
+
+class CosmoNet(nn.Module):
+    """Three conv blocks, global average pooling and a linear head.
+
+    Each block is :math:`\\mathrm{MaxPool}_{2}(\\mathrm{ReLU}(\\mathrm{BN}(W_\\ell * x + b_\\ell)))`
+    (3×3 kernels, padding 1; batch norm only if ``batch_norm=True``). Global
+    average pooling turns the last block's :math:`(C_3, H/8, W/8)` maps into
+    a :math:`C_3`-vector :math:`\\bar z_c = \\frac{1}{|\\Omega|}\\sum_{\\mathbf{x}} z_c(\\mathbf{x})`,
+    and the head returns :math:`\\hat\\Omega_m = w^{\\mathsf T}\\bar z + b`.
+
+    Args:
+        channels: output channels of the three conv layers; the source uses (32, 64, 128).
+        batch_norm: insert ``BatchNorm2d`` after each conv (exercise 1).
+        padding_mode: ``"zeros"`` as in the source, or ``"circular"`` for periodic fields.
+
+    Shape:
+        - Input: :math:`(B, 1, H, W)` with :math:`H, W \\ge 8`
+        - Output: :math:`(B, 1)`
+    """
+
+    def __init__(self, channels=(32, 64, 128), batch_norm: bool = False, padding_mode: str = "zeros"):
+        super().__init__()
+        channels = tuple(channels)
+        if len(channels) != 3 or not all(isinstance(c, int) and c > 0 for c in channels):
+            raise ValueError(f"channels must be three positive ints, got {channels!r}")
+        if padding_mode not in ("zeros", "circular", "reflect", "replicate"):
+            raise ValueError(f"padding_mode must be 'zeros', 'circular', 'reflect' or 'replicate', got {padding_mode!r}")
+        c_in = 1
+        for i, c in enumerate(channels, start=1):
+            setattr(self, f"conv{i}", nn.Conv2d(c_in, c, kernel_size=3, padding=1, padding_mode=padding_mode))
+            setattr(self, f"bn{i}", nn.BatchNorm2d(c) if batch_norm else nn.Identity())
+            setattr(self, f"pool{i}", nn.MaxPool2d(kernel_size=2, stride=2))
+            c_in = c
+        self.global_pool = nn.AdaptiveAvgPool2d(output_size=1)
+        self.fc = nn.Linear(c_in, 1)
+        self.relu = nn.ReLU()
+
+    def _check(self, x: torch.Tensor) -> None:
+        if not isinstance(x, torch.Tensor):
+            raise TypeError(f"x must be a torch.Tensor, got {type(x).__name__}")
+        if x.ndim != 4 or x.shape[1] != 1:
+            raise ValueError(f"x must have shape (B, 1, H, W), got {tuple(x.shape)}")
+        if min(x.shape[-2:]) < 8:
+            raise ValueError(f"H and W must be at least 8 (three 2x2 poolings), got {tuple(x.shape[-2:])}")
+        if x.dtype != self.fc.weight.dtype:
+            raise TypeError(f"x must have dtype {self.fc.weight.dtype}, got {x.dtype}")
+
+    def get_feature_maps(self, x: torch.Tensor) -> dict[str, torch.Tensor]:
+        """Every intermediate activation, by layer name, in order of computation.
+
+        Keys: ``conv1, relu1, pool1, ..., conv3, relu3, pool3, global_pool, fc``
+        (``conv{i}`` is after batch norm when the model has it).
+
+        Shape:
+            - Input: :math:`(B, 1, H, W)`
+            - ``conv{i}``/``relu{i}``: :math:`(B, C_i, H/2^{i-1}, W/2^{i-1})`;
+              ``pool{i}``: :math:`(B, C_i, H/2^i, W/2^i)`;
+              ``global_pool``: :math:`(B, C_3)`; ``fc``: :math:`(B, 1)`
+        """
+        self._check(x)
+        maps = {}
+        for i in (1, 2, 3):
+            x = getattr(self, f"bn{i}")(getattr(self, f"conv{i}")(x))
+            maps[f"conv{i}"] = x
+            x = self.relu(x)
+            maps[f"relu{i}"] = x
+            x = getattr(self, f"pool{i}")(x)
+            maps[f"pool{i}"] = x
+        x = self.global_pool(x).flatten(1)
+        maps["global_pool"] = x
+        maps["fc"] = self.fc(x)
+        return maps
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.get_feature_maps(x)["fc"]

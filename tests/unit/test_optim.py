@@ -1,0 +1,85 @@
+import pytest
+import torch
+from torch import nn
+
+from dlfp import optim
+
+
+def make_model(seed=0):
+    torch.manual_seed(seed)
+    return nn.Sequential(nn.Linear(5, 8), nn.Tanh(), nn.Linear(8, 1))
+
+
+CASES = [
+    (optim.SGD, torch.optim.SGD, dict(lr=0.05)),
+    (optim.SGD, torch.optim.SGD, dict(lr=0.05, momentum=0.9)),
+    (optim.SGD, torch.optim.SGD, dict(lr=0.05, momentum=0.9, weight_decay=0.1)),
+    (optim.Adam, torch.optim.Adam, dict(lr=0.01)),
+    (optim.Adam, torch.optim.Adam, dict(lr=0.01, weight_decay=0.1, betas=(0.8, 0.99))),
+    (optim.AdamW, torch.optim.AdamW, dict(lr=0.01)),
+    (optim.AdamW, torch.optim.AdamW, dict(lr=0.01, weight_decay=0.5, eps=1e-6)),
+]
+
+
+@pytest.mark.parametrize("ours_cls, ref_cls, kwargs", CASES)
+def test_equal_to_torch_optim_step_by_step(ours_cls, ref_cls, kwargs):
+    ours, ref = make_model(), make_model()
+    opt_ours, opt_ref = ours_cls(ours.parameters(), **kwargs), ref_cls(ref.parameters(), **kwargs)
+    g = torch.Generator().manual_seed(1)
+    for _ in range(25):
+        x, y = torch.randn(16, 5, generator=g), torch.randn(16, 1, generator=g)
+        for model, opt in ((ours, opt_ours), (ref, opt_ref)):
+            opt.zero_grad()
+            nn.functional.mse_loss(model(x), y).backward()
+            opt.step()
+        for p, q in zip(ours.parameters(), ref.parameters()):
+            torch.testing.assert_close(p, q, rtol=1e-5, atol=1e-6)
+
+
+def test_works_with_a_scheduler_and_a_closure():
+    model = make_model()
+    opt = optim.AdamW(model.parameters(), lr=0.1)
+    sched = torch.optim.lr_scheduler.CosineAnnealingLR(opt, T_max=4)
+    x = torch.randn(4, 5)
+    loss = opt.step(lambda: model(x).pow(2).mean())
+    loss.backward()
+    sched.step()
+    assert opt.param_groups[0]["lr"] < 0.1
+
+
+def test_sgd_on_a_quadratic_is_geometric():
+    # L = w^2: w_t = (1 - 2 eta)^t w_0
+    w = nn.Parameter(torch.tensor([5.0]))
+    opt = optim.SGD([w], lr=0.1)
+    for _ in range(20):
+        opt.zero_grad()
+        (w**2).sum().backward()
+        opt.step()
+    torch.testing.assert_close(w.detach(), torch.tensor([5.0 * 0.8**20]))
+
+
+def test_adamw_decay_is_decoupled():
+    # with zero gradient AdamW shrinks by (1 - lr wd) per step; Adam with L2 moves by ~lr (sign step)
+    w1, w2 = nn.Parameter(torch.tensor([2.0])), nn.Parameter(torch.tensor([2.0]))
+    a, b = optim.AdamW([w1], lr=0.01, weight_decay=0.1), optim.Adam([w2], lr=0.01, weight_decay=0.1)
+    for _ in range(10):
+        w1.grad, w2.grad = torch.zeros(1), torch.zeros(1)
+        a.step()
+        b.step()
+    torch.testing.assert_close(w1.detach(), torch.tensor([2.0 * (1 - 0.001) ** 10]))
+    torch.testing.assert_close(w2.detach(), torch.tensor([2.0 - 10 * 0.01]), atol=1e-3, rtol=0)
+
+
+@pytest.mark.parametrize(
+    "call, match",
+    [
+        (lambda: optim.SGD(make_model().parameters(), lr=0.0), "lr must be"),
+        (lambda: optim.SGD(make_model().parameters(), lr=0.1, momentum=1.0), "momentum must be"),
+        (lambda: optim.Adam(make_model().parameters(), weight_decay=-1.0), "weight_decay must be"),
+        (lambda: optim.Adam(make_model().parameters(), betas=(0.9, 1.0)), "betas must be"),
+        (lambda: optim.AdamW(make_model().parameters(), eps=0.0), "eps must be"),
+    ],
+)
+def test_validation(call, match):
+    with pytest.raises((TypeError, ValueError), match=match):
+        call()
