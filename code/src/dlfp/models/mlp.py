@@ -67,6 +67,13 @@ class MLP(nn.Module):
     :math:`(10+1)\\cdot 64 + (64+1)\\cdot 32 + (32+1)\\cdot 1 = 2{,}817` parameters.
     No activation after the last layer (regression output).
 
+    Physical analogy (the source's): each layer is a linear transformation
+    (rotation + scaling) followed by a nonlinear "activation", like a
+    threshold detector. More exactly each layer is *affine*: by the singular
+    value decomposition :math:`W = U\Sigma V^{\mathsf T}` it rotates (or
+    reflects), scales along orthogonal axes while changing dimension, rotates
+    again, and then shifts by :math:`b`.
+
     Args:
         in_features: input size (default 10).
         hidden1, hidden2: widths of the two hidden layers (defaults 64, 32).
