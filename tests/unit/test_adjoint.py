@@ -74,7 +74,12 @@ def test_count_matmul_flops_of_a_linear_layer():
 
 
 def test_best_time_is_positive():
+    import time
+
     assert 0 < best_time(lambda: sum(range(100)), repeat=2, number=3) < 1
+    assert 0 <= best_time(lambda: sum(range(10_000)), repeat=2, clock=time.process_time) < 1
+    with pytest.raises(TypeError, match="clock"):
+        best_time(lambda: None, clock=3)
 
 
 def _ode(d=3, dtype=torch.float64):

@@ -168,27 +168,34 @@ def count_matmul_flops(fn: Callable[[], object]) -> int:
     return int(counter.get_total_flops())
 
 
-def best_time(fn: Callable[[], object], repeat: int = 5, number: int = 1) -> float:
-    """Best wall time of one call of ``fn`` over ``repeat`` timings of ``number`` calls, in seconds.
+def best_time(
+    fn: Callable[[], object], repeat: int = 5, number: int = 1, clock: Callable[[], float] = time.perf_counter
+) -> float:
+    """Best time of one call of ``fn`` over ``repeat`` timings of ``number`` calls, in seconds.
 
     The minimum is the least disturbed measurement on a shared machine. Call
     ``fn`` once before timing to exclude one-off costs (allocation, dispatch caches).
+    ``clock`` is wall time by default; ``time.process_time`` measures the CPU
+    time of this process only, which other jobs on a busy machine do not inflate
+    (use it with ``torch.set_num_threads(1)`` so that idle worker threads do not count).
 
     Raises:
-        TypeError: if ``fn`` is not callable.
+        TypeError: if ``fn`` or ``clock`` is not callable.
         ValueError: if ``repeat`` or ``number`` is below 1.
     """
     if not callable(fn):
         raise TypeError(f"fn must be callable, got {type(fn).__name__}")
+    if not callable(clock):
+        raise TypeError(f"clock must be callable, got {type(clock).__name__}")
     for name, value in (("repeat", repeat), ("number", number)):
         if not isinstance(value, int) or value < 1:
             raise ValueError(f"{name} must be a positive int, got {value!r}")
     times = []
     for _ in range(repeat):
-        start = time.perf_counter()
+        start = clock()
         for _ in range(number):
             fn()
-        times.append((time.perf_counter() - start) / number)
+        times.append((clock() - start) / number)
     return min(times)
 
 
