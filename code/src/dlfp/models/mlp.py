@@ -1,0 +1,128 @@
+"""The single neuron and the multi-layer perceptron of Part I, chapter 3.
+
+Taught in: Part I, chapter 3, §3.1 (``SingleNeuron``), §3.3 (``MLP``,
+``linear_parameter_count``); the 1M-parameter model of §2.3 is an ``MLP``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import torch
+from torch import nn
+
+
+def _check_features(x: object, n: int, who: str) -> None:
+    if not isinstance(x, torch.Tensor):
+        raise TypeError(f"{who}: x must be a torch.Tensor, got {type(x).__name__}")
+    if not x.is_floating_point():
+        raise TypeError(f"{who}: x must have a floating dtype, got {x.dtype}")
+    if x.ndim < 1 or x.shape[-1] != n:
+        raise ValueError(f"{who}: x must have shape (*, {n}), got {tuple(x.shape)}")
+
+
+def _check_size(name: str, value: object) -> None:
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise TypeError(f"{name} must be an int, got {type(value).__name__}")
+    if value < 1:
+        raise ValueError(f"{name} must be >= 1, got {value}")
+
+
+class SingleNeuron(nn.Module):
+    """One neuron: a weighted sum of the inputs plus a bias, through a sigmoid.
+
+    .. math::
+
+        y = \\sigma(w^{\\mathsf T} x + b), \\qquad \\sigma(h) = \\frac{1}{1 + e^{-h}}
+
+    Args:
+        input_size: number of inputs (default 10).
+
+    Shape:
+        - Input: ``(*, input_size)``.
+        - Output: ``(*, 1)``, every entry in ``(0, 1)``.
+    """
+
+    def __init__(self, input_size: int = 10):
+        super().__init__()
+        _check_size("input_size", input_size)
+        # nn.Linear implements: y = Wx + b
+        self.linear = nn.Linear(input_size, 1)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        _check_features(x, self.linear.in_features, "SingleNeuron")
+        h = self.linear(x)  # Linear transformation
+        y = torch.sigmoid(h)  # Nonlinear activation: σ(h) = 1/(1+e^{-h})
+        return y
+
+
+class MLP(nn.Module):
+    """Multi-layer perceptron: Linear → ReLU → Linear → ReLU → Linear.
+
+    .. math::
+
+        f(x) = W_3\\,\\mathrm{ReLU}\\big(W_2\\,\\mathrm{ReLU}(W_1 x + b_1) + b_2\\big) + b_3
+
+    The defaults are the source's network, 10 → 64 → 32 → 1, with
+    :math:`(10+1)\\cdot 64 + (64+1)\\cdot 32 + (32+1)\\cdot 1 = 2{,}817` parameters.
+    No activation after the last layer (regression output).
+
+    Physical analogy (the source's): each layer is a linear transformation
+    (rotation + scaling) followed by a nonlinear "activation", like a
+    threshold detector. More exactly each layer is *affine*: by the singular
+    value decomposition :math:`W = U\Sigma V^{\mathsf T}` it rotates (or
+    reflects), scales along orthogonal axes while changing dimension, rotates
+    again, and then shifts by :math:`b`.
+
+    Args:
+        in_features: input size (default 10).
+        hidden1, hidden2: widths of the two hidden layers (defaults 64, 32).
+        out_features: output size (default 1).
+
+    Shape:
+        - Input: ``(*, in_features)``.
+        - Output: ``(*, out_features)``.
+    """
+
+    def __init__(self, in_features: int = 10, hidden1: int = 64, hidden2: int = 32, out_features: int = 1):
+        super().__init__()
+        for name, value in (
+            ("in_features", in_features),
+            ("hidden1", hidden1),
+            ("hidden2", hidden2),
+            ("out_features", out_features),
+        ):
+            _check_size(name, value)
+        self.layer1 = nn.Linear(in_features, hidden1)
+        self.layer2 = nn.Linear(hidden1, hidden2)
+        self.layer3 = nn.Linear(hidden2, out_features)
+        self.relu = nn.ReLU()  # ReLU(x) = max(0, x)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        _check_features(x, self.layer1.in_features, "MLP")
+        x = self.relu(self.layer1(x))  # (B, in) → (B, hidden1), then max(0, x)
+        x = self.relu(self.layer2(x))  # (B, hidden1) → (B, hidden2)
+        return self.layer3(x)  # (B, hidden2) → (B, out): no activation for regression
+
+
+def linear_parameter_count(sizes: Sequence[int], bias: bool = True) -> int:
+    """Number of parameters of a chain of ``nn.Linear`` layers ``sizes[0] → sizes[1] → …``.
+
+    .. math::
+
+        P = \\sum_{l=1}^{L} (n_{l-1} + 1)\\, n_l \\quad(\\text{with biases}), \\qquad
+        P = \\sum_{l} n_{l-1} n_l \\quad(\\text{without})
+
+    Activations have no parameters, so this is also the count of an MLP.
+
+    Raises:
+        TypeError: if ``sizes`` is not a sequence of ints.
+        ValueError: if fewer than two sizes are given or one is below 1.
+    """
+    if isinstance(sizes, (str, bytes)) or not isinstance(sizes, Sequence):
+        raise TypeError(f"sizes must be a sequence of ints, got {type(sizes).__name__}")
+    if len(sizes) < 2:
+        raise ValueError(f"sizes must list at least an input and an output size, got {list(sizes)}")
+    for i, n in enumerate(sizes):
+        _check_size(f"sizes[{i}]", n)
+    return sum((n_in + int(bias)) * n_out for n_in, n_out in zip(sizes[:-1], sizes[1:]))

@@ -1,0 +1,117 @@
+import pytest
+import torch
+from torch import nn
+
+from dlfp.adjoint import (
+    best_time,
+    count_matmul_flops,
+    euler_adjoint_gradients,
+    euler_loss,
+    flat_mse_loss,
+    forward_mode_gradient,
+    reverse_mode_gradient,
+)
+from dlfp.models.mlp import MLP
+
+
+def _problem(dtype=torch.float64):
+    torch.manual_seed(0)
+    model = MLP(5, 7, 4, 2).to(dtype)
+    x = torch.randn(6, 5, dtype=dtype)
+    y = torch.randn(6, 2, dtype=dtype)
+    return model, x, y
+
+
+def test_flat_mse_loss_matches_module_and_backward():
+    model, x, y = _problem()
+    loss_fn, theta0 = flat_mse_loss(model, x, y)
+    assert theta0.shape == (sum(p.numel() for p in model.parameters()),)
+    loss = nn.functional.mse_loss(model(x), y)
+    torch.testing.assert_close(loss_fn(theta0), loss)
+    loss.backward()
+    expected = torch.cat([p.grad.reshape(-1) for p in model.parameters()])
+    torch.testing.assert_close(reverse_mode_gradient(loss_fn, theta0), expected)
+
+
+def test_forward_mode_equals_reverse_mode_and_jacfwd():
+    model, x, y = _problem()
+    loss_fn, theta0 = flat_mse_loss(model, x, y)
+    rev = reverse_mode_gradient(loss_fn, theta0)
+    for chunk in (None, 1, 7):
+        torch.testing.assert_close(forward_mode_gradient(loss_fn, theta0, chunk_size=chunk), rev)
+    torch.testing.assert_close(torch.func.jacfwd(loss_fn)(theta0), rev)
+
+
+def test_gradients_pass_gradcheck_function():
+    model, x, y = _problem()
+    loss_fn, theta0 = flat_mse_loss(model, x, y)
+    assert torch.autograd.gradcheck(loss_fn, (theta0.clone().requires_grad_(),))
+
+
+def test_bad_inputs():
+    model, x, y = _problem()
+    loss_fn, theta0 = flat_mse_loss(model, x, y)
+    with pytest.raises(TypeError, match="model"):
+        flat_mse_loss("net", x, y)
+    with pytest.raises(ValueError, match="targets"):
+        flat_mse_loss(model, x, y[:, :1])
+    with pytest.raises(ValueError, match="1-D"):
+        reverse_mode_gradient(loss_fn, theta0[None])
+    with pytest.raises(TypeError, match="floating"):
+        forward_mode_gradient(loss_fn, torch.arange(3))
+    with pytest.raises(ValueError, match="chunk_size"):
+        forward_mode_gradient(loss_fn, theta0, chunk_size=0)
+    with pytest.raises(TypeError, match="callable"):
+        count_matmul_flops(3)
+    with pytest.raises(ValueError, match="repeat"):
+        best_time(lambda: None, repeat=0)
+
+
+def test_count_matmul_flops_of_a_linear_layer():
+    layer = nn.Linear(8, 3)
+    x = torch.randn(5, 8)
+    assert count_matmul_flops(lambda: layer(x)) == 2 * 5 * 8 * 3
+
+
+def test_best_time_is_positive():
+    import time
+
+    assert 0 < best_time(lambda: sum(range(100)), repeat=2, number=3) < 1
+    assert 0 <= best_time(lambda: sum(range(10_000)), repeat=2, clock=time.process_time) < 1
+    with pytest.raises(TypeError, match="clock"):
+        best_time(lambda: None, clock=3)
+
+
+def _ode(d=3, dtype=torch.float64):
+    g = torch.Generator().manual_seed(1)
+    W = torch.randn(d, d, generator=g, dtype=dtype)
+    return W, torch.randn(d, generator=g, dtype=dtype), torch.randn(d, generator=g, dtype=dtype)
+
+
+def test_discrete_adjoint_is_autograd():
+    W, x0, y = _ode()
+    Wg = W.clone().requires_grad_()
+    euler_loss(Wg, x0, y, steps=20).backward()
+    grads = euler_adjoint_gradients(W, x0, y, steps=20)
+    torch.testing.assert_close(grads["discrete"], Wg.grad, rtol=1e-12, atol=1e-12)
+
+
+def test_continuous_adjoint_differs_by_order_h():
+    W, x0, y = _ode()
+    diffs = []
+    for steps in (50, 100, 200):
+        g = euler_adjoint_gradients(W, x0, y, steps=steps)
+        diffs.append((g["discrete"] - g["continuous"]).norm().item())
+    assert diffs[0] > 0
+    for a, b in zip(diffs, diffs[1:]):
+        assert 1.8 < a / b < 2.2
+
+
+def test_euler_bad_inputs():
+    W, x0, y = _ode()
+    with pytest.raises(ValueError, match="W must be a square"):
+        euler_loss(W[:2], x0, y, steps=3)
+    with pytest.raises(ValueError, match="x0"):
+        euler_adjoint_gradients(W, x0[:2], y, steps=3)
+    with pytest.raises(ValueError, match="steps"):
+        euler_loss(W, x0, y, steps=0)
