@@ -1,0 +1,261 @@
+"""Viscous Burgers' equation on the periodic unit interval: a solver, an exact solution, data.
+
+.. math::
+
+    u_t + u\\,u_x = \\nu\\, u_{xx}, \\qquad x \\in [0, 1) \\text{ periodic}.
+
+:func:`solve_burgers` is a Fourier pseudo-spectral solver (2/3-rule
+de-aliasing) with an integrating-factor fourth-order Runge–Kutta step that
+treats diffusion exactly; :func:`cole_hopf_solution` is an exact solution it
+is verified against; :func:`burgers_dataset` draws random initial
+conditions and solves them, for operator learning.
+
+Taught in: Part II, module 7, exercise 7.3.
+"""
+
+from __future__ import annotations
+
+import math
+
+import torch
+
+
+def _check_positive_float(value, name: str, allow_zero: bool = False) -> None:
+    if not isinstance(value, (int, float)) or isinstance(value, bool) or not math.isfinite(value):
+        raise ValueError(f"{name} must be a finite number, got {value!r}")
+    if value < 0 or (value == 0 and not allow_zero):
+        raise ValueError(f"{name} must be {'non-negative' if allow_zero else 'positive'}, got {value!r}")
+
+
+def _check_int(value, name: str, minimum: int = 1) -> None:
+    if not isinstance(value, int) or isinstance(value, bool) or value < minimum:
+        raise ValueError(f"{name} must be an int >= {minimum}, got {value!r}")
+
+
+def grid(n_points: int, dtype: torch.dtype = torch.float64) -> torch.Tensor:
+    """The periodic grid :math:`x_i = i / N`, :math:`i = 0, \\dots, N-1`.
+
+    Shape:
+        - Output: :math:`(N,)`
+    """
+    _check_int(n_points, "n_points")
+    return torch.arange(n_points, dtype=dtype) / n_points
+
+
+def solve_burgers(
+    u0: torch.Tensor, nu: float, t_final: float, n_steps: int | None = None
+) -> torch.Tensor:
+    """Solve :math:`u_t + (u^2/2)_x = \\nu u_{xx}` on the periodic unit interval up to ``t_final``.
+
+    In Fourier space, with wavenumbers :math:`k = 2\\pi m`,
+
+    .. math::
+
+        \\partial_t \\hat u_k = -\\nu k^2 \\hat u_k - \\tfrac{i k}{2}\\,\\widehat{(u^2)}_k .
+
+    The linear part is integrated exactly by the factor
+    :math:`e^{-\\nu k^2 \\Delta t}`; the nonlinear part by classical RK4
+    (integrating-factor RK4). Products are de-aliased by the 2/3 rule.
+    The default step count keeps :math:`\\Delta t\\,k_{\\max}\\max|u_0| \\le 2`
+    and :math:`\\Delta t \\le 10^{-2}`.
+
+    Shape:
+        - u0: :math:`(N,)` or :math:`(B, N)`, values on :func:`grid` (N even)
+        - Output: same shape as ``u0``, float64
+
+    Taught in: Part II, module 7, exercise 7.3.
+    """
+    if not isinstance(u0, torch.Tensor):
+        raise TypeError(f"u0 must be a torch.Tensor, got {type(u0).__name__}")
+    if u0.ndim not in (1, 2) or u0.shape[-1] < 4 or u0.shape[-1] % 2:
+        raise ValueError(f"u0 must have shape (N,) or (B, N) with N even and >= 4, got {tuple(u0.shape)}")
+    if not u0.is_floating_point():
+        raise TypeError(f"u0 must be a floating-point tensor, got {u0.dtype}")
+    _check_positive_float(nu, "nu", allow_zero=True)
+    _check_positive_float(t_final, "t_final", allow_zero=True)
+    u = u0.to(torch.float64)
+    N = u.shape[-1]
+    m = torch.fft.rfftfreq(N, d=1.0 / N, dtype=torch.float64, device=u.device)  # 0 .. N/2
+    k = 2 * math.pi * m
+    dealias = m <= N / 3
+    if n_steps is None:
+        umax = float(u.abs().max()) if u.numel() else 0.0
+        dt_max = min(1e-2, 2.0 / (k[dealias].max().item() * max(umax, 1e-6)))
+        n_steps = max(1, math.ceil(t_final / dt_max))
+    _check_int(n_steps, "n_steps")
+    if t_final == 0:
+        return u.clone()
+    dt = t_final / n_steps
+    E = torch.exp(-nu * k**2 * dt)
+    E2 = torch.exp(-nu * k**2 * dt / 2)
+    ik_half = -0.5j * k * dealias
+
+    def nonlinear(v_hat):
+        w = torch.fft.irfft(v_hat * dealias, n=N)
+        return ik_half * torch.fft.rfft(w * w)
+
+    v = torch.fft.rfft(u)
+    for _ in range(n_steps):
+        a = dt * nonlinear(v)
+        b = dt * nonlinear(E2 * (v + a / 2))
+        c = dt * nonlinear(E2 * v + b / 2)
+        d = dt * nonlinear(E * v + E2 * c)
+        v = E * v + (E * a + 2 * E2 * (b + c) + d) / 6
+    return torch.fft.irfft(v, n=N)
+
+
+def cole_hopf_solution(
+    x: torch.Tensor,
+    t: float,
+    nu: float,
+    mean: float,
+    cos_coeffs: list[float] | tuple[float, ...],
+    sin_coeffs: list[float] | tuple[float, ...] = (),
+) -> torch.Tensor:
+    """An exact periodic solution of viscous Burgers' equation by the Cole–Hopf transform.
+
+    If :math:`\\varphi > 0` solves the heat equation
+    :math:`\\varphi_t = \\nu \\varphi_{xx}`, then
+    :math:`u = -2\\nu\\, \\varphi_x / \\varphi` solves
+    :math:`u_t + u u_x = \\nu u_{xx}`. With
+
+    .. math::
+
+        \\varphi(x, t) = a_0 + \\sum_{m \\ge 1} e^{-\\nu (2\\pi m)^2 t}
+        \\big(c_m \\cos 2\\pi m x + s_m \\sin 2\\pi m x\\big),
+
+    :math:`\\varphi` stays positive for all :math:`t \\ge 0` when
+    :math:`a_0 > \\sum_m (|c_m| + |s_m|)`, which is checked.
+
+    Shape:
+        - x: any shape
+        - Output: same shape as ``x``, float64
+
+    Taught in: Part II, module 7, exercise 7.3.
+    """
+    if not isinstance(x, torch.Tensor):
+        raise TypeError(f"x must be a torch.Tensor, got {type(x).__name__}")
+    _check_positive_float(nu, "nu")
+    _check_positive_float(t, "t", allow_zero=True)
+    cos_coeffs, sin_coeffs = list(cos_coeffs), list(sin_coeffs)
+    if mean <= sum(abs(c) for c in cos_coeffs + sin_coeffs):
+        raise ValueError(
+            f"mean must exceed the sum of |coefficients| so that phi > 0, got mean={mean} "
+            f"and sum {sum(abs(c) for c in cos_coeffs + sin_coeffs)}"
+        )
+    x = x.to(torch.float64)
+    phi = torch.full_like(x, float(mean))
+    phi_x = torch.zeros_like(x)
+    for m in range(1, max(len(cos_coeffs), len(sin_coeffs)) + 1):
+        km = 2 * math.pi * m
+        decay = math.exp(-nu * km**2 * t)
+        c = cos_coeffs[m - 1] if m <= len(cos_coeffs) else 0.0
+        s = sin_coeffs[m - 1] if m <= len(sin_coeffs) else 0.0
+        phi = phi + decay * (c * torch.cos(km * x) + s * torch.sin(km * x))
+        phi_x = phi_x + decay * km * (-c * torch.sin(km * x) + s * torch.cos(km * x))
+    return -2 * nu * phi_x / phi
+
+
+def random_initial_conditions(
+    n_samples: int,
+    n_points: int,
+    n_modes: int = 3,
+    amplitude: float = 0.25,
+    seed: int | torch.Generator | None = 0,
+) -> torch.Tensor:
+    """Random smooth zero-mean periodic fields :math:`\\sum_{m=1}^{M} a_m \\cos 2\\pi m x + b_m \\sin 2\\pi m x`.
+
+    :math:`a_m, b_m \\sim \\mathcal N(0, (A/m)^2)` independently, so the
+    spectrum decays like :math:`1/m` and the field's standard deviation is
+    :math:`A \\sqrt{\\sum_m m^{-2}}`.
+
+    Shape:
+        - Output: :math:`(\\text{n\\_samples}, \\text{n\\_points})`, float64, on :func:`grid`
+    """
+    _check_int(n_samples, "n_samples")
+    _check_int(n_points, "n_points")
+    _check_int(n_modes, "n_modes")
+    _check_positive_float(amplitude, "amplitude")
+    if isinstance(seed, torch.Generator):
+        g = seed
+    elif seed is None or (isinstance(seed, int) and not isinstance(seed, bool)):
+        g = torch.Generator().manual_seed(seed or 0)
+    else:
+        raise TypeError(f"seed must be an int or a torch.Generator, got {type(seed).__name__}")
+    m = torch.arange(1, n_modes + 1, dtype=torch.float64)
+    a = torch.randn(n_samples, n_modes, generator=g, dtype=torch.float64) * amplitude / m
+    b = torch.randn(n_samples, n_modes, generator=g, dtype=torch.float64) * amplitude / m
+    phase = 2 * math.pi * m[:, None] * grid(n_points)[None, :]  # (M, N)
+    return a @ torch.cos(phase) + b @ torch.sin(phase)
+
+
+def burgers_dataset(
+    n_samples: int,
+    n_points: int = 64,
+    nu: float = 0.02,
+    t_final: float = 1.0,
+    n_modes: int = 3,
+    amplitude: float = 0.25,
+    refine: int = 2,
+    seed: int | torch.Generator | None = 0,
+) -> tuple[torch.Tensor, torch.Tensor]:
+    """Pairs :math:`(u(\\cdot, 0), u(\\cdot, T))` for learning Burgers' solution operator.
+
+    Initial conditions come from :func:`random_initial_conditions`; each is
+    solved by :func:`solve_burgers` on a grid ``refine`` times finer and
+    sampled back at the ``n_points`` points of :func:`grid`.
+
+    Shape:
+        - Output: ``(u0, uT)``, each :math:`(\\text{n\\_samples}, \\text{n\\_points})`, float32
+
+    Taught in: Part II, module 7, exercise 7.3.
+    """
+    _check_int(refine, "refine")
+    fine = random_initial_conditions(n_samples, n_points * refine, n_modes, amplitude, seed)
+    solution = solve_burgers(fine, nu, t_final)
+    return fine[:, ::refine].float().contiguous(), solution[:, ::refine].float().contiguous()
+
+
+def characteristic_origin(u0: torch.Tensor, t: float) -> torch.Tensor:
+    """Where the characteristic through each grid point started (inviscid limit).
+
+    For :math:`\\nu \\to 0` the solution is :math:`u(x, t) = u_0(\\xi^*)`
+    with the Lax–Oleinik minimiser
+
+    .. math::
+
+        \\xi^*(x) = \\arg\\min_{\\xi} \\Big[\\frac{(x - \\xi)^2}{2t} + U_0(\\xi)\\Big],
+        \\qquad U_0' = u_0,
+
+    which equals the foot of the characteristic :math:`x = \\xi + u_0(\\xi) t`
+    where that is unique and picks the right one across shocks. ``u0`` must
+    have zero mean (so :math:`U_0` is periodic). The minimum is taken over
+    grid points :math:`\\xi_j` in :math:`[x - 1, x + 1]`; the result is the
+    grid index of :math:`\\xi^*` modulo N.
+
+    Shape:
+        - u0: :math:`(N,)` or :math:`(B, N)`, on :func:`grid`
+        - Output: same shape, int64 indices in :math:`[0, N)`
+
+    Taught in: Part II, module 7, exercise 7.3.
+    """
+    if not isinstance(u0, torch.Tensor) or not u0.is_floating_point():
+        raise TypeError("u0 must be a floating-point torch.Tensor")
+    if u0.ndim not in (1, 2):
+        raise ValueError(f"u0 must have shape (N,) or (B, N), got {tuple(u0.shape)}")
+    _check_positive_float(t, "t")
+    u = u0.to(torch.float64)
+    squeeze = u.ndim == 1
+    u = u[None] if squeeze else u
+    N = u.shape[-1]
+    if (u.mean(-1).abs() > 1e-6 * (1 + u.abs().max())).any():
+        raise ValueError("u0 must have zero mean on each row (periodic antiderivative)")
+    # antiderivative by the trapezoidal rule on the periodic grid, then tiled over three periods
+    U = torch.cumsum(torch.cat([torch.zeros_like(u[:, :1]), (u[:, :-1] + u[:, 1:]) / 2], -1), -1) / N
+    U3 = torch.cat([U, U, U], dim=-1)  # (B, 3N): xi_j = (j - N)/N, j = 0..3N-1
+    xi = (torch.arange(3 * N, dtype=torch.float64) - N) / N
+    x = torch.arange(N, dtype=torch.float64) / N
+    cost = (x[:, None] - xi[None, :]) ** 2 / (2 * t) + U3[:, None, :]  # (B, N, 3N)
+    best = cost.argmin(-1)
+    out = best % N
+    return out[0] if squeeze else out

@@ -1,0 +1,217 @@
+"""Attention written out: scaled dot-product, multi-head, sinusoidal positions.
+
+Taught in: Part II, module 7 (exercise 7.1); the benchmark suite times
+:func:`scaled_dot_product_attention` against
+``torch.nn.functional.scaled_dot_product_attention``.
+"""
+
+from __future__ import annotations
+
+import math
+
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+
+def _check_tensor(x, name: str, ndim_min: int = 2) -> None:
+    if not isinstance(x, torch.Tensor):
+        raise TypeError(f"{name} must be a torch.Tensor, got {type(x).__name__}")
+    if x.ndim < ndim_min:
+        raise ValueError(f"{name} must have at least {ndim_min} dimensions (..., L, D), got shape {tuple(x.shape)}")
+    if not x.is_floating_point():
+        raise TypeError(f"{name} must be a floating-point tensor, got {x.dtype}")
+
+
+def scaled_dot_product_attention(
+    q: torch.Tensor,
+    k: torch.Tensor,
+    v: torch.Tensor,
+    mask: torch.Tensor | None = None,
+    is_causal: bool = False,
+) -> tuple[torch.Tensor, torch.Tensor]:
+    """Attention by hand with ``torch.matmul``; returns the output and the weights.
+
+    .. math::
+
+        A = \\operatorname{softmax}_j\\!\\Big(\\frac{Q K^{\\mathsf T}}{\\sqrt{D}} + M\\Big),
+        \\qquad \\text{Out} = A V,
+
+    where :math:`M_{ij} = -\\infty` where attention from query *i* to key *j* is
+    forbidden. ``mask`` follows ``F.scaled_dot_product_attention``: a boolean
+    mask is ``True`` where attention is *allowed*; a floating mask is added
+    to the scores. ``is_causal=True`` allows key *j* only for :math:`j \\le i`.
+    A query row with every key forbidden gives NaN, as a softmax over nothing.
+
+    Shape:
+        - q: :math:`(..., L, D)`;  k: :math:`(..., S, D)`;  v: :math:`(..., S, D_v)`
+          (typically :math:`(B, H, L, D)`)
+        - mask: broadcastable to :math:`(..., L, S)`
+        - Output: ``(out, attn)`` with out :math:`(..., L, D_v)` and
+          attn :math:`(..., L, S)` (rows sum to 1)
+
+    Costs :math:`O(L S D)` time and :math:`O(L S)` memory for the score
+    matrix, per head.
+
+    Taught in: Part II, module 7, exercise 7.1.
+    """
+    _check_tensor(q, "q")
+    _check_tensor(k, "k")
+    _check_tensor(v, "v")
+    if q.shape[-1] != k.shape[-1]:
+        raise ValueError(f"q and k must share the last dimension D, got {q.shape[-1]} and {k.shape[-1]}")
+    if k.shape[-2] != v.shape[-2]:
+        raise ValueError(f"k and v must share the sequence dimension S, got {k.shape[-2]} and {v.shape[-2]}")
+    if not (q.device == k.device == v.device):
+        raise ValueError(f"q, k, v must be on one device, got {q.device}, {k.device}, {v.device}")
+    L, S = q.shape[-2], k.shape[-2]
+    scores = torch.matmul(q, k.transpose(-2, -1)) / math.sqrt(q.shape[-1])
+    if is_causal:
+        allowed = torch.ones(L, S, dtype=torch.bool, device=q.device).tril()
+        scores = scores.masked_fill(~allowed, float("-inf"))
+    if mask is not None:
+        if not isinstance(mask, torch.Tensor):
+            raise TypeError(f"mask must be a torch.Tensor or None, got {type(mask).__name__}")
+        try:
+            torch.broadcast_shapes(mask.shape, scores.shape)
+        except RuntimeError as err:
+            raise ValueError(
+                f"mask must broadcast to the score shape {tuple(scores.shape)}, got {tuple(mask.shape)}"
+            ) from err
+        if mask.dtype == torch.bool:
+            scores = scores.masked_fill(~mask, float("-inf"))
+        elif mask.is_floating_point():
+            scores = scores + mask
+        else:
+            raise TypeError(f"mask must be bool or floating point, got {mask.dtype}")
+    attn = F.softmax(scores, dim=-1)
+    return torch.matmul(attn, v), attn
+
+
+def causal_mask(length: int, device: torch.device | str | None = None) -> torch.Tensor:
+    """Boolean lower-triangular mask, ``True`` where key *j* ≤ query *i* is allowed.
+
+    Shape:
+        - Output: :math:`(L, L)`, ``bool``
+
+    Taught in: Part II, module 7, exercise 7.1.
+    """
+    if not isinstance(length, int) or isinstance(length, bool) or length < 1:
+        raise ValueError(f"length must be a positive int, got {length!r}")
+    return torch.ones(length, length, dtype=torch.bool, device=device).tril()
+
+
+class MultiHeadAttention(nn.Module):
+    """Multi-head self- or cross-attention with separate query/key/value projections.
+
+    .. math::
+
+        \\text{head}_h = \\operatorname{Attention}(X W^Q_h, X' W^K_h, X' W^V_h),\\qquad
+        \\text{MHA}(X, X') = [\\text{head}_1, \\dots, \\text{head}_H]\\, W^O,
+
+    with :math:`W^Q_h, W^K_h, W^V_h \\in \\mathbb{R}^{E \\times E/H}`. Equal to
+    ``nn.MultiheadAttention(E, H, batch_first=True)`` after
+    :meth:`load_from_torch`.
+
+    Shape:
+        - query: :math:`(B, L, E)`;  key, value: :math:`(B, S, E)` (default: query)
+        - mask: broadcastable to :math:`(B, H, L, S)`, as in
+          :func:`scaled_dot_product_attention`
+        - Output: ``(out, attn)``, out :math:`(B, L, E)`, attn :math:`(B, H, L, S)`
+
+    Taught in: Part II, module 7.
+    """
+
+    def __init__(self, embed_dim: int, num_heads: int) -> None:
+        super().__init__()
+        for value, name in ((embed_dim, "embed_dim"), (num_heads, "num_heads")):
+            if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+                raise ValueError(f"{name} must be a positive int, got {value!r}")
+        if embed_dim % num_heads:
+            raise ValueError(f"embed_dim ({embed_dim}) must be divisible by num_heads ({num_heads})")
+        self.embed_dim, self.num_heads = embed_dim, num_heads
+        self.head_dim = embed_dim // num_heads
+        self.q_proj = nn.Linear(embed_dim, embed_dim)
+        self.k_proj = nn.Linear(embed_dim, embed_dim)
+        self.v_proj = nn.Linear(embed_dim, embed_dim)
+        self.out_proj = nn.Linear(embed_dim, embed_dim)
+
+    def _split(self, x: torch.Tensor) -> torch.Tensor:  # (B, L, E) -> (B, H, L, E/H)
+        B, L, _ = x.shape
+        return x.view(B, L, self.num_heads, self.head_dim).transpose(1, 2)
+
+    def forward(
+        self,
+        query: torch.Tensor,
+        key: torch.Tensor | None = None,
+        value: torch.Tensor | None = None,
+        mask: torch.Tensor | None = None,
+        is_causal: bool = False,
+    ) -> tuple[torch.Tensor, torch.Tensor]:
+        key = query if key is None else key
+        value = key if value is None else value
+        for x, name in ((query, "query"), (key, "key"), (value, "value")):
+            _check_tensor(x, name, 3)
+            if x.ndim != 3 or x.shape[-1] != self.embed_dim:
+                raise ValueError(f"{name} must have shape (B, L, {self.embed_dim}), got {tuple(x.shape)}")
+        q, k, v = self._split(self.q_proj(query)), self._split(self.k_proj(key)), self._split(self.v_proj(value))
+        out, attn = scaled_dot_product_attention(q, k, v, mask=mask, is_causal=is_causal)
+        B, _, L, _ = out.shape
+        return self.out_proj(out.transpose(1, 2).reshape(B, L, self.embed_dim)), attn
+
+    @torch.no_grad()
+    def load_from_torch(self, mha: nn.MultiheadAttention) -> MultiHeadAttention:
+        """Copy ``nn.MultiheadAttention``: its ``in_proj_weight`` stacks W^Q, W^K, W^V by rows."""
+        if not isinstance(mha, nn.MultiheadAttention):
+            raise TypeError(f"mha must be an nn.MultiheadAttention, got {type(mha).__name__}")
+        if (mha.embed_dim, mha.num_heads) != (self.embed_dim, self.num_heads) or mha.in_proj_weight is None:
+            raise ValueError(
+                f"mha must have embed_dim={self.embed_dim}, num_heads={self.num_heads} and a packed "
+                f"in_proj_weight, got embed_dim={mha.embed_dim}, num_heads={mha.num_heads}"
+            )
+        for proj, w, b in zip(
+            (self.q_proj, self.k_proj, self.v_proj),
+            mha.in_proj_weight.chunk(3),
+            mha.in_proj_bias.chunk(3),
+        ):
+            proj.weight.copy_(w)
+            proj.bias.copy_(b)
+        self.out_proj.weight.copy_(mha.out_proj.weight)
+        self.out_proj.bias.copy_(mha.out_proj.bias)
+        return self
+
+
+def sinusoidal_positional_encoding(
+    length: int, d_model: int, base: float = 10000.0, dtype: torch.dtype = torch.float32
+) -> torch.Tensor:
+    """The sinusoidal positional encoding of *Attention Is All You Need*.
+
+    .. math::
+
+        \\mathrm{PE}_{t, 2m} = \\sin(\\omega_m t),\\quad
+        \\mathrm{PE}_{t, 2m+1} = \\cos(\\omega_m t),\\quad
+        \\omega_m = \\text{base}^{-2m/d}.
+
+    Each pair :math:`(2m, 2m+1)` is a point on the unit circle at angle
+    :math:`\\omega_m t`, so :math:`\\mathrm{PE}_{t+k}` is :math:`\\mathrm{PE}_t`
+    rotated by the angle :math:`\\omega_m k` in every pair — a fixed linear map
+    that depends on *k* only.
+
+    Shape:
+        - Output: :math:`(\\text{length}, d_{\\text{model}})`
+
+    Taught in: Part II, module 7.
+    """
+    for value, name in ((length, "length"), (d_model, "d_model")):
+        if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+            raise ValueError(f"{name} must be a positive int, got {value!r}")
+    if d_model % 2:
+        raise ValueError(f"d_model must be even (sin/cos pairs), got {d_model}")
+    if not base > 1:
+        raise ValueError(f"base must be greater than 1, got {base!r}")
+    t = torch.arange(length, dtype=torch.float64)[:, None]
+    omega = base ** (-torch.arange(0, d_model, 2, dtype=torch.float64) / d_model)
+    pe = torch.empty(length, d_model, dtype=torch.float64)
+    pe[:, 0::2] = torch.sin(t * omega)
+    pe[:, 1::2] = torch.cos(t * omega)
+    return pe.to(dtype)

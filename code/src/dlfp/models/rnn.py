@@ -1,0 +1,188 @@
+"""Recurrent cells written out, and an LSTM forecaster.
+
+The vanilla RNN is the discrete-time dynamical system
+
+.. math::
+
+    h_t = \\tanh(W_{ih} x_t + b_{ih} + W_{hh} h_{t-1} + b_{hh}),
+
+and the LSTM adds a cell state :math:`c_t` that is updated *additively*,
+:math:`c_t = f_t \\odot c_{t-1} + i_t \\odot g_t`.
+
+Taught in: Part II, module 6 (exercises 6.1–6.3).
+"""
+
+from __future__ import annotations
+
+import torch
+from torch import nn
+
+
+def _check_input(x: torch.Tensor, size: int, name: str) -> None:
+    if not isinstance(x, torch.Tensor):
+        raise TypeError(f"{name} must be a torch.Tensor, got {type(x).__name__}")
+    if x.ndim != 2 or x.shape[1] != size:
+        raise ValueError(f"{name} must have shape (batch, {size}), got {tuple(x.shape)}")
+    if not x.is_floating_point():
+        raise TypeError(f"{name} must be a floating-point tensor, got {x.dtype}")
+
+
+def _check_size(value: int, name: str) -> None:
+    if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+        raise ValueError(f"{name} must be a positive int, got {value!r}")
+
+
+class MyRNNCell(nn.Module):
+    """A vanilla (Elman) RNN cell built from two ``nn.Linear`` layers.
+
+    .. math::
+
+        h' = \\tanh(\\mathrm{i2h}(x) + \\mathrm{h2h}(h))
+           = \\tanh(W_{ih} x + b_{ih} + W_{hh} h + b_{hh})
+
+    It computes exactly what ``nn.RNNCell(input_size, hidden_size)`` computes;
+    :meth:`load_from_torch` copies an ``nn.RNNCell``'s weights
+    (``i2h`` ← ``weight_ih``/``bias_ih``, ``h2h`` ← ``weight_hh``/``bias_hh``).
+
+    Shape:
+        - x: :math:`(N, I)`
+        - h_prev: :math:`(N, H)`, or ``None`` for zeros
+        - Output: :math:`(N, H)`
+
+    Taught in: Part II, module 6, exercise 6.1.
+    """
+
+    def __init__(self, input_size: int, hidden_size: int) -> None:
+        super().__init__()
+        _check_size(input_size, "input_size")
+        _check_size(hidden_size, "hidden_size")
+        self.input_size, self.hidden_size = input_size, hidden_size
+        self.i2h = nn.Linear(input_size, hidden_size)
+        self.h2h = nn.Linear(hidden_size, hidden_size)
+
+    def forward(self, x: torch.Tensor, h_prev: torch.Tensor | None = None) -> torch.Tensor:
+        _check_input(x, self.input_size, "x")
+        if h_prev is None:
+            h_prev = x.new_zeros(x.shape[0], self.hidden_size)
+        _check_input(h_prev, self.hidden_size, "h_prev")
+        return torch.tanh(self.i2h(x) + self.h2h(h_prev))
+
+    @torch.no_grad()
+    def load_from_torch(self, cell: nn.RNNCell) -> MyRNNCell:
+        """Copy the weights of an ``nn.RNNCell`` (tanh, with bias) of the same sizes."""
+        if not isinstance(cell, nn.RNNCell):
+            raise TypeError(f"cell must be an nn.RNNCell, got {type(cell).__name__}")
+        if (cell.input_size, cell.hidden_size) != (self.input_size, self.hidden_size):
+            raise ValueError(
+                f"cell must have sizes ({self.input_size}, {self.hidden_size}), "
+                f"got ({cell.input_size}, {cell.hidden_size})"
+            )
+        self.i2h.weight.copy_(cell.weight_ih)
+        self.i2h.bias.copy_(cell.bias_ih)
+        self.h2h.weight.copy_(cell.weight_hh)
+        self.h2h.bias.copy_(cell.bias_hh)
+        return self
+
+
+class MyLSTMCell(nn.Module):
+    """An LSTM cell whose four gates come from ONE fused ``nn.Linear``.
+
+    With :math:`z = W [x, h] + b \\in \\mathbb{R}^{4H}` split into four chunks
+    in the order *i, f, g, o* (PyTorch's order),
+
+    .. math::
+
+        i = \\sigma(z_i),\\; f = \\sigma(z_f),\\; g = \\tanh(z_g),\\; o = \\sigma(z_o),\\qquad
+        c' = f \\odot c + i \\odot g,\\qquad h' = o \\odot \\tanh(c').
+
+    The fused layer maps ``cat([x, h])`` (input first) to :math:`4H`. An
+    ``nn.LSTMCell`` stores ``weight_ih`` :math:`(4H, I)`, ``weight_hh``
+    :math:`(4H, H)`, ``bias_ih`` and ``bias_hh`` :math:`(4H)`, rows in the same
+    gate order, so the fused weight is ``cat([weight_ih, weight_hh], dim=1)``
+    :math:`(4H, I + H)` and the fused bias is ``bias_ih + bias_hh``
+    (:meth:`load_from_torch`).
+
+    Shape:
+        - x: :math:`(N, I)`
+        - state: ``(h, c)``, each :math:`(N, H)`, or ``None`` for zeros
+        - Output: ``(h', c')``, each :math:`(N, H)`
+
+    Taught in: Part II, module 6, exercise 6.2.
+    """
+
+    def __init__(self, input_size: int, hidden_size: int) -> None:
+        super().__init__()
+        _check_size(input_size, "input_size")
+        _check_size(hidden_size, "hidden_size")
+        self.input_size, self.hidden_size = input_size, hidden_size
+        self.linear = nn.Linear(input_size + hidden_size, 4 * hidden_size)
+
+    def forward(
+        self, x: torch.Tensor, state: tuple[torch.Tensor, torch.Tensor] | None = None
+    ) -> tuple[torch.Tensor, torch.Tensor]:
+        _check_input(x, self.input_size, "x")
+        if state is None:
+            zeros = x.new_zeros(x.shape[0], self.hidden_size)
+            state = (zeros, zeros)
+        if not (isinstance(state, tuple) and len(state) == 2):
+            raise TypeError("state must be a tuple (h, c) of two tensors")
+        h, c = state
+        _check_input(h, self.hidden_size, "state[0] (h)")
+        _check_input(c, self.hidden_size, "state[1] (c)")
+        z = self.linear(torch.cat([x, h], dim=1))
+        zi, zf, zg, zo = z.chunk(4, dim=1)
+        i, f, g, o = torch.sigmoid(zi), torch.sigmoid(zf), torch.tanh(zg), torch.sigmoid(zo)
+        c_new = f * c + i * g
+        h_new = o * torch.tanh(c_new)
+        return h_new, c_new
+
+    @torch.no_grad()
+    def load_from_torch(self, cell: nn.LSTMCell) -> MyLSTMCell:
+        """Copy an ``nn.LSTMCell``: weight = cat([W_ih, W_hh], 1), bias = b_ih + b_hh."""
+        if not isinstance(cell, nn.LSTMCell):
+            raise TypeError(f"cell must be an nn.LSTMCell, got {type(cell).__name__}")
+        if (cell.input_size, cell.hidden_size) != (self.input_size, self.hidden_size):
+            raise ValueError(
+                f"cell must have sizes ({self.input_size}, {self.hidden_size}), "
+                f"got ({cell.input_size}, {cell.hidden_size})"
+            )
+        self.linear.weight.copy_(torch.cat([cell.weight_ih, cell.weight_hh], dim=1))
+        self.linear.bias.copy_(cell.bias_ih + cell.bias_hh)
+        return self
+
+
+class LSTMForecaster(nn.Module):
+    """Many-to-one forecaster: ``nn.LSTM`` over a window, a linear head on the last output.
+
+    .. math::
+
+        \\hat y_{t+1} = W_{\\text{out}}\\, h^{(L)}_t + b_{\\text{out}},
+
+    where :math:`h^{(L)}_t` is the top layer's hidden state after the last
+    step of the window.
+
+    Shape:
+        - x: :math:`(N, T, \\text{input\\_size})` (``batch_first``)
+        - Output: :math:`(N, \\text{input\\_size})`
+
+    Taught in: Part II, module 6, exercise 6.3.
+    """
+
+    def __init__(self, input_size: int = 1, hidden_size: int = 64, num_layers: int = 2) -> None:
+        super().__init__()
+        _check_size(input_size, "input_size")
+        _check_size(hidden_size, "hidden_size")
+        _check_size(num_layers, "num_layers")
+        self.input_size = input_size
+        self.lstm = nn.LSTM(input_size, hidden_size, num_layers=num_layers, batch_first=True)
+        self.head = nn.Linear(hidden_size, input_size)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        if not isinstance(x, torch.Tensor):
+            raise TypeError(f"x must be a torch.Tensor, got {type(x).__name__}")
+        if x.ndim != 3 or x.shape[2] != self.input_size:
+            raise ValueError(
+                f"x must have shape (batch, time, {self.input_size}), got {tuple(x.shape)}"
+            )
+        outputs, _ = self.lstm(x)
+        return self.head(outputs[:, -1])

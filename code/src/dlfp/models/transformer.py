@@ -1,0 +1,155 @@
+"""A Transformer encoder block written out, and a Transformer for Burgers' equation.
+
+Taught in: Part II, module 7 (exercises 7.2 and 7.3).
+"""
+
+from __future__ import annotations
+
+import torch
+from torch import nn
+
+from dlfp.models.attention import sinusoidal_positional_encoding
+
+
+def _check_positive(value, name: str) -> None:
+    if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+        raise ValueError(f"{name} must be a positive int, got {value!r}")
+
+
+class MyTransformerBlock(nn.Module):
+    """One Transformer encoder layer: attention and feed-forward, each with Add & Norm.
+
+    Post-norm (``norm_first=False``, the original Transformer and the source's
+    drawing):
+
+    .. math::
+
+        z = \\mathrm{LN}_1(x + \\mathrm{MHA}(x)),\\qquad
+        y = \\mathrm{LN}_2(z + \\mathrm{FF}(z)),\\qquad
+        \\mathrm{FF}(z) = W_2\\,\\mathrm{ReLU}(W_1 z + b_1) + b_2.
+
+    Pre-norm (``norm_first=True``) normalises the input of each sub-layer and
+    leaves the residual path untouched:
+    :math:`z = x + \\mathrm{MHA}(\\mathrm{LN}_1 x)`,
+    :math:`y = z + \\mathrm{FF}(\\mathrm{LN}_2 z)`.
+
+    Parameter names follow ``nn.TransformerEncoderLayer`` (``self_attn``,
+    ``linear1``, ``linear2``, ``norm1``, ``norm2``), so with ``dropout=0``
+    ``block.load_state_dict(layer.state_dict())`` makes the two equal.
+
+    Shape:
+        - x: :math:`(B, L, d_{\\text{model}})` (batch first)
+        - Output: :math:`(B, L, d_{\\text{model}})`; with ``return_attention=True``
+          also the attention weights :math:`(B, H, L, L)`
+
+    Taught in: Part II, module 7, exercise 7.2.
+    """
+
+    def __init__(
+        self,
+        d_model: int,
+        nhead: int,
+        dim_feedforward: int = 2048,
+        dropout: float = 0.0,
+        norm_first: bool = False,
+    ) -> None:
+        super().__init__()
+        _check_positive(d_model, "d_model")
+        _check_positive(nhead, "nhead")
+        _check_positive(dim_feedforward, "dim_feedforward")
+        if not 0.0 <= dropout < 1.0:
+            raise ValueError(f"dropout must be in [0, 1), got {dropout!r}")
+        if d_model % nhead:
+            raise ValueError(f"d_model ({d_model}) must be divisible by nhead ({nhead})")
+        self.d_model, self.norm_first = d_model, norm_first
+        self.self_attn = nn.MultiheadAttention(d_model, nhead, dropout=dropout, batch_first=True)
+        self.linear1 = nn.Linear(d_model, dim_feedforward)
+        self.linear2 = nn.Linear(dim_feedforward, d_model)
+        self.norm1 = nn.LayerNorm(d_model)
+        self.norm2 = nn.LayerNorm(d_model)
+        self.dropout = nn.Dropout(dropout)
+
+    def _attention(self, x, mask, need_weights):
+        out, attn = self.self_attn(
+            x, x, x, attn_mask=mask, need_weights=need_weights, average_attn_weights=False
+        )
+        return self.dropout(out), attn
+
+    def _feed_forward(self, x):
+        return self.dropout(self.linear2(self.dropout(torch.relu(self.linear1(x)))))
+
+    def forward(
+        self, x: torch.Tensor, mask: torch.Tensor | None = None, return_attention: bool = False
+    ):
+        if not isinstance(x, torch.Tensor):
+            raise TypeError(f"x must be a torch.Tensor, got {type(x).__name__}")
+        if x.ndim != 3 or x.shape[-1] != self.d_model:
+            raise ValueError(f"x must have shape (B, L, {self.d_model}), got {tuple(x.shape)}")
+        if self.norm_first:
+            a, attn = self._attention(self.norm1(x), mask, return_attention)
+            z = x + a
+            y = z + self._feed_forward(self.norm2(z))
+        else:
+            residual = x
+            a, attn = self._attention(x, mask, return_attention)
+            z = self.norm1(residual + a)
+            residual = z
+            y = self.norm2(residual + self._feed_forward(z))
+        return (y, attn) if return_attention else y
+
+
+class BurgersTransformer(nn.Module):
+    """Transformer that maps a sampled initial condition to the solution at time T.
+
+    Each grid point is a token: the scalar :math:`u_0(x_i)` is embedded by a
+    linear map to :math:`d`, a sinusoidal positional encoding of the index *i*
+    is added, ``num_layers`` :class:`MyTransformerBlock` (post-norm) mix the
+    tokens, and a linear head maps each token back to a scalar,
+
+    .. math::
+
+        \\hat u(x_i, T) = w^{\\mathsf T} \\big(\\mathrm{Block}^{\\circ n}
+        (u_0(x_i)\\, e + b + \\mathrm{PE}_i)\\big) + c.
+
+    Shape:
+        - u0: :math:`(B, N)` with :math:`N` = ``n_points``
+        - Output: :math:`(B, N)`; with ``return_attention=True`` also a list of
+          per-layer attention weights, each :math:`(B, H, N, N)`
+
+    Taught in: Part II, module 7, exercise 7.3.
+    """
+
+    def __init__(
+        self,
+        n_points: int = 64,
+        d_model: int = 64,
+        nhead: int = 4,
+        num_layers: int = 4,
+        dim_feedforward: int = 128,
+    ) -> None:
+        super().__init__()
+        _check_positive(n_points, "n_points")
+        _check_positive(num_layers, "num_layers")
+        self.n_points = n_points
+        self.embed = nn.Linear(1, d_model)
+        self.register_buffer("pe", sinusoidal_positional_encoding(n_points, d_model), persistent=False)
+        self.blocks = nn.ModuleList(
+            MyTransformerBlock(d_model, nhead, dim_feedforward) for _ in range(num_layers)
+        )
+        self.head = nn.Linear(d_model, 1)
+
+    def forward(self, u0: torch.Tensor, return_attention: bool = False):
+        if not isinstance(u0, torch.Tensor):
+            raise TypeError(f"u0 must be a torch.Tensor, got {type(u0).__name__}")
+        if u0.ndim != 2 or u0.shape[1] != self.n_points:
+            raise ValueError(f"u0 must have shape (B, {self.n_points}), got {tuple(u0.shape)}")
+        h = self.embed(u0.unsqueeze(-1)) + self.pe
+        maps = []
+        for block in self.blocks:
+            if return_attention:
+                h, attn = block(h, return_attention=True)
+                maps.append(attn)
+            else:
+                h = block(h)
+        out = self.head(h).squeeze(-1)
+        return (out, maps) if return_attention else out

@@ -1,0 +1,63 @@
+import pytest
+import torch
+from torch import nn
+
+from dlfp.models.rnn import LSTMForecaster, MyLSTMCell, MyRNNCell
+
+
+def test_my_rnn_cell_matches_nn_rnncell_over_a_sequence():
+    torch.manual_seed(0)
+    ref = nn.RNNCell(5, 8)
+    mine = MyRNNCell(5, 8).load_from_torch(ref)
+    seq = torch.randn(10, 1, 5)
+    h_ref = h_mine = torch.zeros(1, 8)
+    for x in seq:
+        h_ref, h_mine = ref(x, h_ref), mine(x, h_mine)
+        torch.testing.assert_close(h_mine, h_ref, atol=1e-6, rtol=0)
+
+
+def test_my_lstm_cell_matches_nn_lstmcell():
+    torch.manual_seed(1)
+    ref = nn.LSTMCell(3, 7)
+    mine = MyLSTMCell(3, 7).load_from_torch(ref)
+    assert mine.linear.weight.shape == (28, 10)
+    state_ref = state_mine = (torch.randn(4, 7), torch.randn(4, 7))
+    for _ in range(6):
+        x = torch.randn(4, 3)
+        state_ref, state_mine = ref(x, state_ref), mine(x, state_mine)
+        for a, b in zip(state_mine, state_ref):
+            torch.testing.assert_close(a, b, atol=1e-6, rtol=0)
+
+
+def test_my_lstm_cell_default_state_is_zero():
+    torch.manual_seed(2)
+    ref = nn.LSTMCell(3, 4)
+    mine = MyLSTMCell(3, 4).load_from_torch(ref)
+    x = torch.randn(5, 3)
+    for a, b in zip(mine(x), ref(x)):
+        torch.testing.assert_close(a, b, atol=1e-6, rtol=0)
+
+
+def test_forecaster_shape_and_gradient():
+    model = LSTMForecaster(1, 16, 2)
+    out = model(torch.randn(3, 50, 1))
+    assert out.shape == (3, 1)
+    out.sum().backward()
+    assert all(p.grad is not None for p in model.parameters())
+
+
+@pytest.mark.parametrize(
+    "call, error, match",
+    [
+        (lambda: MyRNNCell(5, 8)(torch.randn(2, 4)), ValueError, r"x must have shape \(batch, 5\)"),
+        (lambda: MyRNNCell(0, 8), ValueError, "input_size"),
+        (lambda: MyRNNCell(5, 8).load_from_torch(nn.RNNCell(5, 9)), ValueError, "sizes"),
+        (lambda: MyLSTMCell(3, 4)(torch.randn(2, 3), torch.zeros(2, 4)), TypeError, "tuple"),
+        (lambda: MyLSTMCell(3, 4)(torch.ones(2, 3, dtype=torch.long)), TypeError, "floating"),
+        (lambda: MyLSTMCell(3, 4).load_from_torch(nn.RNNCell(3, 4)), TypeError, "LSTMCell"),
+        (lambda: LSTMForecaster()(torch.randn(3, 50)), ValueError, r"\(batch, time, 1\)"),
+    ],
+)
+def test_validation(call, error, match):
+    with pytest.raises(error, match=match):
+        call()
