@@ -57,7 +57,7 @@ class SingleNeuron(nn.Module):
 
 
 class MLP(nn.Module):
-    """Multi-layer perceptron: Linear → ReLU → Linear → ReLU → Linear.
+    r"""Multi-layer perceptron: Linear → ReLU → Linear → ReLU → Linear.
 
     .. math::
 
