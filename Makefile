@@ -37,7 +37,7 @@ page: install
 bench: install
 	mkdir -p _build
 	DLFP_BENCH=full $(BIN)/python -m pytest tests/benchmarks --benchmark-enable \
-		--benchmark-json _build/benchmark-raw.json
+		--benchmark-warmup=on --benchmark-warmup-iterations=3 --benchmark-json _build/benchmark-raw.json
 	$(BIN)/python -m dlfp.benchreport save _build/benchmark-raw.json
 	$(BIN)/python -m dlfp.benchreport compare
 
