@@ -2,7 +2,8 @@ import pytest
 import torch
 from torch import nn
 
-from dlfp.models.autoencoder import ConvDenoisingAutoencoder, add_gaussian_noise, conv_transpose_output_size
+from dlfp.models.autoencoder import ConvDenoisingAutoencoder, add_gaussian_noise
+from dlfp.shapes import conv_transpose_output_size
 from dlfp.shapes import conv_output_size
 
 

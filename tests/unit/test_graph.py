@@ -1,7 +1,7 @@
 import pytest
 import torch
 
-from dlfp.graph import GraphNode, finite_difference_grad, format_graph, graph_nodes
+from dlfp.graph import GraphNode, format_graph, graph_nodes
 
 
 def test_graph_nodes_of_scalar_expression():
@@ -40,37 +40,3 @@ def test_graph_nodes_rejects_leaves_and_non_tensors():
         graph_nodes(torch.randn(3, requires_grad=True))
     with pytest.raises(TypeError, match="torch.Tensor"):
         graph_nodes([1.0])
-
-
-def test_finite_difference_matches_autograd_and_gradcheck():
-    x = torch.randn(4, 3, dtype=torch.float64, requires_grad=True)
-
-    def f(t):
-        return (torch.sin(t) * t).sum() + (t**2).mean()
-
-    (auto,) = torch.autograd.grad(f(x), x)
-    torch.testing.assert_close(finite_difference_grad(f, x), auto, rtol=1e-7, atol=1e-8)
-    assert torch.autograd.gradcheck(f, (x,))
-
-
-def test_finite_difference_error_is_second_order():
-    x = torch.tensor([0.7], dtype=torch.float64)
-    exact = torch.cos(x) * 3 * torch.sin(x) ** 2  # d/dx sin^3
-
-    def f(t):
-        return torch.sin(t).pow(3).sum()
-
-    errors = [(finite_difference_grad(f, x, eps) - exact).abs().item() for eps in (1e-2, 1e-3)]
-    assert 80 < errors[0] / errors[1] < 120  # shrinking eps tenfold shrinks the error ~100x
-
-
-def test_finite_difference_rejects_bad_input():
-    x = torch.zeros(3, dtype=torch.float64)
-    with pytest.raises(TypeError, match="floating-point"):
-        finite_difference_grad(lambda t: t.sum(), torch.zeros(3, dtype=torch.int64))
-    with pytest.raises(ValueError, match="scalar"):
-        finite_difference_grad(lambda t: t, x)
-    with pytest.raises(ValueError, match="eps"):
-        finite_difference_grad(lambda t: t.sum(), x, eps=0.0)
-    with pytest.raises(TypeError, match="callable"):
-        finite_difference_grad(3, x)

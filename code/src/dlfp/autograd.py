@@ -102,6 +102,8 @@ def finite_difference_grad(
         TypeError: if ``x`` is not a ``float64`` tensor.
         ValueError: if ``eps`` is not positive or ``fn`` does not return one number.
     """
+    if not callable(fn):
+        raise TypeError(f"fn must be callable, got {type(fn).__name__}")
     if not isinstance(x, torch.Tensor) or x.dtype != torch.float64:
         raise TypeError(
             "x must be a float64 torch.Tensor (finite differences in float32 lose "

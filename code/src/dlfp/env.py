@@ -89,6 +89,22 @@ def _cpu_model() -> str:
     return platform.processor() or platform.machine() or "unknown CPU"
 
 
+def as_generator(seed: int | torch.Generator | None = 0) -> torch.Generator:
+    """A ``torch.Generator`` for ``seed``: an int (``None`` means 0) is turned into a
+    freshly seeded CPU generator, a generator is returned as it is.
+
+    Raises:
+        TypeError: if ``seed`` is neither an int nor a ``torch.Generator``.
+    """
+    if isinstance(seed, torch.Generator):
+        return seed
+    if seed is None:
+        seed = 0
+    if not isinstance(seed, int) or isinstance(seed, bool):
+        raise TypeError(f"seed must be an int or a torch.Generator, got {type(seed).__name__}")
+    return torch.Generator().manual_seed(seed)
+
+
 def device_name(device: torch.device) -> str:
     """A human-readable name for ``device``: the GPU model, or the CPU model and thread count."""
     if device.type == "cuda":

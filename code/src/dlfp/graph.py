@@ -1,19 +1,18 @@
-"""Looking inside autograd: walking the computational graph, checking gradients.
+"""Looking inside autograd: walking the computational graph.
 
 ``loss.backward()`` traverses a directed acyclic graph whose nodes are the
 ``grad_fn`` objects recorded during the forward pass. Each node lists its
 inputs in ``node.next_functions`` as ``(node, input_index)`` pairs; a leaf
 tensor that requires a gradient appears as an ``AccumulateGrad`` node whose
 ``.variable`` is the leaf. :func:`graph_nodes` walks that structure and
-:func:`format_graph` draws it; :func:`finite_difference_grad` computes a
-gradient by central differences, to check what autograd returns.
+:func:`format_graph` draws it. (To check the gradients autograd returns, see
+:func:`dlfp.autograd.finite_difference_grad`.)
 
 Taught in: Part II, module 2 (autograd and the computational graph).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 
 import torch
@@ -100,52 +99,3 @@ def format_graph(tensor: torch.Tensor) -> str:
             text += "  (shared, see above)"
         lines.append(text)
     return "\n".join(lines)
-
-
-def finite_difference_grad(
-    f: Callable[[torch.Tensor], torch.Tensor], x: torch.Tensor, eps: float = 1e-6
-) -> torch.Tensor:
-    """Gradient of a scalar function by central differences.
-
-    .. math::
-
-        \\frac{\\partial f}{\\partial x_i} \\approx
-        \\frac{f(x + \\varepsilon e_i) - f(x - \\varepsilon e_i)}{2\\varepsilon},
-
-    with truncation error :math:`O(\\varepsilon^2)`. Work in ``float64``:
-    in ``float32`` the rounding error :math:`\\sim 10^{-7}/\\varepsilon`
-    swamps the result for small ``eps``.
-
-    Shape:
-        - x: any shape, floating point.
-        - f(x): a scalar (a tensor with one element).
-        - Output: same shape and dtype as ``x``.
-
-    Raises:
-        TypeError: if ``f`` is not callable or ``x`` is not a floating-point tensor.
-        ValueError: if ``eps`` is not positive or ``f(x)`` is not a scalar.
-    """
-    if not callable(f):
-        raise TypeError(f"f must be callable, got {type(f).__name__}")
-    if not isinstance(x, torch.Tensor) or not x.is_floating_point():
-        got = x.dtype if isinstance(x, torch.Tensor) else type(x).__name__
-        raise TypeError(f"x must be a floating-point tensor, got {got}")
-    if not eps > 0:
-        raise ValueError(f"eps must be positive, got {eps!r}")
-    x = x.detach()
-    with torch.no_grad():
-        value = f(x)
-        if not isinstance(value, torch.Tensor) or value.numel() != 1:
-            shape = tuple(value.shape) if isinstance(value, torch.Tensor) else type(value).__name__
-            raise ValueError(f"f(x) must be a scalar, got {shape}")
-        grad = torch.empty_like(x)
-        flat, out = x.clone().reshape(-1), grad.reshape(-1)
-        for i in range(flat.numel()):
-            original = flat[i].item()
-            flat[i] = original + eps
-            plus = f(flat.reshape(x.shape)).item()
-            flat[i] = original - eps
-            minus = f(flat.reshape(x.shape)).item()
-            flat[i] = original
-            out[i] = (plus - minus) / (2 * eps)
-    return grad

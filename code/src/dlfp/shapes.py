@@ -1,10 +1,12 @@
-"""Shape arithmetic: broadcasting, convolution and pooling output sizes, shape checks.
+"""Shape arithmetic: broadcasting, convolution, transposed-convolution and pooling
+output sizes, shape checks.
 
 Each helper is checked in ``tests/unit/test_shapes.py`` against the layer or
 function PyTorch itself provides (``torch.broadcast_shapes``, ``nn.Conv2d``,
 ``nn.MaxPool2d``).
 
-Taught in: Part I, chapter 1, §1.2–1.3 (broadcasting, the shape system).
+Taught in: Part I, chapter 1, §1.2–1.3 (broadcasting, the shape system) and
+chapter 4 (output sizes); Part II, module 5 and Grand Examination III.
 """
 
 from __future__ import annotations
@@ -60,6 +62,15 @@ def broadcast_shape(*shapes: Shape) -> tuple[int, ...]:
     return tuple(out)
 
 
+def _check_ints(**ranges: tuple[int, int]) -> None:
+    """Raise unless each ``name=(value, minimum)`` is an int at least its minimum."""
+    for name, (value, low) in ranges.items():
+        if not isinstance(value, int) or isinstance(value, bool):
+            raise TypeError(f"{name} must be an int, got {type(value).__name__}")
+        if value < low:
+            raise ValueError(f"{name} must be >= {low}, got {value}")
+
+
 def conv_output_size(
     size: int, kernel_size: int, stride: int = 1, padding: int = 0, dilation: int = 1
 ) -> int:
@@ -77,17 +88,10 @@ def conv_output_size(
     Raises:
         ValueError: if an argument is out of range or the kernel does not fit.
     """
-    for name, value, low in (
-        ("size", size, 1),
-        ("kernel_size", kernel_size, 1),
-        ("stride", stride, 1),
-        ("padding", padding, 0),
-        ("dilation", dilation, 1),
-    ):
-        if not isinstance(value, int) or isinstance(value, bool):
-            raise TypeError(f"{name} must be an int, got {type(value).__name__}")
-        if value < low:
-            raise ValueError(f"{name} must be >= {low}, got {value}")
+    _check_ints(
+        size=(size, 1), kernel_size=(kernel_size, 1), stride=(stride, 1),
+        padding=(padding, 0), dilation=(dilation, 1),
+    )
     span = dilation * (kernel_size - 1) + 1
     if size + 2 * padding < span:
         raise ValueError(
@@ -126,6 +130,47 @@ def pool_output_size(
     out = math.ceil((size + 2 * padding - span) / stride) + 1
     if (out - 1) * stride >= size + padding:
         out -= 1
+    return out
+
+
+def conv_transpose_output_size(
+    size: int,
+    kernel_size: int,
+    stride: int = 1,
+    padding: int = 0,
+    output_padding: int = 0,
+    dilation: int = 1,
+) -> int:
+    """Output length of ``nn.ConvTranspose1d/2d/3d`` along one dimension:
+
+    .. math::
+
+        n_\\text{out} = (n - 1)\\,s - 2p + d\\,(k - 1) + p_\\text{out} + 1.
+
+    A stride-:math:`s` convolution maps :math:`s` consecutive input sizes to
+    the same output size (the floor in
+    :func:`dlfp.shapes.conv_output_size`); ``output_padding``
+    :math:`p_\\text{out} < \\max(s, d)` picks which of them the transposed
+    convolution returns to. It adds rows on one side only and does not pad
+    the input.
+
+    Raises:
+        TypeError: if an argument is not an int.
+        ValueError: if an argument is out of range, ``output_padding`` is not
+            smaller than the stride or the dilation, or the output is empty.
+    """
+    _check_ints(
+        size=(size, 1), kernel_size=(kernel_size, 1), stride=(stride, 1),
+        padding=(padding, 0), output_padding=(output_padding, 0), dilation=(dilation, 1),
+    )
+    if output_padding >= max(stride, dilation):
+        raise ValueError(
+            f"output_padding must be smaller than stride or dilation, got "
+            f"output_padding={output_padding}, stride={stride}, dilation={dilation}"
+        )
+    out = (size - 1) * stride - 2 * padding + dilation * (kernel_size - 1) + output_padding + 1
+    if out < 1:
+        raise ValueError(f"the output would have size {out}; reduce padding")
     return out
 
 

@@ -36,22 +36,14 @@ import math
 import numpy as np
 import torch
 
+from dlfp.env import as_generator as _generator
+
 #: Hubble parameter h of the toy model.
 H = 0.7
 #: Default cell size Δ in Mpc/h.
 CELL_SIZE = 4.0
 #: Default amplitude A in (Mpc/h)^2, chosen so that σ = 1 at Ω_m = 0.3 (infinite box).
 AMPLITUDE = 8.0 / (0.3 * H) ** 3
-
-
-def _generator(seed: int | torch.Generator | None) -> torch.Generator:
-    if isinstance(seed, torch.Generator):
-        return seed
-    if seed is None:
-        seed = 0
-    if not isinstance(seed, int) or isinstance(seed, bool):
-        raise TypeError(f"seed must be an int or a torch.Generator, got {type(seed).__name__}")
-    return torch.Generator().manual_seed(seed)
 
 
 def _as_omega(omega_m) -> torch.Tensor:

@@ -12,15 +12,7 @@ import math
 
 import torch
 
-
-def _generator(seed: int | torch.Generator | None) -> torch.Generator:
-    if isinstance(seed, torch.Generator):
-        return seed
-    if seed is None:
-        seed = 0
-    if not isinstance(seed, int) or isinstance(seed, bool):
-        raise TypeError(f"seed must be an int or a torch.Generator, got {type(seed).__name__}")
-    return torch.Generator().manual_seed(seed)
+from dlfp.env import as_generator as _generator
 
 
 def _check_count(n: int, name: str = "n") -> None:
