@@ -16,6 +16,7 @@ import resource
 import sys
 from pathlib import Path
 
+import nbformat
 import pytest
 from exec_cache import cache_dir
 from jupyter_cache import get_cache
@@ -27,6 +28,7 @@ from tests.book.pages import ROOT, has_code, read_notebook, toc_pages
 TIMEOUT_S = 600  # per cell, as in _config.yml
 MAX_RSS_BYTES = 4 * 2**30  # no page may need more than 4 GiB of memory (quick profile)
 STATS = ROOT / "_build" / "page-stats.json"  # per-page execution time and peak memory
+REPORTS = ROOT / "_build" / "reports"  # a failing page's traceback and partly executed notebook
 
 
 def pytest_generate_tests(metafunc):
@@ -62,7 +64,10 @@ def test_page_executes(page, execution_cache, request):
         nb, cwd=str(page.parent), timeout=TIMEOUT_S, allow_errors=False
     )
     if result.err is not None:
-        pytest.fail(f"{page.relative_to(ROOT)} failed:\n{result.exc_string}", pytrace=False)
+        where = f"{page.relative_to(ROOT)}, cell {failing_cell(nb)}"
+        stem = str(page.relative_to(ROOT).with_suffix("")).replace("/", "__")
+        log = keep_report(REPORTS, stem, nb, f"{where}\n{result.exc_string}")
+        pytest.fail(f"{where} failed (log: {log.relative_to(ROOT)}):\n{result.exc_string}", pytrace=False)
     _assert_figures_are_images(page, nb)
     peak = _children_peak_rss()
     _record(page, seconds=result.time, peak_rss_bytes=peak)
@@ -75,6 +80,24 @@ def test_page_executes(page, execution_cache, request):
         check_validity=False,
         overwrite=True,
     )
+
+
+def failing_cell(nb) -> str:
+    """Index of the first code cell with an error output (code cells counted from 0)."""
+    code_cells = [cell for cell in nb.cells if cell.cell_type == "code"]
+    for index, cell in enumerate(code_cells):
+        if any(out.get("output_type") == "error" for out in cell.get("outputs", [])):
+            return f"{index} (code cell {index + 1} of {len(code_cells)})"
+    return "unknown (the kernel died or timed out)"
+
+
+def keep_report(folder: Path, stem: str, nb, text: str) -> Path:
+    """Write a failure's traceback (``stem.log``) and the partly executed notebook (``stem.ipynb``)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    nbformat.write(nb, folder / f"{stem}.ipynb")
+    log = folder / f"{stem}.log"
+    log.write_text(text, encoding="utf-8")
+    return log
 
 
 def _children_peak_rss() -> int:
