@@ -8,7 +8,7 @@ STAMP := $(VENV)/.dlfp-installed
 # Strict by default: any Sphinx warning or failing cell fails the build.
 JB_FLAGS ?= -W --keep-going
 
-.PHONY: install book book-all test page bench bench-compare clean
+.PHONY: install book book-all test site-test page bench bench-compare clean
 
 install: $(STAMP)
 
@@ -28,6 +28,10 @@ book-all: install
 ## Run the unit tests, execute every page, smoke-run the benchmarks.
 test: install
 	$(BIN)/python -m pytest
+
+## Test the built website in headless Chromium: every page, maths, images, downloads, search, dark mode.
+site-test: install
+	$(BIN)/python -m pytest tests/site --site
 
 ## Execute one page and report errors: make page PAGE=book/physicists-guide/01-tensor.md
 page: install

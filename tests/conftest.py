@@ -22,3 +22,8 @@ def pytest_addoption(parser):
         action="store_true",
         help="execute pages even when the build's execution cache already holds them",
     )
+    group.addoption(
+        "--site",
+        action="store_true",
+        help="run tests/site against the built website in _build/html (make site-test, after make book)",
+    )

@@ -1,8 +1,9 @@
 """Execute every page of the book and fail on any error.
 
-Pages are read with myst-nb's own reader and executed with nbclient in the
-page's directory, exactly as the build does, and the executed notebook is
-stored in the build's execution cache (book/_ext/exec_cache.py). A page that
+Pages are read with myst-nb's own reader and executed with nbclient in an
+empty temporary directory, exactly as the build does (``run_in_temp``), so a
+page cannot depend on files beside it, just as its downloaded notebook cannot.
+The executed notebook is stored in the build's execution cache (book/_ext/exec_cache.py). A page that
 the cache already holds — executed successfully with the same code, package,
 requirements, profile and device — is not executed a second time unless
 ``--fresh`` is given; jupyter-cache only ever stores successful executions.
@@ -14,6 +15,7 @@ from __future__ import annotations
 import json
 import resource
 import sys
+import tempfile
 from pathlib import Path
 
 import nbformat
@@ -60,9 +62,8 @@ def test_page_executes(page, execution_cache, request):
             return  # executed successfully with identical inputs already
         except KeyError:
             pass
-    result = single_nb_execution(
-        nb, cwd=str(page.parent), timeout=TIMEOUT_S, allow_errors=False
-    )
+    with tempfile.TemporaryDirectory(prefix="dlfp-page-") as cwd:  # as the build does (run_in_temp)
+        result = single_nb_execution(nb, cwd=cwd, timeout=TIMEOUT_S, allow_errors=False)
     if result.err is not None:
         where = f"{page.relative_to(ROOT)}, cell {failing_cell(nb)}"
         stem = str(page.relative_to(ROOT).with_suffix("")).replace("/", "__")

@@ -1,4 +1,5 @@
 import json
+from pathlib import Path
 from datetime import date
 
 import pytest
@@ -73,3 +74,11 @@ def test_save_drops_raw_rounds_and_names_the_file(tmp_path):
     out = save(raw, tmp_path / "results")
     assert out.name.endswith("_abcdef1_some-gpu.json")
     assert "data" not in json.loads(out.read_text())["benchmarks"][0]["stats"]
+
+
+def test_default_results_are_the_repository_s_and_a_missing_folder_is_explained(tmp_path):
+    from dlfp.benchreport import RESULTS, load_runs
+
+    assert RESULTS == Path(__file__).resolve().parents[2] / "benchmarks" / "results"
+    with pytest.raises(FileNotFoundError, match="directory must hold committed benchmark results"):
+        load_runs(tmp_path / "absent")

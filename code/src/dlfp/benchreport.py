@@ -27,7 +27,9 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-RESULTS = Path("benchmarks") / "results"
+# The repository's committed results (code/src/dlfp/ -> repository root), so the
+# commands and the benchmarks appendix find them from any working directory.
+RESULTS = Path(__file__).resolve().parents[3] / "benchmarks" / "results"
 DEFAULT_THRESHOLD = 0.25
 
 
@@ -65,7 +67,18 @@ def load_run(path: str | Path) -> Run:
 
 
 def load_runs(directory: str | Path = RESULTS) -> list[Run]:
-    """Every run in ``directory``, oldest first."""
+    """Every run in ``directory``, oldest first.
+
+    Raises:
+        FileNotFoundError: if ``directory`` does not exist (``dlfp`` installed
+            without the repository beside it).
+    """
+    if not Path(directory).is_dir():
+        raise FileNotFoundError(
+            f"directory must hold committed benchmark results, but {directory} does not exist; "
+            "the results live in a checkout of the book's repository: clone it and "
+            "`pip install -e code` there, or pass the folder explicitly"
+        )
     runs = [load_run(p) for p in sorted(Path(directory).glob("*.json"))]
     return sorted(runs, key=lambda r: r.datetime)
 
