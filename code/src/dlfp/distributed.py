@@ -1,0 +1,549 @@
+"""Data-parallel training with ``torch.distributed`` and ``DistributedDataParallel``.
+
+Data parallelism runs :math:`W` copies (*replicas*) of one model, one per
+process. Each step, process :math:`r` draws its own shard :math:`B_r` of the
+global batch :math:`B = B_0 \\cup \\dots \\cup B_{W-1}` (equal sizes
+:math:`b = |B|/W`), computes its local gradient, and an *all-reduce* averages
+the local gradients so that every replica holds
+
+.. math::
+
+    \\frac{1}{W} \\sum_{r=0}^{W-1} \\nabla_\\theta \\frac{1}{b} \\sum_{i \\in B_r} \\ell_i
+    \\;=\\; \\nabla_\\theta \\frac{1}{|B|} \\sum_{i \\in B} \\ell_i ,
+
+the gradient of the mean loss over the *global* batch: one process with batch
+:math:`|B|` would compute the same (up to the order of floating-point sums).
+Every replica then takes the same optimiser step, so the replicas stay equal.
+``DistributedDataParallel`` (DDP) broadcasts rank 0's parameters when it wraps
+the model and all-reduces gradients in buckets while backward is still running
+(Li et al., 2020).
+
+The module is also the script that does it: launched by ``torchrun``,
+
+.. code-block:: bash
+
+    python -m torch.distributed.run --standalone --nproc-per-node 2 -m dlfp.distributed \\
+        --epochs 3 --batch-size 256 --out results.json --checkpoint model.pt
+
+every process runs :func:`main`; the backend is ``nccl`` when each process can
+have its own CUDA GPU and ``gloo`` (CPU) otherwise (:func:`choose_backend`).
+
+Taught in: Part III, *PyTorch Fundamentals VI: Training at Scale*.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import sys
+import tempfile
+import time
+from datetime import timedelta
+from pathlib import Path
+from typing import Any, Sequence
+
+import torch
+import torch.distributed as dist
+from torch import nn
+from torch.nn.parallel import DistributedDataParallel
+from torch.utils.data import DataLoader, DistributedSampler, TensorDataset
+
+from dlfp.checkpoint import save_checkpoint
+
+LAUNCH_VARIABLES = ("RANK", "WORLD_SIZE", "LOCAL_RANK")
+
+
+def _check_int(name: str, value: object, minimum: int = 1) -> int:
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise TypeError(f"{name} must be an int, got {type(value).__name__}")
+    if value < minimum:
+        raise ValueError(f"{name} must be an int >= {minimum}, got {value}")
+    return value
+
+
+def choose_backend(
+    world_size: int, *, cuda_available: bool | None = None, device_count: int | None = None
+) -> str:
+    """The ``torch.distributed`` backend for ``world_size`` processes on this machine.
+
+    ``"nccl"`` (NVIDIA's collective library, GPU to GPU) when CUDA is available,
+    NCCL is built in, and there is a GPU for every process
+    (``world_size <= device_count``); ``"gloo"`` (CPU tensors over TCP)
+    otherwise. ``cuda_available`` and ``device_count`` default to what this
+    machine reports; pass them to ask about another.
+
+    Raises:
+        TypeError, ValueError: if ``world_size`` is not an int >= 1, or
+            ``device_count`` not an int >= 0.
+    """
+    _check_int("world_size", world_size)
+    if cuda_available is None:
+        cuda_available = torch.cuda.is_available()
+    if device_count is None:
+        device_count = torch.cuda.device_count() if cuda_available else 0
+    _check_int("device_count", device_count, minimum=0)
+    if cuda_available and dist.is_nccl_available() and world_size <= device_count:
+        return "nccl"
+    return "gloo"
+
+
+def device_for(backend: str, local_rank: int) -> torch.device:
+    """The device a process computes on: GPU ``local_rank`` with NCCL, the CPU with gloo.
+
+    ``LOCAL_RANK`` (set by ``torchrun``) numbers the processes of one machine
+    0, 1, ..., so with one process per GPU it is the GPU's index.
+
+    Raises:
+        ValueError: if ``backend`` is not ``"nccl"`` or ``"gloo"``, or
+            ``local_rank`` is negative.
+    """
+    if backend not in ("nccl", "gloo"):
+        raise ValueError(f"backend must be 'nccl' or 'gloo', got {backend!r}")
+    _check_int("local_rank", local_rank, minimum=0)
+    return torch.device("cuda", local_rank) if backend == "nccl" else torch.device("cpu")
+
+
+def tanh_gelu(x: torch.Tensor) -> torch.Tensor:
+    """GELU in its tanh approximation, written out operation by operation.
+
+    .. math::
+
+        \\mathrm{GELU}(x) \\approx \\tfrac12 x\\Big(1 + \\tanh\\big(\\sqrt{2/\\pi}\\,(x + 0.044715\\,x^3)\\big)\\Big)
+
+    Equal to ``F.gelu(x, approximate="tanh")``. Written as a chain of
+    element-wise operations — as custom activations and physics terms often
+    are — eager PyTorch runs each as its own kernel, which gives
+    ``torch.compile`` something to fuse.
+
+    Shape:
+        - Input: any shape. Output: the same shape.
+    """
+    return 0.5 * x * (1.0 + torch.tanh(math.sqrt(2.0 / math.pi) * (x + 0.044715 * x**3)))
+
+
+class ScaleMLP(nn.Module):
+    """A residual MLP, the model of the training-at-scale chapter.
+
+    .. math::
+
+        h_0 = \\mathrm{GELU}(W_0 x + b_0), \\qquad
+        h_{k} = h_{k-1} + \\mathrm{GELU}(W_k h_{k-1} + b_k)\\ (k = 1..\\text{depth}), \\qquad
+        f(x) = W_{\\text{out}} h_{\\text{depth}} + b_{\\text{out}}
+
+    with :func:`tanh_gelu` as the activation.
+
+    Shape:
+        - Input: :math:`(N, \\text{in\\_features})`.
+        - Output: :math:`(N, \\text{out\\_features})`.
+    """
+
+    def __init__(self, in_features: int = 16, width: int = 256, depth: int = 2, out_features: int = 1):
+        super().__init__()
+        for name, value in (("in_features", in_features), ("width", width), ("out_features", out_features)):
+            _check_int(name, value)
+        _check_int("depth", depth, minimum=0)
+        self.inp = nn.Linear(in_features, width)
+        self.hidden = nn.ModuleList(nn.Linear(width, width) for _ in range(depth))
+        self.out = nn.Linear(width, out_features)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        if x.ndim != 2 or x.shape[1] != self.inp.in_features:
+            raise ValueError(
+                f"ScaleMLP expects input of shape (N, {self.inp.in_features}), got {tuple(x.shape)}"
+            )
+        h = tanh_gelu(self.inp(x))
+        for layer in self.hidden:
+            h = h + tanh_gelu(layer(h))
+        return self.out(h)
+
+
+def make_regression(n: int, in_features: int = 16, *, seed: int = 0) -> tuple[torch.Tensor, torch.Tensor]:
+    """A seeded regression data set, identical in every process that asks for it.
+
+    :math:`x_i \\sim \\mathcal N(0, I)`, :math:`y_i = \\sin(a^\\top x_i) + \\tfrac{1}{4}\\|x_i\\|^2/d`
+    with a fixed random direction :math:`a` (:math:`\\|a\\| = 1`).
+
+    Shape:
+        - Returns ``X`` :math:`(n, d)` and ``y`` :math:`(n, 1)`, float32.
+    """
+    _check_int("n", n)
+    _check_int("in_features", in_features)
+    _check_int("seed", seed, minimum=0)
+    g = torch.Generator().manual_seed(seed)
+    a = torch.randn(in_features, generator=g)
+    a = a / a.norm()
+    x = torch.randn(n, in_features, generator=g)
+    y = torch.sin(x @ a) + 0.25 * (x**2).mean(dim=1)
+    return x, y[:, None]
+
+
+def per_rank_batch(batch_size: int, world_size: int) -> int:
+    """Each rank's share :math:`b = |B| / W` of a global batch of ``batch_size`` samples.
+
+    Raises:
+        TypeError, ValueError: if either is not an int >= 1, or ``world_size``
+            does not divide ``batch_size`` (the shards would differ in size and
+            the average of the shard means would no longer be the global mean).
+    """
+    _check_int("batch_size", batch_size)
+    _check_int("world_size", world_size)
+    if batch_size % world_size:
+        raise ValueError(
+            f"batch_size must be divisible by world_size={world_size}, got {batch_size}"
+        )
+    return batch_size // world_size
+
+
+def epoch_orders(
+    n: int, *, world_size: int, rank: int, epochs: int, set_epoch: bool = True, seed: int = 0
+) -> list[list[int]]:
+    """The indices one rank's ``DistributedSampler`` yields in each of ``epochs`` epochs.
+
+    The sampler shuffles with a generator seeded by ``seed + epoch``, pads the
+    permutation to a multiple of ``world_size`` by repeating its start, and
+    gives rank :math:`r` the entries :math:`r, r + W, r + 2W, \\dots`. The
+    epoch comes from ``sampler.set_epoch(epoch)``; without that call it stays 0
+    and every epoch repeats the same order. No process group is needed: the
+    sampler is told ``num_replicas`` and ``rank``.
+
+    Raises:
+        TypeError, ValueError: if a count is not a positive int or ``rank``
+            is not in ``[0, world_size)``.
+    """
+    _check_int("n", n)
+    _check_int("world_size", world_size)
+    _check_int("epochs", epochs)
+    _check_int("rank", rank, minimum=0)
+    if rank >= world_size:
+        raise ValueError(f"rank must be in [0, world_size={world_size}), got {rank}")
+    sampler = DistributedSampler(range(n), num_replicas=world_size, rank=rank, shuffle=True, seed=seed)
+    orders = []
+    for epoch in range(epochs):
+        if set_epoch:
+            sampler.set_epoch(epoch)
+        orders.append(list(sampler))
+    return orders
+
+
+def flat_grad(model: nn.Module) -> torch.Tensor:
+    """All parameter gradients of ``model`` concatenated into one vector (zeros where ``None``).
+
+    Shape:
+        - Output: :math:`(P,)`, :math:`P` the number of parameters.
+    """
+    if not isinstance(model, nn.Module):
+        raise TypeError(f"model must be an nn.Module, got {type(model).__name__}")
+    return torch.cat([
+        (p.grad if p.grad is not None else torch.zeros_like(p)).detach().flatten()
+        for p in model.parameters()
+    ])
+
+
+def ddp_gradients(model: nn.Module, x: torch.Tensor, y: torch.Tensor, loss_fn=nn.functional.mse_loss) -> torch.Tensor:
+    """The gradient one backward pass leaves in ``model``'s parameters, as a flat copy.
+
+    For a ``DistributedDataParallel`` model it is the all-reduced gradient
+    (the average over the ranks of each rank's local gradient on its batch);
+    for a plain module it is the gradient of ``loss_fn(model(x), y)`` alone.
+    The gradients are cleared before and after, so no optimiser step is taken
+    and nothing accumulates.
+
+    Shape:
+        - ``x``: :math:`(b, *)`, ``y``: whatever ``loss_fn`` expects.
+        - Output: :math:`(P,)`.
+    """
+    if not isinstance(model, nn.Module):
+        raise TypeError(f"model must be an nn.Module, got {type(model).__name__}")
+    if not isinstance(x, torch.Tensor) or not isinstance(y, torch.Tensor):
+        raise TypeError(f"x and y must be tensors, got {type(x).__name__} and {type(y).__name__}")
+    if x.shape[0] != y.shape[0]:
+        raise ValueError(f"x and y must have the same batch size, got {x.shape[0]} and {y.shape[0]}")
+    model.zero_grad(set_to_none=True)
+    loss_fn(model(x), y).backward()
+    grad = flat_grad(model.module if isinstance(model, DistributedDataParallel) else model).clone()
+    model.zero_grad(set_to_none=True)
+    return grad
+
+
+def save_on_rank0(path: str | os.PathLike, model: nn.Module, *, epoch: int, **kwargs: Any) -> bool:
+    """Rank 0 writes an atomic checkpoint; every rank then waits at a barrier.
+
+    One file, written once: the replicas are identical, so any one could save,
+    and if all did they would race on the same path. ``model`` is the plain
+    module (``ddp.module``), so the saved keys carry no ``module.`` prefix and
+    load into a model that was never wrapped. The barrier keeps the other
+    ranks from going on (or reading the file) before it is complete. Keyword
+    arguments go to :func:`dlfp.checkpoint.save_checkpoint`.
+
+    Returns:
+        whether this rank wrote the file.
+
+    Raises:
+        RuntimeError: if no process group is initialised.
+    """
+    if not (dist.is_available() and dist.is_initialized()):
+        raise RuntimeError("save_on_rank0 needs an initialised process group (dist.init_process_group)")
+    wrote = False
+    if dist.get_rank() == 0:
+        save_checkpoint(path, model, epoch=epoch, **kwargs)
+        wrote = True
+    dist.barrier()
+    return wrote
+
+
+def torchrun_command(nproc_per_node: int, script_args: Sequence[str] = (), *, python: str | None = None) -> list[str]:
+    """The command that launches :func:`main` in ``nproc_per_node`` processes.
+
+    ``python -m torch.distributed.run`` is ``torchrun`` for the interpreter in
+    use (any virtual environment, Colab). ``--standalone`` starts a
+    rendezvous on a free local port, so several launches can run at once.
+
+    Raises:
+        TypeError, ValueError: if ``nproc_per_node`` is not an int >= 1 or an
+            argument is not a string.
+    """
+    _check_int("nproc_per_node", nproc_per_node)
+    if isinstance(script_args, str) or not all(isinstance(a, str) for a in script_args):
+        raise TypeError(f"script_args must be a sequence of strings, got {script_args!r}")
+    return [
+        python or sys.executable, "-m", "torch.distributed.run", "--standalone",
+        f"--nproc-per-node={nproc_per_node}", "-m", "dlfp.distributed", *script_args,
+    ]
+
+
+def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
+    """The command-line options of :func:`main` (``--help`` lists them)."""
+    parser = argparse.ArgumentParser(prog="dlfp.distributed", description="Data-parallel training of ScaleMLP (launch with torchrun).")
+    parser.add_argument("--epochs", type=int, default=3, help="epochs to train (default 3)")
+    parser.add_argument("--batch-size", type=int, default=256,
+                        help="global batch size, split evenly over the processes (default 256)")
+    parser.add_argument("--max-steps", type=int, default=1000, help="stop after this many steps (default 1000)")
+    parser.add_argument("--n-samples", type=int, default=4096, help="size of the data set (default 4096)")
+    parser.add_argument("--width", type=int, default=256, help="hidden width of ScaleMLP (default 256)")
+    parser.add_argument("--depth", type=int, default=2, help="hidden residual layers (default 2)")
+    parser.add_argument("--lr", type=float, default=0.05, help="SGD learning rate (default 0.05)")
+    parser.add_argument("--seed", type=int, default=0, help="seed of data, model and sampler (default 0)")
+    parser.add_argument("--timeout", type=float, default=60.0,
+                        help="seconds a collective may wait for the other ranks (default 60)")
+    parser.add_argument("--out", type=Path, required=True, help="JSON file rank 0 writes the measurements to")
+    parser.add_argument("--checkpoint", type=Path, default=None,
+                        help="checkpoint rank 0 writes after every epoch (default: none)")
+    parser.add_argument("--grad-out", type=Path, default=None,
+                        help="file rank 0 saves the all-reduced gradient of the check to (default: none)")
+    args = parser.parse_args(argv)
+    for name in ("epochs", "batch_size", "max_steps", "n_samples", "width"):
+        value = getattr(args, name)
+        if value < 1:
+            parser.error(f"--{name.replace('_', '-')} must be >= 1, got {value}")
+    if args.depth < 0:
+        parser.error(f"--depth must be >= 0, got {args.depth}")
+    if not (args.lr > 0 and args.timeout > 0):
+        parser.error(f"--lr and --timeout must be > 0, got {args.lr} and {args.timeout}")
+    return args
+
+
+def launch_environment() -> tuple[int, int, int]:
+    """``(rank, world_size, local_rank)`` from the variables ``torchrun`` sets.
+
+    Raises:
+        RuntimeError: if they are missing (the script was not launched by
+            ``torchrun``) or inconsistent.
+    """
+    missing = [name for name in LAUNCH_VARIABLES if name not in os.environ]
+    if missing:
+        raise RuntimeError(
+            f"dlfp.distributed must be launched by torchrun (python -m torch.distributed.run "
+            f"--standalone --nproc-per-node N -m dlfp.distributed ...); missing environment "
+            f"variables {missing}"
+        )
+    rank, world_size, local_rank = (int(os.environ[name]) for name in LAUNCH_VARIABLES)
+    if not 0 <= rank < world_size or local_rank < 0:
+        raise RuntimeError(f"inconsistent launch: RANK={rank}, WORLD_SIZE={world_size}, LOCAL_RANK={local_rank}")
+    return rank, world_size, local_rank
+
+
+def check_gradient(
+    ddp: DistributedDataParallel, reference: nn.Module, x: torch.Tensor, y: torch.Tensor, mine: torch.Tensor
+) -> tuple[dict[str, float], torch.Tensor]:
+    """Compare the all-reduced gradient with one process's gradient on the whole global batch.
+
+    Every rank passes the indices ``mine`` of its shard of the first global
+    batch and ``reference``, a plain (unwrapped) copy of the model with the
+    same parameters. The ranks exchange their indices, and each computes on
+    its own, without DDP, the gradient of the mean loss over the union — the
+    large batch one process would take — and its local gradient on its shard
+    alone. No optimiser step is taken.
+
+    Returns:
+        ``(measurements, g_ddp)``: the largest absolute differences
+        ``max_abs_diff`` (DDP vs large batch), ``local_vs_allreduced`` (this
+        rank's shard gradient vs DDP) and ``rank_spread`` (between the ranks'
+        DDP gradients), with ``grad_max_abs`` and ``global_batch`` for scale;
+        and the all-reduced gradient itself, shape :math:`(P,)`, on the CPU.
+    """
+    device = next(reference.parameters()).device
+    g_ddp = ddp_gradients(ddp, x[mine].to(device), y[mine].to(device)).cpu()
+    g_local = ddp_gradients(reference, x[mine].to(device), y[mine].to(device)).cpu()
+    shards = [None] * dist.get_world_size()
+    dist.all_gather_object(shards, (mine.tolist(), g_ddp))
+    everyone = torch.tensor([i for indices, _ in shards for i in indices])
+    g_big = ddp_gradients(reference, x[everyone].to(device), y[everyone].to(device)).cpu()
+    return {
+        "global_batch": len(everyone),
+        "max_abs_diff": (g_ddp - g_big).abs().max().item(),
+        "grad_max_abs": g_big.abs().max().item(),
+        "local_vs_allreduced": (g_local - g_ddp).abs().max().item(),
+        "rank_spread": max((g - g_ddp).abs().max().item() for _, g in shards),
+    }, g_ddp
+
+
+def time_allreduce(tensor: torch.Tensor, repeats: int = 5) -> list[float]:
+    """Seconds each of ``repeats`` all-reduces of a copy of ``tensor`` takes (the communication alone).
+
+    The ranks meet at a barrier before each, so the time is the collective's,
+    not a rank's wait for a late partner.
+    """
+    _check_int("repeats", repeats)
+    times = []
+    for _ in range(repeats):
+        buffer = tensor.detach().clone()
+        dist.barrier()
+        t0 = time.perf_counter()
+        dist.all_reduce(buffer)
+        if buffer.is_cuda:
+            torch.cuda.synchronize(buffer.device)
+        times.append(time.perf_counter() - t0)
+    return times
+
+
+def train_worker(args: argparse.Namespace, device: torch.device) -> dict[str, Any]:
+    """What every rank does once the process group is up; returns its measurements.
+
+    Builds the same data set in every rank and the model with *different*
+    random weights per rank (DDP's broadcast from rank 0 must make them
+    equal); runs :func:`check_gradient` at the initial parameters; trains
+    with SGD on a ``DistributedSampler``'s shards (``set_epoch`` every epoch)
+    for ``args.epochs`` epochs or ``args.max_steps`` steps, timing every step
+    and epoch; checkpoints from rank 0 after every epoch
+    (:func:`save_on_rank0`); and times a gradient-sized all-reduce alone.
+    """
+    rank, world_size = dist.get_rank(), dist.get_world_size()
+    per_rank = per_rank_batch(args.batch_size, world_size)
+    x, y = make_regression(args.n_samples, seed=args.seed)
+    dataset = TensorDataset(x, y)
+    sampler = DistributedSampler(dataset, num_replicas=world_size, rank=rank, shuffle=True, seed=args.seed)
+    loader = DataLoader(dataset, batch_size=per_rank, sampler=sampler)  # no shuffle=: the sampler shuffles
+
+    torch.manual_seed(args.seed + 1 + rank)
+    model = ScaleMLP(x.shape[1], args.width, args.depth).to(device)
+    ddp = DistributedDataParallel(model, device_ids=[device.index] if device.type == "cuda" else None)
+
+    reference = ScaleMLP(x.shape[1], args.width, args.depth).to(device)
+    reference.load_state_dict(model.state_dict())  # rank 0's weights, after DDP's broadcast
+    sampler.set_epoch(0)
+    grad_check, g_ddp = check_gradient(ddp, reference, x, y, torch.tensor(list(sampler)[:per_rank]))
+    if rank == 0 and args.grad_out is not None:
+        _atomic(args.grad_out, lambda f: torch.save(g_ddp, f), "wb")
+
+    optimizer = torch.optim.SGD(ddp.parameters(), lr=args.lr)
+    steps, orders, epoch_times, step_times, losses, wrote = 0, [], [], [], [], []
+    for epoch in range(args.epochs):
+        if steps >= args.max_steps:
+            break
+        sampler.set_epoch(epoch)  # a new shuffle each epoch, the same one in every rank
+        orders.append(list(sampler))
+        start = time.perf_counter()
+        for xb, yb in loader:
+            if steps >= args.max_steps:
+                break
+            t0 = time.perf_counter()
+            loss = nn.functional.mse_loss(ddp(xb.to(device)), yb.to(device))
+            optimizer.zero_grad(set_to_none=True)
+            loss.backward()  # DDP all-reduces the gradients during backward
+            optimizer.step()
+            if device.type == "cuda":
+                torch.cuda.synchronize(device)
+            step_times.append(time.perf_counter() - t0)
+            steps += 1
+        epoch_times.append(time.perf_counter() - start)
+        with torch.no_grad():
+            losses.append(nn.functional.mse_loss(model(x.to(device)), y.to(device)).item())
+        if args.checkpoint is not None:
+            wrote.append(save_on_rank0(
+                args.checkpoint, model, epoch=epoch + 1, optimizer=optimizer,
+                extra={"loss": losses[-1], "world_size": world_size, "backend": dist.get_backend()},
+            ))
+    params = torch.cat([p.detach().flatten() for p in model.parameters()])
+    return {
+        "rank": rank,
+        "per_rank_batch": per_rank,
+        "steps": steps,
+        "epoch_times": epoch_times,
+        "step_times": step_times,
+        "losses": losses,
+        "orders": orders,
+        "wrote_checkpoint": wrote,
+        "grad_check": grad_check,
+        "allreduce_times": time_allreduce(params),
+        "params": params.cpu(),
+    }
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Train ScaleMLP data-parallel in every process ``torchrun`` started; rank 0 writes JSON.
+
+    Each rank measures its own steps and epochs; the records are gathered to
+    rank 0, which writes them (atomically) to ``--out`` with the gradient
+    check and the spread of the final parameters across ranks (0 when the
+    replicas stayed in step).
+    """
+    args = parse_args(argv)
+    rank, world_size, local_rank = launch_environment()
+    backend = choose_backend(world_size)
+    device = device_for(backend, local_rank)
+    if device.type == "cuda":
+        torch.cuda.set_device(device)
+    dist.init_process_group(backend, timeout=timedelta(seconds=args.timeout))
+    try:
+        record = train_worker(args, device)
+        records = [None] * world_size
+        dist.all_gather_object(records, record)
+        if rank == 0:
+            params = [r.pop("params") for r in records]
+            result = {
+                "world_size": world_size,
+                "backend": backend,
+                "device": str(device),
+                "threads_per_process": torch.get_num_threads(),
+                "torch": torch.__version__,
+                "args": {k: (str(v) if isinstance(v, Path) else v) for k, v in vars(args).items()},
+                "grad_check": records[0]["grad_check"],
+                "param_spread": max((p - params[0]).abs().max().item() for p in params),
+                "ranks": records,
+            }
+            _atomic(args.out, lambda f: json.dump(result, f), "w")
+        dist.barrier()
+    finally:
+        dist.destroy_process_group()
+    return 0
+
+
+def _atomic(path: Path, write, mode: str) -> None:
+    """Call ``write(f)`` on a temporary file beside ``path``, then rename it over ``path``."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, mode, **({"encoding": "utf-8"} if "b" not in mode else {})) as f:
+            write(f)
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+
+
+if __name__ == "__main__":
+    sys.exit(main())

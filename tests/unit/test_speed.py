@@ -1,0 +1,107 @@
+"""dlfp.speed: mixed-precision steps, interleaved timing, compilation that may fail."""
+
+import pytest
+import torch
+from torch import nn
+
+from dlfp.speed import (
+    autocast_dtype,
+    compile_first_call,
+    compilers_found,
+    make_grad_scaler,
+    make_train_step,
+    time_interleaved,
+)
+
+
+def setup(seed=0):
+    torch.manual_seed(seed)
+    model = nn.Sequential(nn.Linear(8, 32), nn.Tanh(), nn.Linear(32, 1))
+    x = torch.randn(64, 8)
+    return model, torch.optim.SGD(model.parameters(), lr=0.1), x, x[:, :1] ** 2
+
+
+def test_autocast_dtype():
+    assert autocast_dtype("cpu") == torch.bfloat16
+    assert autocast_dtype(torch.device("cuda", 0)) == torch.float16
+    with pytest.raises(ValueError, match="device must be"):
+        autocast_dtype("nonsense")
+
+
+def test_grad_scaler_only_for_float16():
+    assert make_grad_scaler("cpu", None) is None
+    assert make_grad_scaler("cpu", torch.bfloat16) is None
+    scaler = make_grad_scaler("cpu", torch.float16)
+    assert scaler is not None and hasattr(scaler, "scale")
+    with pytest.raises(ValueError, match="floating-point torch.dtype, got torch.int32"):
+        make_grad_scaler("cpu", torch.int32)
+
+
+@pytest.mark.parametrize("dtype", [None, torch.bfloat16, torch.float16])
+def test_train_step_decreases_loss_and_keeps_float32_weights(dtype):
+    model, opt, x, y = setup()
+    step = make_train_step(model, opt, amp_dtype=dtype, scaler=make_grad_scaler("cpu", dtype))
+    losses = [step(x, y).item() for _ in range(30)]
+    assert losses[-1] < 0.5 * losses[0]
+    assert all(p.dtype == torch.float32 for p in model.parameters())
+
+
+def test_mixed_precision_follows_float32():
+    m32, o32, x, y = setup()
+    m16, o16, _, _ = setup()
+    s32, s16 = make_train_step(m32, o32), make_train_step(m16, o16, amp_dtype=torch.bfloat16)
+    for _ in range(5):
+        a, b = s32(x, y).item(), s16(x, y).item()
+        assert abs(a - b) < 0.05 * a
+
+
+def test_train_step_validation():
+    model, opt, _, _ = setup()
+    with pytest.raises(TypeError, match="model must be an nn.Module, got str"):
+        make_train_step("model", opt)
+    with pytest.raises(TypeError, match="optimizer must be a torch.optim.Optimizer"):
+        make_train_step(model, "sgd")
+    with pytest.raises(ValueError, match="amp_dtype must be None, torch.float16 or torch.bfloat16, got torch.float64"):
+        make_train_step(model, opt, amp_dtype=torch.float64)
+
+
+def test_time_interleaved_rotates_and_is_bounded():
+    calls = []
+    times = time_interleaved({"a": lambda: calls.append("a"), "b": lambda: calls.append("b")},
+                             rounds=3, warmup=1)
+    assert calls == ["a", "b", "a", "b", "b", "a", "a", "b"]  # warm-up, then rounds starting a, b, a
+    assert [len(v) for v in times.values()] == [3, 3] and all(t >= 0 for v in times.values() for t in v)
+    slow = time_interleaved({"sleep": lambda: torch.randn(200, 200) @ torch.randn(200, 200)},
+                            rounds=10**6, max_seconds=0.05, warmup=0)
+    assert 1 <= len(slow["sleep"]) < 10**6
+    with pytest.raises(ValueError, match="rounds must be an int >= 1, got 0"):
+        time_interleaved({"a": lambda: None}, rounds=0)
+    with pytest.raises(ValueError, match="max_seconds must be > 0"):
+        time_interleaved({"a": lambda: None}, rounds=1, max_seconds=0)
+    with pytest.raises(TypeError, match="non-empty dict"):
+        time_interleaved({}, rounds=1)
+
+
+def test_compile_first_call_reports_failure_instead_of_raising():
+    model, _, x, _ = setup()
+
+    def broken(m):
+        raise RuntimeError("no C++ compiler found\nmore detail")
+
+    compiled, seconds, reason = compile_first_call(model, broken)
+    assert compiled is None and seconds >= 0 and reason == "RuntimeError: no C++ compiler found"
+    with pytest.raises(TypeError, match="run must be callable"):
+        compile_first_call(model, None)
+
+
+def test_compile_first_call_succeeds_with_eager_backend():
+    model, _, x, _ = setup()
+    compiled, seconds, reason = compile_first_call(model, lambda m: m(x), backend="eager")
+    assert reason is None and seconds > 0
+    torch.testing.assert_close(compiled(x), model(x))
+
+
+def test_compilers_found():
+    found = compilers_found()
+    assert set(found) == {"g++", "gcc", "cc"}
+    assert all(v is None or isinstance(v, str) for v in found.values())
