@@ -23,6 +23,12 @@ def pytest_addoption(parser):
         help="execute pages even when the build's execution cache already holds them",
     )
     group.addoption(
+        "--shard",
+        default=None,
+        metavar="i/N",
+        help="execute only shard i of N (balanced by tests/book/page-times.json; see book/_ext/shards.py)",
+    )
+    group.addoption(
         "--site",
         action="store_true",
         help="run tests/site against the built website in _build/html (make site-test, after make book)",

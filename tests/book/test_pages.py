@@ -20,6 +20,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
+import shards
 from exec_cache import cache_dir
 from jupyter_cache import get_cache
 from jupyter_cache.base import CacheBundleIn
@@ -44,6 +45,11 @@ def pytest_generate_tests(metafunc):
             raise pytest.UsageError(f"not in _toc.yml: {', '.join(map(str, unknown))}")
         pages = chosen
     pages = [p for p in pages if has_code(read_notebook(p))]  # prose pages need no kernel
+    if spec := metafunc.config.getoption("shard"):
+        index, count = shards.parse_shard(spec)
+        names = [str(p.relative_to(ROOT)) for p in pages]
+        mine = set(shards.plan(names, shards.recorded_times(), count)[index])
+        pages = [p for p, name in zip(pages, names, strict=True) if name in mine]
     metafunc.parametrize("page", pages, ids=[str(p.relative_to(ROOT)) for p in pages])
 
 
@@ -58,7 +64,8 @@ def test_page_executes(page, execution_cache, request):
     nb = read_notebook(page)
     if not request.config.getoption("fresh"):
         try:
-            execution_cache.match_cache_notebook(nb)
+            record = execution_cache.match_cache_notebook(nb)
+            _record_shard(request, page, record.data.get("execution_seconds", 0.0))
             return  # executed successfully with identical inputs already
         except KeyError:
             pass
@@ -81,6 +88,22 @@ def test_page_executes(page, execution_cache, request):
         check_validity=False,
         overwrite=True,
     )
+    _record_shard(request, page, result.time)
+
+
+_STARTED_MANIFESTS: set[Path] = set()
+
+
+def _record_shard(request, page: Path, seconds: float) -> None:
+    """Add the page to this shard's manifest (only when run with --shard)."""
+    if not (spec := request.config.getoption("shard")):
+        return
+    path = shards.manifest_path(ROOT / "_build", *shards.parse_shard(spec))
+    manifest = json.loads(path.read_text()) if path in _STARTED_MANIFESTS else {}  # fresh per run
+    _STARTED_MANIFESTS.add(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    manifest[str(page.relative_to(ROOT))] = seconds
+    path.write_text(json.dumps(manifest, indent=1, sort_keys=True))
 
 
 def failing_cell(nb) -> str:
