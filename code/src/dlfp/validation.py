@@ -318,6 +318,7 @@ def check_model_input(
     *,
     shape: ShapeSpec | None = None,
     ndim: int | None = None,
+    min_ndim: int | None = None,
     dims: str | None = None,
 ) -> torch.Tensor:
     """The input check of a model's ``forward``: shape, and the model's own dtype and device.
@@ -331,7 +332,7 @@ def check_model_input(
         TypeError: if ``value`` is not a floating-point tensor of the model's dtype.
         ValueError: for a wrong shape or a device other than the model's.
     """
-    check_tensor(name, value, shape=shape, ndim=ndim, dims=dims, floating=True)
+    check_tensor(name, value, shape=shape, ndim=ndim, min_ndim=min_ndim, dims=dims, floating=True)
     param = next(model.parameters(), None)
     if param is not None:
         autocast = torch.is_autocast_enabled(value.device.type) if hasattr(torch, "is_autocast_enabled") else False

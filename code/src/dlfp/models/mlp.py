@@ -11,21 +11,17 @@ from collections.abc import Sequence
 import torch
 from torch import nn
 
+from dlfp.validation import check_int, check_model_input
 
-def _check_features(x: object, n: int, who: str) -> None:
-    if not isinstance(x, torch.Tensor):
-        raise TypeError(f"{who}: x must be a torch.Tensor, got {type(x).__name__}")
-    if not x.is_floating_point():
-        raise TypeError(f"{who}: x must have a floating dtype, got {x.dtype}")
-    if x.ndim < 1 or x.shape[-1] != n:
-        raise ValueError(f"{who}: x must have shape (*, {n}), got {tuple(x.shape)}")
+
+def _check_features(x: object, model: nn.Module, n: int) -> None:
+    check_model_input("x", x, model, min_ndim=1)
+    if x.shape[-1] != n:
+        raise ValueError(f"x must have shape (*, {n}), got {tuple(x.shape)}")
 
 
 def _check_size(name: str, value: object) -> None:
-    if not isinstance(value, int) or isinstance(value, bool):
-        raise TypeError(f"{name} must be an int, got {type(value).__name__}")
-    if value < 1:
-        raise ValueError(f"{name} must be >= 1, got {value}")
+    check_int(name, value, minimum=1)
 
 
 class SingleNeuron(nn.Module):
@@ -50,7 +46,7 @@ class SingleNeuron(nn.Module):
         self.linear = nn.Linear(input_size, 1)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        _check_features(x, self.linear.in_features, "SingleNeuron")
+        _check_features(x, self, self.linear.in_features)
         h = self.linear(x)  # Linear transformation
         y = torch.sigmoid(h)  # Nonlinear activation: σ(h) = 1/(1+e^{-h})
         return y
@@ -99,7 +95,7 @@ class MLP(nn.Module):
         self.relu = nn.ReLU()  # ReLU(x) = max(0, x)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        _check_features(x, self.layer1.in_features, "MLP")
+        _check_features(x, self, self.layer1.in_features)
         x = self.relu(self.layer1(x))  # (B, in) → (B, hidden1), then max(0, x)
         x = self.relu(self.layer2(x))  # (B, hidden1) → (B, hidden2)
         return self.layer3(x)  # (B, hidden2) → (B, out): no activation for regression
