@@ -28,7 +28,7 @@ import numpy as np
 import torch
 from torch import nn
 
-from dlfp.validation import check_choice, check_int, check_positive, check_type, describe
+from dlfp.validation import check_choice, check_floating_dtype, check_int, check_positive, describe
 
 ACTIVATIONS: dict[str, Callable[[torch.Tensor], torch.Tensor]] = {
     "linear": lambda z: z,
@@ -161,9 +161,7 @@ def signal_stats(
         check_int(name, value, minimum=1)
     check_choice("activation", activation, sorted(ACTIVATIONS))
     check_int("seed", seed)
-    check_type("dtype", dtype, torch.dtype, "a torch.dtype")
-    if not dtype.is_floating_point:
-        raise TypeError(f"dtype must be a floating-point dtype, got {dtype}")
+    check_floating_dtype("dtype", dtype)
     if isinstance(init, str):
         if init not in INITS:
             raise ValueError(f"init must be one of {sorted(INITS)} or a callable, got {init!r}")

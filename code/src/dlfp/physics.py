@@ -12,19 +12,13 @@ import math
 
 import torch
 
-from dlfp.validation import check_int, check_positive, check_tensor, check_type
+from dlfp.validation import check_floating_dtype, check_int, check_positive, check_tensor, check_type
 
 
 def _check_grid(n: object, spacing: object, kappa: object) -> None:
     check_int("n", n, minimum=2)
     check_positive("spacing", spacing)
     check_positive("kappa", kappa, allow_zero=True)
-
-
-def _check_dtype(dtype: object) -> None:
-    check_type("dtype", dtype, torch.dtype, "a torch.dtype")
-    if not dtype.is_floating_point:
-        raise TypeError(f"dtype must be a floating-point dtype, got {dtype}")
 
 
 def _symbol(n: int, spacing: float, kappa: float, dtype: torch.dtype) -> torch.Tensor:
@@ -60,7 +54,7 @@ def screened_poisson_green(n: int, spacing: float = 1.0, kappa: float = 1.0, dty
             ``dtype`` is not a floating dtype.
     """
     _check_grid(n, spacing, kappa)
-    _check_dtype(dtype)
+    check_floating_dtype("dtype", dtype)
     symbol = _symbol(n, float(spacing), float(kappa), dtype)
     inverse = torch.where(symbol > 0, 1.0 / torch.where(symbol > 0, symbol, 1.0), 0.0)
     return torch.fft.ifft2(inverse).real / spacing**2
@@ -125,7 +119,7 @@ def smooth_random_field(
     _check_grid(n, 1.0, 0.0)
     check_positive("correlation_length", correlation_length, allow_zero=True)
     check_type("generator", generator, (torch.Generator, type(None)), "a torch.Generator or None")
-    _check_dtype(dtype)
+    check_floating_dtype("dtype", dtype)
     noise = torch.randn(n, n, generator=generator, dtype=torch.float64)
     k = 2 * math.pi * torch.fft.fftfreq(n, dtype=torch.float64)
     k2 = k[:, None] ** 2 + k[None, :] ** 2

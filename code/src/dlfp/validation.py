@@ -80,6 +80,13 @@ def check_type(name: str, value: object, types: type | tuple[type, ...], expecte
     return value
 
 
+def check_floating_dtype(name: str, value: object) -> torch.dtype:
+    """Raise ``TypeError`` unless ``value`` is a floating-point ``torch.dtype`` (an argument such as ``dtype=``)."""
+    if not isinstance(value, torch.dtype) or not value.is_floating_point:
+        raise TypeError(f"{name} must be a floating-point torch.dtype, got {describe(value)}")
+    return value
+
+
 def check_callable(name: str, value: object) -> Callable:
     """Raise ``TypeError`` unless ``value`` is callable."""
     if not callable(value):

@@ -20,13 +20,7 @@ import math
 import torch
 
 from dlfp.env import as_generator
-from dlfp.validation import check_int, check_positive, check_real, check_tensor, check_type
-
-
-def _check_float_dtype(dtype: object) -> None:
-    check_type("dtype", dtype, torch.dtype, "a torch.dtype")
-    if not dtype.is_floating_point:
-        raise TypeError(f"dtype must be a floating-point dtype, got {dtype}")
+from dlfp.validation import check_floating_dtype, check_int, check_positive, check_real, check_tensor
 
 
 def _check_coefficients(name: str, coeffs: object) -> list[float]:
@@ -45,7 +39,7 @@ def grid(n_points: int, dtype: torch.dtype = torch.float64) -> torch.Tensor:
         TypeError, ValueError: if ``n_points`` is not a positive int or ``dtype`` not floating.
     """
     check_int("n_points", n_points, minimum=1)
-    _check_float_dtype(dtype)
+    check_floating_dtype("dtype", dtype)
     return torch.arange(n_points, dtype=dtype) / n_points
 
 

@@ -14,6 +14,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from dlfp.validation import (
+    check_floating_dtype,
     check_int,
     check_model_input,
     check_positive,
@@ -218,9 +219,7 @@ def sinusoidal_positional_encoding(
         raise ValueError(f"d_model must be even (sin/cos pairs), got {d_model}")
     if not check_positive("base", base) > 1:
         raise ValueError(f"base must be greater than 1, got {base!r}")
-    check_type("dtype", dtype, torch.dtype, "a torch.dtype")
-    if not dtype.is_floating_point:
-        raise TypeError(f"dtype must be a floating-point dtype, got {dtype}")
+    check_floating_dtype("dtype", dtype)
     t = torch.arange(length, dtype=torch.float64)[:, None]
     omega = base ** (-torch.arange(0, d_model, 2, dtype=torch.float64) / d_model)
     pe = torch.empty(length, d_model, dtype=torch.float64)

@@ -20,10 +20,6 @@ def _check_features(x: object, model: nn.Module, n: int) -> None:
         raise ValueError(f"x must have shape (*, {n}), got {tuple(x.shape)}")
 
 
-def _check_size(name: str, value: object) -> None:
-    check_int(name, value, minimum=1)
-
-
 class SingleNeuron(nn.Module):
     """One neuron: a weighted sum of the inputs plus a bias, through a sigmoid.
 
@@ -41,7 +37,7 @@ class SingleNeuron(nn.Module):
 
     def __init__(self, input_size: int = 10):
         super().__init__()
-        _check_size("input_size", input_size)
+        check_int("input_size", input_size, minimum=1)
         # nn.Linear implements: y = Wx + b
         self.linear = nn.Linear(input_size, 1)
 
@@ -88,7 +84,7 @@ class MLP(nn.Module):
             ("hidden2", hidden2),
             ("out_features", out_features),
         ):
-            _check_size(name, value)
+            check_int(name, value, minimum=1)
         self.layer1 = nn.Linear(in_features, hidden1)
         self.layer2 = nn.Linear(hidden1, hidden2)
         self.layer3 = nn.Linear(hidden2, out_features)
@@ -120,5 +116,5 @@ def linear_parameter_count(sizes: Sequence[int], bias: bool = True) -> int:
     if len(sizes) < 2:
         raise ValueError(f"sizes must list at least an input and an output size, got {list(sizes)}")
     for i, n in enumerate(sizes):
-        _check_size(f"sizes[{i}]", n)
+        check_int(f"sizes[{i}]", n, minimum=1)
     return sum((n_in + int(bias)) * n_out for n_in, n_out in zip(sizes[:-1], sizes[1:]))

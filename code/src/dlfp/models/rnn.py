@@ -24,8 +24,6 @@ def _check_input(x: torch.Tensor, size: int, name: str, model: nn.Module, batch:
     check_model_input(name, x, model, shape=(batch, size))
 
 
-def _check_size(value: int, name: str) -> None:
-    check_int(name, value, minimum=1)
 
 
 class MyRNNCell(nn.Module):
@@ -55,8 +53,8 @@ class MyRNNCell(nn.Module):
 
     def __init__(self, input_size: int, hidden_size: int) -> None:
         super().__init__()
-        _check_size(input_size, "input_size")
-        _check_size(hidden_size, "hidden_size")
+        check_int("input_size", input_size, minimum=1)
+        check_int("hidden_size", hidden_size, minimum=1)
         self.input_size, self.hidden_size = input_size, hidden_size
         self.i2h = nn.Linear(input_size, hidden_size)
         self.h2h = nn.Linear(hidden_size, hidden_size)
@@ -117,8 +115,8 @@ class MyLSTMCell(nn.Module):
 
     def __init__(self, input_size: int, hidden_size: int) -> None:
         super().__init__()
-        _check_size(input_size, "input_size")
-        _check_size(hidden_size, "hidden_size")
+        check_int("input_size", input_size, minimum=1)
+        check_int("hidden_size", hidden_size, minimum=1)
         self.input_size, self.hidden_size = input_size, hidden_size
         self.linear = nn.Linear(input_size + hidden_size, 4 * hidden_size)
 
@@ -179,9 +177,9 @@ class LSTMForecaster(nn.Module):
 
     def __init__(self, input_size: int = 1, hidden_size: int = 64, num_layers: int = 2) -> None:
         super().__init__()
-        _check_size(input_size, "input_size")
-        _check_size(hidden_size, "hidden_size")
-        _check_size(num_layers, "num_layers")
+        check_int("input_size", input_size, minimum=1)
+        check_int("hidden_size", hidden_size, minimum=1)
+        check_int("num_layers", num_layers, minimum=1)
         self.input_size = input_size
         self.lstm = nn.LSTM(input_size, hidden_size, num_layers=num_layers, batch_first=True)
         self.head = nn.Linear(hidden_size, input_size)

@@ -12,10 +12,6 @@ from dlfp.models.attention import sinusoidal_positional_encoding
 from dlfp.validation import check_in_range, check_int, check_model_input, check_tensor
 
 
-def _check_positive(value, name: str) -> None:
-    check_int(name, value, minimum=1)
-
-
 class MyTransformerBlock(nn.Module):
     """One Transformer encoder layer: attention and feed-forward, each with Add & Norm.
 
@@ -60,9 +56,9 @@ class MyTransformerBlock(nn.Module):
         norm_first: bool = False,
     ) -> None:
         super().__init__()
-        _check_positive(d_model, "d_model")
-        _check_positive(nhead, "nhead")
-        _check_positive(dim_feedforward, "dim_feedforward")
+        check_int("d_model", d_model, minimum=1)
+        check_int("nhead", nhead, minimum=1)
+        check_int("dim_feedforward", dim_feedforward, minimum=1)
         check_in_range("dropout", dropout, 0.0, 1.0, high_closed=False)
         if d_model % nhead:
             raise ValueError(f"d_model ({d_model}) must be divisible by nhead ({nhead})")
@@ -137,9 +133,9 @@ class BurgersTransformer(nn.Module):
         dim_feedforward: int = 128,
     ) -> None:
         super().__init__()
-        _check_positive(n_points, "n_points")
-        _check_positive(d_model, "d_model")
-        _check_positive(num_layers, "num_layers")
+        check_int("n_points", n_points, minimum=1)
+        check_int("d_model", d_model, minimum=1)
+        check_int("num_layers", num_layers, minimum=1)
         self.n_points = n_points
         self.embed = nn.Linear(1, d_model)
         self.register_buffer("pe", sinusoidal_positional_encoding(n_points, d_model), persistent=False)

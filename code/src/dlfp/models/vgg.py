@@ -25,10 +25,6 @@ VGG_CHANNELS = (32, 64, 128)
 SMALL_CHANNELS = (8, 16, 32)
 
 
-def _positive_int(value, name: str) -> int:
-    return check_int(name, value, minimum=1)
-
-
 def conv_bn_relu(
     in_channels: int, out_channels: int, kernel_size: int = 3, stride: int = 1, bias: bool = True
 ) -> nn.Sequential:
@@ -53,7 +49,7 @@ def conv_bn_relu(
         ("kernel_size", kernel_size),
         ("stride", stride),
     ):
-        _positive_int(value, name)
+        check_int(name, value, minimum=1)
     return nn.Sequential(
         nn.Conv2d(in_channels, out_channels, kernel_size, stride, kernel_size // 2, bias=bias),
         nn.BatchNorm2d(out_channels),
@@ -114,10 +110,10 @@ class MyVGG(nn.Module):
         if not channels:
             raise ValueError("channels must name at least one block, got ()")
         for i, c in enumerate(channels):
-            _positive_int(c, f"channels[{i}]")
-        _positive_int(in_channels, "in_channels")
-        _positive_int(num_classes, "num_classes")
-        _positive_int(image_size, "image_size")
+            check_int(f"channels[{i}]", c, minimum=1)
+        check_int("in_channels", in_channels, minimum=1)
+        check_int("num_classes", num_classes, minimum=1)
+        check_int("image_size", image_size, minimum=1)
         self.in_channels, self.image_size = in_channels, image_size
         side = image_size
         for _ in channels:
