@@ -139,9 +139,9 @@ def trajectory(
         start: the initial point :math:`(x_0, y_0)`.
         make_optimizer: e.g. ``lambda ps: torch.optim.SGD(ps, lr=0.05, momentum=0.9)``.
         steps: number of optimizer steps (the step bound).
-        max_seconds: optional wall-time bound; once exceeded no further step
-            is taken and the path so far is returned (it then has fewer than
-            ``steps + 1`` rows).
+        max_seconds: optional wall-time bound; once exceeded (after at least
+            one step) no further step is taken and the path so far is returned
+            (it then has fewer than ``steps + 1`` rows).
 
     Shape:
         - Output: ``(path, losses)`` of shapes :math:`(\\text{steps}+1, 2)` and
@@ -161,8 +161,8 @@ def trajectory(
     opt = make_optimizer([p])
     path, losses = [p.detach().clone()], []
     began = time.perf_counter()
-    for _ in range(steps):
-        if max_seconds is not None and time.perf_counter() - began > max_seconds:
+    for step in range(steps):
+        if step and max_seconds is not None and time.perf_counter() - began > max_seconds:
             break
         opt.zero_grad()
         loss = fn(p)
