@@ -43,7 +43,8 @@ class ActivationRecorder:
         if types is not None and not (
             isinstance(types, tuple) and all(isinstance(t, type) for t in types)
         ):
-            raise TypeError(f"types must be a tuple of classes, got {describe(types) if not isinstance(types, tuple) else types!r}")
+            got = repr(types) if isinstance(types, tuple) else describe(types)
+            raise TypeError(f"types must be a tuple of classes, got {got}")
         self.model, self.types = model, types
         self.outputs: dict[str, list[torch.Tensor]] = {}
         self._handles: list = []

@@ -38,19 +38,26 @@ from torch import nn
 ShapeSpec = Sequence[int | str | None]
 
 
-def describe(value: object) -> str:
+def describe(value: object, max_length: int = 60) -> str:
     """A short description of ``value`` for the "got ..." part of a message.
 
-    Scalars and short strings are shown with their type (``1.5 (float)``),
-    tensors and arrays by shape and dtype, anything else by its type name.
+    Scalars and strings whose ``repr`` has at most ``max_length`` characters
+    are shown with their type (``1.5 (float)``), tensors and arrays by dtype
+    and shape, anything else by its type name.
+
+    Raises:
+        TypeError, ValueError: if ``max_length`` is not a positive int.
     """
+    check_int("max_length", max_length, minimum=1)
     if isinstance(value, torch.Tensor):
         return f"a {value.dtype} tensor of shape {tuple(value.shape)}"
     if isinstance(value, np.ndarray):
         return f"a {value.dtype} array of shape {value.shape}"
+    if isinstance(value, (torch.dtype, torch.device)):
+        return str(value)
     if value is None or isinstance(value, (bool, numbers.Number, str, bytes)):
         text = repr(value)
-        if len(text) <= 60:
+        if len(text) <= max_length:
             return text if value is None else f"{text} ({type(value).__name__})"
     return type(value).__name__
 
@@ -342,15 +349,21 @@ def check_model_input(
     check_tensor(name, value, shape=shape, ndim=ndim, min_ndim=min_ndim, dims=dims, floating=True)
     param = next(model.parameters(), None)
     if param is not None:
-        autocast = torch.is_autocast_enabled(value.device.type) if hasattr(torch, "is_autocast_enabled") else False
-        if value.dtype != param.dtype and not autocast:
+        if not _device_matches(value.device, param.device):
+            raise ValueError(f"{name} must be on the model's device {param.device}, got {value.device}")
+        if value.dtype != param.dtype and not _autocast_enabled(value.device.type):
             raise TypeError(
                 f"{name} must have the model's dtype {param.dtype}, got {value.dtype} "
                 f"(convert with .to({param.dtype}) or the model with .to({value.dtype}))"
             )
-        if not _device_matches(value.device, param.device):
-            raise ValueError(f"{name} must be on the model's device {param.device}, got {value.device}")
     return value
+
+
+def _autocast_enabled(device_type: str) -> bool:
+    try:
+        return bool(torch.is_autocast_enabled(device_type))
+    except (RuntimeError, TypeError):  # a device type autocast does not know, or an older torch
+        return False
 
 
 def check_array(
