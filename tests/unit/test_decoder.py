@@ -2,13 +2,17 @@ import pytest
 import torch
 import torch.nn.functional as F
 
-from dlfp.models.decoder import CausalSelfAttention, DecoderBlock, DecoderOnlyTransformer, causal_mask, rollout
+import dlfp.models.decoder
+from dlfp.models.attention import causal_mask
+from dlfp.models.decoder import CausalSelfAttention, DecoderBlock, DecoderOnlyTransformer, rollout
 
 
-def test_causal_mask():
+def test_one_causal_mask_true_where_allowed():
+    # dlfp has one causal mask, F.scaled_dot_product_attention's convention: True = allowed
     m = causal_mask(4)
     assert m.dtype == torch.bool and m.shape == (4, 4)
-    assert torch.equal(m, torch.tensor([[0, 1, 1, 1], [0, 0, 1, 1], [0, 0, 0, 1], [0, 0, 0, 0]], dtype=torch.bool))
+    assert torch.equal(m, torch.tensor([[1, 0, 0, 0], [1, 1, 0, 0], [1, 1, 1, 0], [1, 1, 1, 1]], dtype=torch.bool))
+    assert not hasattr(dlfp.models.decoder, "causal_mask") or dlfp.models.decoder.causal_mask is causal_mask
 
 
 def test_attention_matches_scaled_dot_product_attention():
@@ -22,7 +26,7 @@ def test_attention_matches_scaled_dot_product_attention():
     torch.testing.assert_close(y, attn.out(ref))
     assert w.shape == (2, 4, 7, 7)
     torch.testing.assert_close(w.sum(-1), torch.ones(2, 4, 7))
-    assert torch.all(w.masked_select(causal_mask(7)) == 0)
+    assert torch.all(w.masked_select(~causal_mask(7)) == 0)  # no weight where attention is forbidden
 
 
 def test_attention_matches_nn_multihead_attention():
@@ -35,7 +39,8 @@ def test_attention_matches_nn_multihead_attention():
         ref.out_proj.weight.copy_(ours.out.weight)
         ref.out_proj.bias.copy_(ours.out.bias)
     x = torch.randn(3, 5, 8)
-    expected, _ = ref(x, x, x, attn_mask=causal_mask(5), need_weights=False)
+    # nn.MultiheadAttention's bool attn_mask is True where attention is FORBIDDEN: invert ours
+    expected, _ = ref(x, x, x, attn_mask=~causal_mask(5), need_weights=False)
     torch.testing.assert_close(ours(x), expected)
 
 
@@ -78,7 +83,6 @@ def test_rollout_feeds_back_its_predictions():
 @pytest.mark.parametrize(
     "call, match",
     [
-        (lambda: causal_mask(0), "length"),
         (lambda: CausalSelfAttention(10, 3), "divisible"),
         (lambda: DecoderOnlyTransformer(3, 8, 2, 1, 4)(torch.randn(2, 4, 2)), r"\(B, L, 3\)"),
         (lambda: DecoderOnlyTransformer(3, 8, 2, 1, 4)(torch.randn(2, 5, 3)), "max_len"),
@@ -90,3 +94,11 @@ def test_rollout_feeds_back_its_predictions():
 def test_validation(call, match):
     with pytest.raises(ValueError, match=match):
         call()
+
+
+def test_rollout_time_bound_stops_after_the_first_step():
+    torch.manual_seed(0)
+    model = DecoderOnlyTransformer(2, 8, 2, 1, 4)
+    out = rollout(model, torch.randn(6, 2), 50, max_seconds=0.0)
+    assert out.shape == (1, 2)  # one step is always made, then the bound stops it
+    assert rollout(model, torch.randn(6, 2), 5, max_seconds=60.0).shape == (5, 2)

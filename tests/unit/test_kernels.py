@@ -13,7 +13,7 @@ def test_matmul_naive_matches_matmul(n, k, m):
 @pytest.mark.parametrize(
     "A, B, match",
     [
-        (torch.zeros(3), torch.zeros(3, 3), "A must be 2-D"),
+        (torch.zeros(3), torch.zeros(3, 3), r"A must be a 2-D tensor \(n, k\)"),
         (torch.zeros(3, 4), torch.zeros(3, 4), "inner dimensions differ"),
         (torch.zeros(2, 2), torch.zeros(2, 2, dtype=torch.float64), "share dtype"),
         ([[1.0]], torch.zeros(1, 1), "torch.Tensor"),
@@ -40,7 +40,7 @@ def test_conv2d_unfold_matches_conv2d(padding, bias):
 @pytest.mark.parametrize(
     "x, w, match",
     [
-        (torch.randn(3, 9, 9), torch.randn(4, 3, 3, 3), "x must be 4-D"),
+        (torch.randn(3, 9, 9), torch.randn(4, 3, 3, 3), r"x must be a 4-D tensor \(B, C_in, H, W\)"),
         (torch.randn(1, 2, 9, 9), torch.randn(4, 3, 3, 3), "3 input channels, x has 2"),
         (torch.randn(1, 3, 2, 2), torch.randn(4, 3, 3, 3), "does not fit"),
         (torch.ones(1, 3, 5, 5, dtype=torch.int64), torch.randn(4, 3, 3, 3), "floating-point"),

@@ -76,3 +76,13 @@ def test_hand_and_autograd_training_agree():
 def test_validation(call, err, match):
     with pytest.raises(err, match=match):
         call()
+
+
+def test_training_bounds():
+    X, y = blobs()
+    model = train_logistic_regression(X, y, steps=7)
+    assert len(model.losses) == 7 and model.stopped == "completed"
+    model = train_logistic_regression(X, y, steps=1000, max_seconds=0.0)
+    assert len(model.losses) == 1 and model.stopped.startswith("time bound 0 s reached after 1 of 1000 steps")
+    with pytest.raises(ValueError, match="y must hold labels 0 or 1"):
+        train_logistic_regression(X, 2 * y)

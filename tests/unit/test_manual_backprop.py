@@ -78,7 +78,7 @@ def test_bad_inputs():
         linear_backward(torch.randn(4, 2), x, torch.randn(3, 5))
     with pytest.raises(ValueError, match="same shape"):
         relu_backward(torch.randn(3), torch.randn(4))
-    with pytest.raises(ValueError, match="dimension"):
+    with pytest.raises(ValueError, match=r"x must be a 2-D tensor \(N, D_in\), got shape \(5,\)"):
         two_layer_forward(torch.randn(5), torch.randn(3, 5), torch.randn(3), torch.randn(2, 3), torch.randn(2))
     with pytest.raises(KeyError, match="missing"):
         two_layer_backward(torch.randn(4, 2), {"x": x}, torch.randn(3, 5), torch.randn(2, 3))

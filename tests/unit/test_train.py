@@ -149,3 +149,46 @@ def test_seeded_training_is_identical_run_to_run():
     assert loss_a == loss_b
     for a, b in zip(params_a, params_b):
         assert torch.equal(a, b)
+
+
+def test_fit_step_bounds_stop_cleanly():
+    loader = DataLoader(line_data(n=64), batch_size=8)  # 8 batches per epoch
+    model = nn.Linear(1, 1)
+    opt = torch.optim.SGD(model.parameters(), lr=0.01)
+    seen = []
+    counting = lambda out, y: seen.append(1) or nn.functional.mse_loss(out, y)  # noqa: E731
+    history = fit(model, loader, counting, opt, 10, max_steps=12)
+    assert len(seen) == 12 and history.epochs == 2
+    assert history.stopped == "step bound 12 reached in epoch 2"
+    seen.clear()
+    history = fit(model, loader, counting, opt, 3, max_steps_per_epoch=2)
+    assert len(seen) == 6 and history.epochs == 3 and history.stopped == "completed"
+    seen.clear()
+    history = fit(model, loader, counting, opt, 2, max_steps=16)  # reached exactly at the end
+    assert len(seen) == 16 and history.stopped == "completed"
+
+
+def test_train_one_epoch_and_evaluate_time_bounds():
+    loader = DataLoader(line_data(n=64), batch_size=8)
+    model = nn.Linear(1, 1)
+    opt = torch.optim.SGD(model.parameters(), lr=0.01)
+    seen = []
+    train_one_epoch(model, loader, lambda out, y: seen.append(1) or nn.functional.mse_loss(out, y), opt,
+                    max_seconds=0.0)
+    assert len(seen) == 1  # one batch is always trained, then the bound stops the epoch
+    seen.clear()
+    result = evaluate(model, loader, lambda out, y: seen.append(1) or nn.functional.mse_loss(out, y), max_seconds=0.0)
+    assert len(seen) == 1 and result["loss"] == pytest.approx(evaluate(model, loader, nn.MSELoss(), max_steps=1)["loss"])
+
+
+def test_nan_batches_are_refused_with_their_index():
+    model = nn.Linear(1, 1)
+    opt = torch.optim.SGD(model.parameters(), lr=0.1)
+    good = (torch.ones(2, 1), torch.zeros(2, 1))
+    bad = (torch.tensor([[1.0], [float("nan")]]), torch.zeros(2, 1))
+    with pytest.raises(ValueError, match=r"batch 1 inputs must not contain NaN, got 1 NaN entry"):
+        train_one_epoch(model, [good, bad], nn.MSELoss(), opt)
+    with pytest.raises(ValueError, match=r"batch 0 targets must not contain NaN"):
+        evaluate(model, [(torch.ones(2, 1), torch.full((2, 1), float("nan")))], nn.MSELoss())
+    with pytest.raises(TypeError, match=r"each batch must be a pair \(inputs, targets\)"):
+        train_one_epoch(model, [torch.ones(2, 1)], nn.MSELoss(), opt)

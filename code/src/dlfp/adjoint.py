@@ -24,17 +24,13 @@ import torch
 from torch import nn
 from torch.func import functional_call, jvp, vjp, vmap
 
+from dlfp.validation import check_callable, check_int, check_positive, check_same_device, check_tensor, check_type
+
 LossFn = Callable[[torch.Tensor], torch.Tensor]
 
 
 def _check_vector(theta: object, name: str = "theta") -> torch.Tensor:
-    if not isinstance(theta, torch.Tensor):
-        raise TypeError(f"{name} must be a torch.Tensor, got {type(theta).__name__}")
-    if theta.ndim != 1:
-        raise ValueError(f"{name} must be 1-D (a flat parameter vector), got shape {tuple(theta.shape)}")
-    if not theta.is_floating_point():
-        raise TypeError(f"{name} must have a floating dtype, got {theta.dtype}")
-    return theta
+    return check_tensor(name, theta, ndim=1, dims="(P,) (a flat parameter vector)", floating=True)
 
 
 def flat_mse_loss(model: nn.Module, inputs: torch.Tensor, targets: torch.Tensor) -> tuple[LossFn, torch.Tensor]:
@@ -60,18 +56,15 @@ def flat_mse_loss(model: nn.Module, inputs: torch.Tensor, targets: torch.Tensor)
         TypeError: if ``model`` is not an ``nn.Module`` or the data are not tensors.
         ValueError: if ``model`` has no parameters or ``targets`` has the wrong shape.
     """
-    if not isinstance(model, nn.Module):
-        raise TypeError(f"model must be an nn.Module, got {type(model).__name__}")
-    for name, t in (("inputs", inputs), ("targets", targets)):
-        if not isinstance(t, torch.Tensor):
-            raise TypeError(f"{name} must be a torch.Tensor, got {type(t).__name__}")
+    check_type("model", model, nn.Module, "an nn.Module")
+    check_tensor("inputs", inputs)
+    check_tensor("targets", targets, finite=True)
     named = [(k, p.detach()) for k, p in model.named_parameters()]
     if not named:
         raise ValueError("model must have at least one parameter, got none")
     with torch.no_grad():
         out_shape = tuple(model(inputs).shape)
-    if tuple(targets.shape) != out_shape:
-        raise ValueError(f"targets must have the model's output shape {out_shape}, got {tuple(targets.shape)}")
+    check_tensor("targets", targets, shape=out_shape, note=" (the model's output shape)")
     names = [k for k, _ in named]
     shapes = [p.shape for _, p in named]
     sizes = [p.numel() for _, p in named]
@@ -99,8 +92,10 @@ def reverse_mode_gradient(loss_fn: LossFn, theta: torch.Tensor) -> torch.Tensor:
         - Output: ``(P,)``.
 
     Raises:
-        TypeError, ValueError: if ``theta`` is not a 1-D floating tensor or the loss is not a scalar.
+        TypeError, ValueError: if ``loss_fn`` is not callable, ``theta`` is not
+            a 1-D floating tensor or the loss is not a scalar.
     """
+    check_callable("loss_fn", loss_fn)
     theta = _check_vector(theta)
     value, pullback = vjp(loss_fn, theta)
     if value.ndim != 0:
@@ -126,14 +121,13 @@ def forward_mode_gradient(loss_fn: LossFn, theta: torch.Tensor, chunk_size: int 
         - Output: ``(P,)``.
 
     Raises:
-        TypeError, ValueError: if ``theta`` is not a 1-D floating tensor or ``chunk_size`` < 1.
+        TypeError, ValueError: if ``loss_fn`` is not callable, ``theta`` is not
+            a 1-D floating tensor or ``chunk_size`` < 1.
     """
+    check_callable("loss_fn", loss_fn)
     theta = _check_vector(theta)
     P = theta.numel()
-    if chunk_size is None:
-        chunk_size = P
-    if not isinstance(chunk_size, int) or isinstance(chunk_size, bool) or chunk_size < 1:
-        raise ValueError(f"chunk_size must be a positive int or None, got {chunk_size!r}")
+    chunk_size = check_int("chunk_size", chunk_size, minimum=1, optional=True) or P
 
     def directional(v: torch.Tensor) -> torch.Tensor:
         return jvp(loss_fn, (theta,), (v,))[1]
@@ -158,8 +152,7 @@ def count_matmul_flops(fn: Callable[[], object]) -> int:
     Raises:
         TypeError: if ``fn`` is not callable.
     """
-    if not callable(fn):
-        raise TypeError(f"fn must be callable, got {type(fn).__name__}")
+    check_callable("fn", fn)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", FutureWarning)  # torch.jit.script notice on first import
         from torch.utils.flop_counter import FlopCounterMode
@@ -183,13 +176,10 @@ def best_time(
         TypeError: if ``fn`` or ``clock`` is not callable.
         ValueError: if ``repeat`` or ``number`` is below 1.
     """
-    if not callable(fn):
-        raise TypeError(f"fn must be callable, got {type(fn).__name__}")
-    if not callable(clock):
-        raise TypeError(f"clock must be callable, got {type(clock).__name__}")
-    for name, value in (("repeat", repeat), ("number", number)):
-        if not isinstance(value, int) or value < 1:
-            raise ValueError(f"{name} must be a positive int, got {value!r}")
+    check_callable("fn", fn)
+    check_callable("clock", clock)
+    check_int("repeat", repeat, minimum=1)
+    check_int("number", number, minimum=1)
     times = []
     for _ in range(repeat):
         start = clock()
@@ -200,19 +190,15 @@ def best_time(
 
 
 def _check_ode(W: torch.Tensor, x0: torch.Tensor, target: torch.Tensor, steps: int, t_final: float) -> None:
-    for name, t in (("W", W), ("x0", x0), ("target", target)):
-        if not isinstance(t, torch.Tensor):
-            raise TypeError(f"{name} must be a torch.Tensor, got {type(t).__name__}")
-    if W.ndim != 2 or W.shape[0] != W.shape[1]:
+    check_tensor("W", W, ndim=2, floating=True, finite=True)
+    if W.shape[0] != W.shape[1]:
         raise ValueError(f"W must be a square matrix (d, d), got shape {tuple(W.shape)}")
     d = W.shape[0]
-    for name, t in (("x0", x0), ("target", target)):
-        if tuple(t.shape) != (d,):
-            raise ValueError(f"{name} must have shape ({d},), got {tuple(t.shape)}")
-    if not isinstance(steps, int) or steps < 1:
-        raise ValueError(f"steps must be a positive int, got {steps!r}")
-    if not t_final > 0:
-        raise ValueError(f"t_final must be positive, got {t_final!r}")
+    check_tensor("x0", x0, shape=(d,), floating=True, finite=True)
+    check_tensor("target", target, shape=(d,), floating=True, finite=True)
+    check_same_device(W=W, x0=x0, target=target)
+    check_int("steps", steps, minimum=1)
+    check_positive("t_final", t_final)
 
 
 def euler_loss(W: torch.Tensor, x0: torch.Tensor, target: torch.Tensor, steps: int, t_final: float = 1.0) -> torch.Tensor:
@@ -229,7 +215,8 @@ def euler_loss(W: torch.Tensor, x0: torch.Tensor, target: torch.Tensor, steps: i
         - Output: ``()``.
 
     Raises:
-        TypeError, ValueError: on non-tensors, mismatched shapes, ``steps`` < 1 or ``t_final`` <= 0.
+        TypeError, ValueError: on non-tensors, mismatched shapes or devices,
+            non-finite values, ``steps`` < 1 or ``t_final`` <= 0.
     """
     _check_ode(W, x0, target, steps, t_final)
     h = t_final / steps

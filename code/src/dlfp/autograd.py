@@ -16,6 +16,8 @@ from collections.abc import Callable
 import torch
 from torch import nn
 
+from dlfp.validation import check_callable, check_positive, check_tensor
+
 
 class XSinX(torch.autograd.Function):
     """:math:`f(x) = x \\sin x`, element-wise, with the derivative written by hand.
@@ -30,12 +32,16 @@ class XSinX(torch.autograd.Function):
     Call it as ``XSinX.apply(x)`` (or :func:`x_sin_x`), never ``XSinX()(x)``.
 
     Shape:
-        - Input: any shape.
+        - Input: any shape, floating point.
         - Output: same shape as the input.
+
+    Raises:
+        TypeError: if the input is not a floating-point tensor.
     """
 
     @staticmethod
     def forward(ctx, input: torch.Tensor) -> torch.Tensor:
+        check_tensor("input", input, floating=True)
         ctx.save_for_backward(input)
         return input * torch.sin(input)
 
@@ -55,11 +61,7 @@ def x_sin_x(x: torch.Tensor) -> torch.Tensor:
     Raises:
         TypeError: if ``x`` is not a floating-point tensor (integers have no gradient).
     """
-    if not isinstance(x, torch.Tensor) or not x.is_floating_point():
-        raise TypeError(
-            "x must be a floating-point torch.Tensor, got "
-            f"{x.dtype if isinstance(x, torch.Tensor) else type(x).__name__}"
-        )
+    check_tensor("x", x, floating=True)
     return XSinX.apply(x)
 
 
@@ -102,15 +104,14 @@ def finite_difference_grad(
         TypeError: if ``x`` is not a ``float64`` tensor.
         ValueError: if ``eps`` is not positive or ``fn`` does not return one number.
     """
-    if not callable(fn):
-        raise TypeError(f"fn must be callable, got {type(fn).__name__}")
-    if not isinstance(x, torch.Tensor) or x.dtype != torch.float64:
+    check_callable("fn", fn)
+    check_tensor("x", x)
+    if x.dtype != torch.float64:
         raise TypeError(
-            "x must be a float64 torch.Tensor (finite differences in float32 lose "
-            f"half their digits), got {x.dtype if isinstance(x, torch.Tensor) else type(x).__name__}"
+            f"x must be a float64 tensor (finite differences in float32 lose half their digits), got {x.dtype}"
         )
-    if not eps > 0:
-        raise ValueError(f"eps must be positive, got {eps!r}")
+    check_tensor("x", x, finite=True)
+    check_positive("eps", eps)
     x = x.detach()
     grad = torch.empty_like(x)
     flat, out = x.clone().reshape(-1), grad.reshape(-1)

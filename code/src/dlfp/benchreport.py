@@ -27,6 +27,8 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from dlfp.validation import check_path, check_type
+
 # The repository's committed results (code/src/dlfp/ -> repository root), so the
 # commands and the benchmarks appendix find them from any working directory.
 RESULTS = Path(__file__).resolve().parents[3] / "benchmarks" / "results"
@@ -51,9 +53,11 @@ def load_run(path: str | Path) -> Run:
     """Load one pytest-benchmark JSON file.
 
     Raises:
+        TypeError: if ``path`` is not a path.
+        FileNotFoundError: if ``path`` is not an existing file.
         ValueError: if the file is not a pytest-benchmark result with timed benchmarks.
     """
-    path = Path(path)
+    path = check_path("path", path, must_exist="file")
     try:
         data = json.loads(path.read_text())
         benches = data["benchmarks"]
@@ -70,20 +74,31 @@ def load_runs(directory: str | Path = RESULTS) -> list[Run]:
     """Every run in ``directory``, oldest first.
 
     Raises:
-        FileNotFoundError: if ``directory`` does not exist (``dlfp`` installed
-            without the repository beside it).
+        TypeError: if ``directory`` is not a path.
+        FileNotFoundError: if it is not an existing directory (e.g. ``dlfp``
+            installed without the repository beside it).
     """
-    if not Path(directory).is_dir():
+    directory = check_path("directory", directory)
+    if not directory.is_dir():
         raise FileNotFoundError(
             f"directory must hold committed benchmark results, but {directory} does not exist; "
             "the results live in a checkout of the book's repository: clone it and "
             "`pip install -e code` there, or pass the folder explicitly"
         )
-    runs = [load_run(p) for p in sorted(Path(directory).glob("*.json"))]
+    runs = [load_run(p) for p in sorted(directory.glob("*.json"))]
     return sorted(runs, key=lambda r: r.datetime)
 
 
 def previous_on_same_device(runs: list[Run], run: Run) -> Run | None:
+    """The latest run in ``runs`` on ``run``'s device that is older than ``run``, or ``None``.
+
+    Raises:
+        TypeError: if ``runs`` is not a list of :class:`Run` or ``run`` not a :class:`Run`.
+    """
+    check_type("run", run, Run, "a Run")
+    check_type("runs", runs, (list, tuple), "a list of Run")
+    for i, r in enumerate(runs):
+        check_type(f"runs[{i}]", r, Run, "a Run")
     earlier = [r for r in runs if r.device == run.device and r.datetime < run.datetime]
     return earlier[-1] if earlier else None
 
@@ -100,7 +115,14 @@ class Change:
 
 
 def compare(new: Run, old: Run) -> list[Change]:
-    """Best-time change of every benchmark present in both runs."""
+    """Best-time change of every benchmark present in both runs.
+
+    Raises:
+        TypeError: if ``new`` or ``old`` is not a :class:`Run`.
+        ValueError: if the runs were made on different devices.
+    """
+    check_type("new", new, Run, "a Run")
+    check_type("old", old, Run, "a Run")
     if new.device != old.device:
         raise ValueError(f"runs are on different devices: {new.device!r} vs {old.device!r}")
     common = sorted(set(new.benchmarks) & set(old.benchmarks))
@@ -112,7 +134,13 @@ def speedups(run: Run, slow: str = "naive", fast: str = "library") -> list[tuple
 
     A benchmark's implementation is its ``impl`` parameter; the naive side is
     any implementation other than ``fast``.
+
+    Raises:
+        TypeError: if ``run`` is not a :class:`Run` or ``slow``/``fast`` not strings.
     """
+    check_type("run", run, Run, "a Run")
+    check_type("slow", slow, str, "a str")
+    check_type("fast", fast, str, "a str")
     groups: dict[str, dict[str, float]] = {}
     for b in run.benchmarks.values():
         impl = (b.get("params") or {}).get("impl")
@@ -128,7 +156,14 @@ def speedups(run: Run, slow: str = "naive", fast: str = "library") -> list[tuple
 
 
 def result_name(device: str | None = None, commit: str | None = None, today: date | None = None) -> str:
-    """``<date>_<commit>_<device>.json`` for a new run."""
+    """``<date>_<commit>_<device>.json`` for a new run.
+
+    Raises:
+        TypeError: if ``device`` or ``commit`` is not a str (or None) or ``today`` not a date.
+    """
+    check_type("device", device, (str, type(None)), "a str or None")
+    check_type("commit", commit, (str, type(None)), "a str or None")
+    check_type("today", today, (date, type(None)), "a datetime.date or None")
     if device is None:
         from dlfp.env import device_name, pick_device
 
@@ -147,15 +182,25 @@ def save(raw: str | Path, directory: str | Path = RESULTS) -> Path:
     The per-round timings (``stats.data``) are dropped: the summary statistics
     are what the book renders and compares, and the raw rounds would make
     every committed file megabytes long.
+
+    Raises:
+        TypeError: if ``raw`` or ``directory`` is not a path.
+        FileNotFoundError: if ``raw`` is not an existing file.
+        ValueError: if ``raw`` is not a pytest-benchmark JSON run with timed benchmarks.
     """
-    data = json.loads(Path(raw).read_text())
-    if not data.get("benchmarks"):
+    raw = check_path("raw", raw, must_exist="file")
+    directory = check_path("directory", directory)
+    try:
+        data = json.loads(raw.read_text())
+    except json.JSONDecodeError as err:
+        raise ValueError(f"raw must be a pytest-benchmark JSON file, got {raw} ({err})") from err
+    if not isinstance(data, dict) or not data.get("benchmarks"):
         raise ValueError(f"{raw} holds no timed benchmarks")
     for bench in data["benchmarks"]:
         bench["stats"].pop("data", None)
     device = data["benchmarks"][0].get("extra_info", {}).get("device")
     commit = data.get("commit_info", {}).get("id", "")[:7] or None
-    out = Path(directory) / result_name(device=device, commit=commit)
+    out = directory / result_name(device=device, commit=commit)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(data, indent=1) + "\n")
     return out
@@ -175,6 +220,9 @@ def _main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.command == "save":
         print(save(args.raw, args.results))
+        return 0
+    if not Path(args.results).is_dir():
+        print(f"no results in {args.results}")
         return 0
     runs = load_runs(args.results)
     new = load_run(args.new) if args.new else (runs[-1] if runs else None)

@@ -31,6 +31,8 @@ from __future__ import annotations
 
 import torch
 
+from dlfp.validation import check_choice, check_int, check_positive, check_tensor
+
 #: boundary condition -> the ``padding_mode`` of ``nn.Conv1d/2d`` that implements it
 PADDING_MODE = {
     "dirichlet": "zeros",
@@ -73,23 +75,19 @@ def ghost_pad(u: torch.Tensor, bc: str, width: int = 1, dims: int = 1) -> torch.
             that the condition cannot supply (``even_reflection`` needs
             ``width < n``, ``periodic`` ``width <= n``).
     """
-    if not isinstance(u, torch.Tensor):
-        raise TypeError(f"u must be a torch.Tensor, got {type(u).__name__}")
-    if bc not in PADDING_MODE:
-        raise ValueError(f"bc must be one of {sorted(PADDING_MODE)}, got {bc!r}")
-    if dims not in (1, 2):
-        raise ValueError(f"dims must be 1 or 2, got {dims!r}")
-    if u.ndim < dims:
-        raise ValueError(f"u must have at least {dims} dimensions, got shape {tuple(u.shape)}")
-    if not isinstance(width, int) or width < 0:
-        raise ValueError(f"width must be a non-negative int, got {width!r}")
+    check_tensor("u", u)
+    check_choice("bc", bc, sorted(PADDING_MODE))
+    check_choice("dims", dims, (1, 2))
+    check_tensor("u", u, min_ndim=dims, dims="(*, n)" if dims == 1 else "(*, n_1, n_2)")
+    check_int("width", width, minimum=0)
     out = u
     for axis in range(-dims, 0):
         n = out.shape[axis]
         needed = {"even_reflection": width + 1, "periodic": width}.get(bc, 1)
         if n < needed:
             raise ValueError(
-                f"{bc} padding of width {width} needs at least {needed} nodes, got {n}"
+                f"u is too short: {bc} padding of width {width} needs at least {needed} nodes "
+                f"along dimension {axis}, got {n}"
             )
         sources = _ghost_indices(n, width, bc)
         zero = torch.zeros_like(out.narrow(axis, 0, 1))
@@ -114,10 +112,9 @@ def fd_laplacian(u: torch.Tensor, h: float, bc: str, dims: int = 1) -> torch.Ten
         - Output: same shape as ``u``.
 
     Raises:
-        ValueError: if ``h`` is not positive, or as :func:`ghost_pad`.
+        TypeError, ValueError: if ``h`` is not a positive number, or as :func:`ghost_pad`.
     """
-    if not h > 0:
-        raise ValueError(f"h must be positive, got {h!r}")
+    check_positive("h", h)
     padded = ghost_pad(u, bc, width=1, dims=dims)
     result = torch.zeros_like(u)
     for axis in range(-dims, 0):

@@ -37,6 +37,8 @@ import numpy as np
 import torch
 from torch import nn
 
+from dlfp.validation import check_int, check_path, check_type, describe
+
 FORMAT = "dlfp-checkpoint"
 VERSION = 1
 REQUIRED = ("format", "version", "epoch", "model", "rng")
@@ -77,14 +79,15 @@ def set_rng_state(state: dict[str, Any], generators: dict[str, torch.Generator] 
     """Restore what :func:`rng_state` returned (the inverse operation).
 
     Raises:
+        TypeError: if ``generators`` is not a dict of ``torch.Generator``.
         CheckpointError: if ``state`` lacks a generator, or names a generator
             that ``generators`` does not supply.
     """
     generators = _check_generators(generators)
     if not isinstance(state, dict) or not {"python", "numpy", "torch"} <= set(state):
         raise CheckpointError(
-            f"rng state must be a dict with keys 'python', 'numpy', 'torch'; got "
-            f"{sorted(state) if isinstance(state, dict) else type(state).__name__}"
+            f"state must be an rng state, a dict with keys 'python', 'numpy', 'torch'; got "
+            f"{sorted(state) if isinstance(state, dict) else describe(state)}"
         )
     py = state["python"]
     random.setstate((py["version"], tuple(py["internal"]), py["gauss"]))
@@ -131,18 +134,14 @@ def save_checkpoint(
         the path written.
 
     Raises:
-        TypeError: if ``model``/``optimizer``/``scheduler`` are of the wrong kind.
-        ValueError: if ``epoch`` is not a non-negative int.
+        TypeError: if ``path`` is not a path, ``model``/``optimizer``/``scheduler``
+            are of the wrong kind, ``extra`` is not a dict or ``epoch`` not an int.
+        ValueError: if ``epoch`` is negative.
     """
-    if not isinstance(model, nn.Module):
-        raise TypeError(f"model must be an nn.Module, got {type(model).__name__}")
-    if optimizer is not None and not isinstance(optimizer, torch.optim.Optimizer):
-        raise TypeError(f"optimizer must be a torch.optim.Optimizer, got {type(optimizer).__name__}")
-    if scheduler is not None and not hasattr(scheduler, "state_dict"):
-        raise TypeError(f"scheduler must have a state_dict(), got {type(scheduler).__name__}")
-    if not isinstance(epoch, int) or isinstance(epoch, bool) or epoch < 0:
-        raise ValueError(f"epoch must be a non-negative int, got {epoch!r}")
-    path = Path(path)
+    path = check_path("path", path)
+    _check_states(model, optimizer, scheduler, model_required=True)
+    check_int("epoch", epoch, minimum=0)
+    check_type("extra", extra, (dict, type(None)), "a dict or None")
     payload = {
         "format": FORMAT,
         "version": VERSION,
@@ -189,14 +188,18 @@ def load_checkpoint(
         the checkpoint dict (``epoch``, ``extra``, the raw states).
 
     Raises:
+        TypeError: if ``path`` is not a path or ``model``/``optimizer``/``scheduler``
+            are of the wrong kind.
         FileNotFoundError: if ``path`` does not exist.
         CheckpointError: if the file is truncated, not a PyTorch file, refused
             by the safe unpickler, not a dlfp checkpoint, or lacks a state
             that was asked to be restored (e.g. ``optimizer`` given but none saved).
     """
-    path = Path(path)
+    path = check_path("path", path)
+    _check_states(model, optimizer, scheduler, model_required=False)
+    _check_generators(generators)
     if not path.is_file():
-        raise FileNotFoundError(f"no checkpoint at {path}")
+        raise FileNotFoundError(f"path must be an existing checkpoint file, got {str(path)!r} (no such file)")
     size = path.stat().st_size
     try:
         ckpt = torch.load(path, map_location=map_location, weights_only=True)
@@ -220,8 +223,6 @@ def load_checkpoint(
     if missing:
         raise CheckpointError(f"{path} lacks the entries {missing}")
     if model is not None:
-        if not isinstance(model, nn.Module):
-            raise TypeError(f"model must be an nn.Module, got {type(model).__name__}")
         model.load_state_dict(ckpt["model"])
     for name, obj in (("optimizer", optimizer), ("scheduler", scheduler)):
         if obj is None:
@@ -240,5 +241,15 @@ def _check_generators(generators):
     if not isinstance(generators, dict) or not all(
         isinstance(k, str) and isinstance(g, torch.Generator) for k, g in generators.items()
     ):
-        raise TypeError("generators must be a dict mapping names to torch.Generator objects")
+        raise TypeError(
+            f"generators must be a dict mapping names to torch.Generator objects, got {describe(generators)}"
+        )
     return generators
+
+
+def _check_states(model, optimizer, scheduler, model_required: bool) -> None:
+    if model_required or model is not None:
+        check_type("model", model, nn.Module, "an nn.Module" if model_required else "an nn.Module or None")
+    check_type("optimizer", optimizer, (torch.optim.Optimizer, type(None)), "a torch.optim.Optimizer or None")
+    if scheduler is not None and not hasattr(scheduler, "state_dict"):
+        raise TypeError(f"scheduler must have a state_dict() (an LR scheduler), got {describe(scheduler)}")

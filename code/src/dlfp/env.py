@@ -14,6 +14,7 @@ import numpy as np
 import torch
 
 from dlfp.profile import current_profile
+from dlfp.validation import check_int, describe
 
 DEVICE_ENV_VAR = "DLFP_DEVICE"
 
@@ -32,16 +33,20 @@ def pick_device(prefer: str | None = None) -> torch.device:
             variable ``DLFP_DEVICE`` is used if set.
 
     Raises:
+        TypeError: if ``prefer`` is neither a string nor a ``torch.device``.
         ValueError: if the preferred device is not a valid device string.
         RuntimeError: if the preferred device is not available on this machine.
     """
+    if prefer is not None and not isinstance(prefer, (str, torch.device)):
+        raise TypeError(f"prefer must be a device string such as 'cpu', 'cuda' or 'mps', got {describe(prefer)}")
+    source = "prefer" if prefer is not None else DEVICE_ENV_VAR
     prefer = prefer if prefer is not None else os.environ.get(DEVICE_ENV_VAR) or None
     if prefer is not None:
         try:
             device = torch.device(prefer)
         except RuntimeError as err:
             raise ValueError(
-                f"prefer must be a device string such as 'cpu', 'cuda' or 'mps', got {prefer!r}"
+                f"{source} must be a device string such as 'cpu', 'cuda' or 'mps', got {prefer!r}"
             ) from err
         available = {
             "cpu": True,
@@ -49,7 +54,10 @@ def pick_device(prefer: str | None = None) -> torch.device:
             "mps": _mps_available(),
         }.get(device.type, False)
         if not available:
-            raise RuntimeError(f"device {prefer!r} was requested but is not available here")
+            raise RuntimeError(
+                f"{source} must name an available device, got {str(prefer)!r}: device {str(prefer)!r} "
+                f"was requested but is not available here"
+            )
         return device
     if torch.cuda.is_available():
         return torch.device("cuda")
@@ -68,10 +76,7 @@ def seed_everything(seed: int = 0) -> torch.Generator:
         TypeError: if ``seed`` is not an ``int``.
         ValueError: if ``seed`` is negative.
     """
-    if not isinstance(seed, int) or isinstance(seed, bool):
-        raise TypeError(f"seed must be an int, got {type(seed).__name__}")
-    if seed < 0:
-        raise ValueError(f"seed must be non-negative, got {seed}")
+    seed = check_int("seed", seed, minimum=0)
     random.seed(seed)
     np.random.seed(seed % 2**32)
     torch.manual_seed(seed)
@@ -101,12 +106,26 @@ def as_generator(seed: int | torch.Generator | None = 0) -> torch.Generator:
     if seed is None:
         seed = 0
     if not isinstance(seed, int) or isinstance(seed, bool):
-        raise TypeError(f"seed must be an int or a torch.Generator, got {type(seed).__name__}")
+        raise TypeError(f"seed must be an int or a torch.Generator, got {describe(seed)}")
     return torch.Generator().manual_seed(seed)
 
 
-def device_name(device: torch.device) -> str:
-    """A human-readable name for ``device``: the GPU model, or the CPU model and thread count."""
+def _as_device(device: object, name: str = "device") -> torch.device:
+    if not isinstance(device, (str, torch.device)):
+        raise TypeError(f"{name} must be a torch.device or a device string such as 'cpu', got {type(device).__name__}")
+    try:
+        return torch.device(device)
+    except RuntimeError as err:
+        raise ValueError(f"{name} must be a device string such as 'cpu', 'cuda' or 'mps', got {device!r}") from err
+
+
+def device_name(device: torch.device | str) -> str:
+    """A human-readable name for ``device``: the GPU model, or the CPU model and thread count.
+
+    Raises:
+        TypeError, ValueError: if ``device`` is not a device or a valid device string.
+    """
+    device = _as_device(device)
     if device.type == "cuda":
         return torch.cuda.get_device_name(device)
     if device.type == "mps":
@@ -120,8 +139,11 @@ def banner(device: torch.device | str | None = None) -> str:
     Example::
 
         executed 2026-11-23 10:00 UTC · cpu (x86_64 CPU, 2 threads) · profile quick · torch 2.14.1
+
+    Raises:
+        TypeError, ValueError: if ``device`` is not a device or a valid device string.
     """
-    device = pick_device() if device is None else torch.device(device)
+    device = pick_device() if device is None else _as_device(device)
     when = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     return (
         f"executed {when} · {device.type} ({device_name(device)}) · "

@@ -17,6 +17,8 @@ from dataclasses import dataclass
 
 import torch
 
+from dlfp.validation import check_tensor
+
 
 @dataclass(frozen=True)
 class GraphNode:
@@ -54,11 +56,11 @@ def graph_nodes(tensor: torch.Tensor) -> list[GraphNode]:
         ValueError: if ``tensor`` has no ``grad_fn`` (a leaf, or computed
             without gradient tracking).
     """
-    if not isinstance(tensor, torch.Tensor):
-        raise TypeError(f"tensor must be a torch.Tensor, got {type(tensor).__name__}")
+    check_tensor("tensor", tensor)
     if tensor.grad_fn is None:
         raise ValueError(
-            "tensor has no grad_fn: it is a leaf or was computed without gradient "
+            "tensor must be the result of operations recorded by autograd (have a grad_fn), "
+            "got one with no grad_fn: it is a leaf or was computed without gradient "
             f"tracking (requires_grad={tensor.requires_grad})"
         )
     nodes: list[GraphNode] = []
@@ -89,6 +91,9 @@ def format_graph(tensor: torch.Tensor) -> str:
               AccumulateGrad  leaf ()
               AccumulateGrad  leaf ()
             AccumulateGrad  leaf ()
+
+    Raises:
+        TypeError, ValueError: as :func:`graph_nodes`.
     """
     lines = []
     for node in graph_nodes(tensor):

@@ -13,6 +13,8 @@ from __future__ import annotations
 import torch
 from torch import nn
 
+from dlfp.validation import check_type, describe
+
 
 class ActivationRecorder:
     """Record the output of chosen sub-modules on every forward call.
@@ -31,15 +33,18 @@ class ActivationRecorder:
     Shape:
         - ``outputs[name]``: list of the module's outputs, detached, each of
           the module's output shape.
+
+    Raises:
+        TypeError: if ``model`` is not an ``nn.Module`` or ``types`` not a tuple of classes.
     """
 
     def __init__(self, model: nn.Module, types: tuple[type, ...] | None = None):
-        if not isinstance(model, nn.Module):
-            raise TypeError(f"model must be an nn.Module, got {type(model).__name__}")
+        check_type("model", model, nn.Module, "an nn.Module")
         if types is not None and not (
             isinstance(types, tuple) and all(isinstance(t, type) for t in types)
         ):
-            raise TypeError(f"types must be a tuple of classes, got {types!r}")
+            got = repr(types) if isinstance(types, tuple) else describe(types)
+            raise TypeError(f"types must be a tuple of classes, got {got}")
         self.model, self.types = model, types
         self.outputs: dict[str, list[torch.Tensor]] = {}
         self._handles: list = []

@@ -28,6 +28,8 @@ import numpy as np
 import torch
 from torch import nn
 
+from dlfp.validation import check_choice, check_floating_dtype, check_int, check_positive, describe
+
 ACTIVATIONS: dict[str, Callable[[torch.Tensor], torch.Tensor]] = {
     "linear": lambda z: z,
     "relu": torch.relu,
@@ -52,10 +54,9 @@ def linear_default_bound(fan_in: int) -> float:
     The bias is drawn from the same interval.
 
     Raises:
-        ValueError: if ``fan_in`` is not a positive int.
+        TypeError, ValueError: if ``fan_in`` is not a positive int.
     """
-    if not isinstance(fan_in, int) or isinstance(fan_in, bool) or fan_in < 1:
-        raise ValueError(f"fan_in must be a positive int, got {fan_in!r}")
+    check_int("fan_in", fan_in, minimum=1)
     gain = math.sqrt(2.0 / (1.0 + 5.0))
     return math.sqrt(3.0) * gain / math.sqrt(fan_in)
 
@@ -69,9 +70,10 @@ def activation_second_moment(activation: str, order: int = 80) -> float:
 
     Raises:
         ValueError: if ``activation`` is not one of :data:`ACTIVATIONS`.
+        TypeError, ValueError: if ``order`` is not a positive int.
     """
-    if activation not in ACTIVATIONS:
-        raise ValueError(f"activation must be one of {sorted(ACTIVATIONS)}, got {activation!r}")
+    check_choice("activation", activation, sorted(ACTIVATIONS))
+    check_int("order", order, minimum=1)
     if activation == "relu":
         return 0.5
     nodes, weights = np.polynomial.hermite_e.hermegauss(order)
@@ -80,9 +82,12 @@ def activation_second_moment(activation: str, order: int = 80) -> float:
 
 
 def normal_init(std: float) -> Callable[[torch.Tensor], None]:
-    """An initialiser drawing :math:`W \\sim N(0, \\sigma^2)` with :math:`\\sigma` = ``std``."""
-    if not math.isfinite(std) or std < 0:
-        raise ValueError(f"std must be a finite non-negative float, got {std!r}")
+    """An initialiser drawing :math:`W \\sim N(0, \\sigma^2)` with :math:`\\sigma` = ``std``.
+
+    Raises:
+        TypeError, ValueError: if ``std`` is not a finite non-negative number.
+    """
+    std = check_positive("std", std, allow_zero=True)
     return lambda w: nn.init.normal_(w, 0.0, std)
 
 
@@ -149,13 +154,14 @@ def signal_stats(
 
     Raises:
         ValueError: for a non-positive size or an unknown ``init``/``activation``.
-        TypeError: if ``init`` is neither a string nor callable.
+        TypeError: if ``init`` is neither a string nor callable, a size or
+            ``seed`` not an int, or ``dtype`` not a floating dtype.
     """
     for name, value in (("depth", depth), ("width", width), ("n_samples", n_samples)):
-        if not isinstance(value, int) or isinstance(value, bool) or value < 1:
-            raise ValueError(f"{name} must be a positive int, got {value!r}")
-    if activation not in ACTIVATIONS:
-        raise ValueError(f"activation must be one of {sorted(ACTIVATIONS)}, got {activation!r}")
+        check_int(name, value, minimum=1)
+    check_choice("activation", activation, sorted(ACTIVATIONS))
+    check_int("seed", seed)
+    check_floating_dtype("dtype", dtype)
     if isinstance(init, str):
         if init not in INITS:
             raise ValueError(f"init must be one of {sorted(INITS)} or a callable, got {init!r}")
@@ -163,7 +169,7 @@ def signal_stats(
     elif callable(init):
         init_fn = init
     else:
-        raise TypeError(f"init must be a string or a callable, got {type(init).__name__}")
+        raise TypeError(f"init must be a string or a callable, got {describe(init)}")
     f = ACTIVATIONS[activation]
     g = torch.Generator().manual_seed(seed)
     weights = []

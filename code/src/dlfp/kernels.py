@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import torch
 
+from dlfp.validation import check_int, check_positive, check_same_device, check_tensor
+
 
 def matmul_naive(A: torch.Tensor, B: torch.Tensor) -> torch.Tensor:
     """Matrix product by its definition, one output entry at a time.
@@ -28,11 +30,8 @@ def matmul_naive(A: torch.Tensor, B: torch.Tensor) -> torch.Tensor:
 
     Taught in: Part I, chapter 1, §1.2 "Tensor operations = linear algebra".
     """
-    for name, t in (("A", A), ("B", B)):
-        if not isinstance(t, torch.Tensor):
-            raise TypeError(f"{name} must be a torch.Tensor, got {type(t).__name__}")
-        if t.ndim != 2:
-            raise ValueError(f"{name} must be 2-D (a matrix), got shape {tuple(t.shape)}")
+    check_tensor("A", A, ndim=2, dims="(n, k)")
+    check_tensor("B", B, ndim=2, dims="(k, m)")
     if A.shape[1] != B.shape[0]:
         raise ValueError(
             f"inner dimensions differ: A is {tuple(A.shape)}, B is {tuple(B.shape)}"
@@ -48,15 +47,6 @@ def matmul_naive(A: torch.Tensor, B: torch.Tensor) -> torch.Tensor:
         for j in range(m):
             C[i, j] = torch.dot(A[i], B[:, j])
     return C
-
-
-def _check_tensor(name: str, t: object, ndim: int | None = None) -> None:
-    if not isinstance(t, torch.Tensor):
-        raise TypeError(f"{name} must be a torch.Tensor, got {type(t).__name__}")
-    if ndim is not None and t.ndim != ndim:
-        raise ValueError(f"{name} must be {ndim}-D, got shape {tuple(t.shape)}")
-    if not t.is_floating_point():
-        raise TypeError(f"{name} must be a floating-point tensor, got {t.dtype}")
 
 
 def conv2d_unfold(
@@ -83,15 +73,17 @@ def conv2d_unfold(
 
     Taught in: Part I, chapter 4 (convolutions); timed against ``F.conv2d``.
     """
-    _check_tensor("x", x, 4)
-    _check_tensor("weight", weight, 4)
+    check_tensor("x", x, ndim=4, dims="(B, C_in, H, W)", floating=True)
+    check_tensor("weight", weight, ndim=4, dims="(C_out, C_in, k_h, k_w)", floating=True)
+    if bias is not None:
+        check_tensor("bias", bias, shape=(weight.shape[0],), floating=True)
+    check_int("padding", padding, minimum=0)
+    check_same_device(x=x, weight=weight, **({} if bias is None else {"bias": bias}))
     if weight.shape[1] != x.shape[1]:
         raise ValueError(
             f"weight expects {weight.shape[1]} input channels, x has {x.shape[1]} "
             f"(x {tuple(x.shape)}, weight {tuple(weight.shape)})"
         )
-    if bias is not None and bias.shape != weight.shape[:1]:
-        raise ValueError(f"bias must have shape ({weight.shape[0]},), got {tuple(bias.shape)}")
     B, _, H, W = x.shape
     c_out, _, kh, kw = weight.shape
     h_out, w_out = H + 2 * padding - kh + 1, W + 2 * padding - kw + 1
@@ -125,14 +117,12 @@ def layer_norm_naive(
 
     Taught in: Part III, week 1 (normalisation); timed against ``F.layer_norm``.
     """
-    _check_tensor("x", x)
-    if x.ndim < 1:
-        raise ValueError("x must have at least one dimension")
+    check_tensor("x", x, min_ndim=1, dims="(*, d)", floating=True)
     d = x.shape[-1]
     for name, t in (("weight", weight), ("bias", bias)):
-        _check_tensor(name, t, 1)
-        if t.shape[0] != d:
-            raise ValueError(f"{name} must have shape ({d},) to match x's last dimension, got {tuple(t.shape)}")
+        check_tensor(name, t, shape=(d,), floating=True, note=" to match x's last dimension")
+    check_same_device(x=x, weight=weight, bias=bias)
+    check_positive("eps", eps)
     mean = x.mean(dim=-1, keepdim=True)
     var = ((x - mean) ** 2).mean(dim=-1, keepdim=True)
     return (x - mean) / torch.sqrt(var + eps) * weight + bias

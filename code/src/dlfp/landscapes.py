@@ -23,18 +23,19 @@ Taught in: Part III, Week 1 §8 "Optimizers".
 
 from __future__ import annotations
 
-import math
+import time
 from collections.abc import Callable, Iterable
 
 import numpy as np
 import torch
 
+from dlfp.validation import check_callable, check_choice, check_int, check_positive, check_real, check_tensor, describe
+
 OptimizerFactory = Callable[[Iterable[torch.nn.Parameter]], torch.optim.Optimizer]
 
 
 def _points(p: object) -> torch.Tensor:
-    if not isinstance(p, torch.Tensor):
-        raise TypeError(f"p must be a torch.Tensor, got {type(p).__name__}")
+    check_tensor("p", p, floating=True)
     if p.ndim < 1 or p.shape[-1] != 2:
         raise ValueError(f"p must have shape (..., 2), got {tuple(p.shape)}")
     return p
@@ -49,8 +50,14 @@ def ravine(p: torch.Tensor, a: float = 1.0, b: float = 20.0) -> torch.Tensor:
 
     Shape:
         - p: :math:`(*, 2)`. Output: :math:`(*)`.
+
+    Raises:
+        TypeError, ValueError: if ``p`` is not a floating tensor of shape
+            :math:`(*, 2)` or ``a``, ``b`` are not finite numbers.
     """
     _points(p)
+    check_real("a", a)
+    check_real("b", b)
     return 0.5 * (a * p[..., 0] ** 2 + b * p[..., 1] ** 2)
 
 
@@ -62,6 +69,9 @@ def bumpy(p: torch.Tensor) -> torch.Tensor:
 
     Shape:
         - p: :math:`(*, 2)`. Output: :math:`(*)`.
+
+    Raises:
+        TypeError, ValueError: if ``p`` is not a floating tensor of shape :math:`(*, 2)`.
     """
     _points(p)
     x, y = p[..., 0], p[..., 1]
@@ -77,6 +87,9 @@ def saddle(p: torch.Tensor) -> torch.Tensor:
 
     Shape:
         - p: :math:`(*, 2)`. Output: :math:`(*)`.
+
+    Raises:
+        TypeError, ValueError: if ``p`` is not a floating tensor of shape :math:`(*, 2)`.
     """
     _points(p)
     return p[..., 0] ** 2 - p[..., 1] ** 2
@@ -94,13 +107,15 @@ def surface_grid(
         - Output: ``(X, Y, Z)``, NumPy arrays of shape :math:`(n, n)`.
 
     Raises:
+        TypeError: if ``fn`` is not callable or a limit is not a pair of numbers.
         ValueError: if ``n < 2`` or a limit pair is not increasing.
     """
-    if not isinstance(n, int) or n < 2:
-        raise ValueError(f"n must be an int >= 2, got {n!r}")
-    for name, (lo, hi) in (("xlim", xlim), ("ylim", ylim)):
-        if not lo < hi:
-            raise ValueError(f"{name} must be increasing, got {(lo, hi)}")
+    check_callable("fn", fn)
+    check_int("n", n, minimum=2)
+    for name, lim in (("xlim", xlim), ("ylim", ylim)):
+        _check_pair(name, lim)
+        if not lim[0] < lim[1]:
+            raise ValueError(f"{name} must be increasing, got {tuple(lim)}")
     xs = torch.linspace(xlim[0], xlim[1], n, dtype=torch.float64)
     ys = torch.linspace(ylim[0], ylim[1], n, dtype=torch.float64)
     X, Y = torch.meshgrid(xs, ys, indexing="xy")
@@ -113,6 +128,7 @@ def trajectory(
     start: tuple[float, float],
     make_optimizer: OptimizerFactory,
     steps: int,
+    max_seconds: float | None = None,
 ) -> tuple[torch.Tensor, torch.Tensor]:
     """Minimise ``fn`` from ``start`` with a ``torch.optim`` optimizer; record the path.
 
@@ -122,23 +138,32 @@ def trajectory(
         fn: a surface such as :func:`ravine`.
         start: the initial point :math:`(x_0, y_0)`.
         make_optimizer: e.g. ``lambda ps: torch.optim.SGD(ps, lr=0.05, momentum=0.9)``.
-        steps: number of optimizer steps.
+        steps: number of optimizer steps (the step bound).
+        max_seconds: optional wall-time bound; once exceeded (after at least
+            one step) no further step is taken and the path so far is returned
+            (it then has fewer than ``steps + 1`` rows).
 
     Shape:
         - Output: ``(path, losses)`` of shapes :math:`(\\text{steps}+1, 2)` and
           :math:`(\\text{steps}+1,)`, the first row being the start.
 
     Raises:
-        ValueError: if ``steps`` is negative or ``start`` is not two finite numbers.
+        TypeError: if ``fn`` or ``make_optimizer`` is not callable.
+        ValueError: if ``steps`` is negative, ``max_seconds`` negative or
+            ``start`` is not two finite numbers.
     """
-    if not isinstance(steps, int) or steps < 0:
-        raise ValueError(f"steps must be a non-negative int, got {steps!r}")
-    if len(start) != 2 or not all(math.isfinite(float(s)) for s in start):
-        raise ValueError(f"start must be two finite numbers, got {start!r}")
+    check_callable("fn", fn)
+    check_callable("make_optimizer", make_optimizer)
+    check_int("steps", steps, minimum=0)
+    check_positive("max_seconds", max_seconds, allow_zero=True, finite=False, optional=True)
+    _check_pair("start", start)
     p = torch.nn.Parameter(torch.tensor([float(s) for s in start], dtype=torch.float64))
     opt = make_optimizer([p])
     path, losses = [p.detach().clone()], []
-    for _ in range(steps):
+    began = time.perf_counter()
+    for step in range(steps):
+        if step and max_seconds is not None and time.perf_counter() - began > max_seconds:
+            break
         opt.zero_grad()
         loss = fn(p)
         losses.append(loss.detach().clone())
@@ -147,6 +172,15 @@ def trajectory(
         path.append(p.detach().clone())
     losses.append(fn(p).detach())
     return torch.stack(path), torch.stack(losses)
+
+
+def _check_pair(name: str, pair: object) -> None:
+    try:
+        first, second = pair  # type: ignore[misc]
+    except (TypeError, ValueError):
+        raise TypeError(f"{name} must be two numbers, got {describe(pair)}") from None
+    check_real(f"{name}[0]", first)
+    check_real(f"{name}[1]", second)
 
 
 SCENARIOS = ("A", "B", "C", "D", "E", "steady", "noise")
@@ -167,14 +201,13 @@ def scenario_gradients(name: str, steps: int = 200, switch: int | None = None, s
 
     Raises:
         ValueError: for an unknown ``name`` or ``switch`` outside ``[1, steps]``.
+        TypeError: if ``steps``, ``switch`` or ``seed`` is not an int.
     """
-    if name not in SCENARIOS:
-        raise ValueError(f"name must be one of {SCENARIOS}, got {name!r}")
-    if not isinstance(steps, int) or steps < 1:
-        raise ValueError(f"steps must be a positive int, got {steps!r}")
+    check_choice("name", name, SCENARIOS)
+    check_int("steps", steps, minimum=1)
+    check_int("seed", seed)
     switch = steps // 2 if switch is None else switch
-    if not isinstance(switch, int) or not 1 <= switch <= steps:
-        raise ValueError(f"switch must lie in [1, {steps}], got {switch!r}")
+    check_int("switch", switch, minimum=1, maximum=steps)
     t = torch.arange(1, steps + 1, dtype=torch.float64)
     if name in ("A", "C"):
         return t
@@ -204,12 +237,14 @@ def replay_gradients(grads: torch.Tensor, make_optimizer: OptimizerFactory) -> t
         - grads: :math:`(T,)`, floating. Output: :math:`(T,)`, float64.
 
     Raises:
-        TypeError / ValueError: if ``grads`` is not a 1-D floating tensor.
+        TypeError / ValueError: if ``grads`` is not a 1-D floating tensor of
+            finite values or ``make_optimizer`` is not callable.
     """
-    if not isinstance(grads, torch.Tensor):
-        raise TypeError(f"grads must be a torch.Tensor, got {type(grads).__name__}")
-    if grads.ndim != 1 or not grads.is_floating_point():
-        raise ValueError(f"grads must be a 1-D floating tensor, got shape {tuple(grads.shape)}, dtype {grads.dtype}")
+    check_tensor("grads", grads, ndim=1, dims="(T,)")
+    if not grads.is_floating_point():
+        raise ValueError(f"grads must be a 1-D floating tensor, got dtype {grads.dtype}")
+    check_tensor("grads", grads, finite=True)
+    check_callable("make_optimizer", make_optimizer)
     theta = torch.nn.Parameter(torch.zeros((), dtype=torch.float64))
     opt = make_optimizer([theta])
     updates = torch.empty(len(grads), dtype=torch.float64)

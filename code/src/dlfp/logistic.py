@@ -20,21 +20,20 @@ Taught in: Part II, Grand Examination, challenge I (logistic regression from scr
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 
 import torch
 
+from dlfp.validation import check_in_range, check_int, check_positive, check_same_device, check_tensor, check_type
+
 
 def _check_xy(X: torch.Tensor, y: torch.Tensor) -> None:
-    if not isinstance(X, torch.Tensor) or not X.is_floating_point():
-        raise TypeError(f"X must be a floating-point tensor, got {getattr(X, 'dtype', type(X).__name__)}")
-    if X.ndim != 2:
-        raise ValueError(f"X must have shape (N, D), got {tuple(X.shape)}")
-    if not isinstance(y, torch.Tensor) or y.shape != (X.shape[0], 1):
-        raise ValueError(
-            f"y must have shape (N, 1) = ({X.shape[0]}, 1) to match the logits XW + b, "
-            f"got {tuple(y.shape) if isinstance(y, torch.Tensor) else type(y).__name__}"
-        )
+    check_tensor("X", X, floating=True)
+    check_tensor("X", X, shape=("N", "D"), finite=True)
+    check_tensor("y", y)
+    check_tensor("y", y, shape=(X.shape[0], 1), note=f" = (N, 1) to match the logits XW + b", finite=True)
+    check_same_device(X=X, y=y)
 
 
 def sigmoid(z: torch.Tensor) -> torch.Tensor:
@@ -43,9 +42,11 @@ def sigmoid(z: torch.Tensor) -> torch.Tensor:
     Shape:
         - z: any shape.
         - Output: same shape, values in :math:`[0, 1]`.
+
+    Raises:
+        TypeError: if ``z`` is not a floating-point tensor.
     """
-    if not isinstance(z, torch.Tensor) or not z.is_floating_point():
-        raise TypeError(f"z must be a floating-point tensor, got {getattr(z, 'dtype', type(z).__name__)}")
+    check_tensor("z", z, floating=True)
     return 1.0 / (1.0 + torch.exp(-z))
 
 
@@ -67,15 +68,20 @@ def binary_cross_entropy(p: torch.Tensor, y: torch.Tensor, eps: float = 1e-7) ->
         - Output: scalar.
 
     Raises:
+        TypeError: if ``p`` or ``y`` is not a floating tensor.
         ValueError: if the shapes differ (broadcasting ``(N, 1)`` against
-            ``(N,)`` would silently give an ``(N, N)`` loss matrix).
+            ``(N,)`` would silently give an ``(N, N)`` loss matrix), ``p``
+            holds NaN or leaves :math:`[0, 1]`, or ``eps`` is outside :math:`(0, 0.5)`.
     """
-    if not isinstance(p, torch.Tensor) or not isinstance(y, torch.Tensor):
-        raise TypeError("p and y must be tensors")
+    check_tensor("p", p, floating=True)
+    check_tensor("y", y, floating=True)
     if p.shape != y.shape:
         raise ValueError(f"p and y must have the same shape, got {tuple(p.shape)} and {tuple(y.shape)}")
-    if not 0 < eps < 0.5:
-        raise ValueError(f"eps must be in (0, 0.5), got {eps!r}")
+    check_tensor("p", p, finite=True)
+    check_tensor("y", y, finite=True)
+    if p.numel() and (p.min() < 0 or p.max() > 1):
+        raise ValueError(f"p must hold probabilities in [0, 1], got values in [{p.min():.3g}, {p.max():.3g}]")
+    check_in_range("eps", eps, 0, 0.5, low_closed=False, high_closed=False)
     p = p.clamp(eps, 1 - eps)
     return -(y * torch.log(p) + (1 - y) * torch.log(1 - p)).mean()
 
@@ -98,6 +104,8 @@ def logistic_gradients(
         - Output: ``(grad_W, grad_b)`` of shapes :math:`(D, 1)` and :math:`(1,)`.
     """
     _check_xy(X, y)
+    check_tensor("W", W, floating=True)
+    check_tensor("b", b, floating=True)
     if W.shape != (X.shape[1], 1) or b.shape != (1,):
         raise ValueError(
             f"W must have shape ({X.shape[1]}, 1) and b shape (1,), got "
@@ -115,19 +123,32 @@ class LogisticRegression:
     Attributes:
         W: :math:`(D, 1)` weights, b: :math:`(1,)` bias (leaf tensors, ``requires_grad``).
         losses: the loss before each update.
+        stopped: ``"completed"``, or why training stopped early (a time bound).
     """
 
     W: torch.Tensor
     b: torch.Tensor
     losses: list[float] = field(default_factory=list)
+    stopped: str = "completed"
 
     def predict_proba(self, X: torch.Tensor) -> torch.Tensor:
-        """:math:`\\sigma(XW + b)`, shape :math:`(N, 1)`, without recording a graph."""
+        """:math:`\\sigma(XW + b)`, shape :math:`(N, 1)`, without recording a graph.
+
+        Raises:
+            TypeError, ValueError: if ``X`` is not a floating :math:`(N, D)`
+                tensor of the weights' width, dtype and device.
+        """
+        check_tensor("X", X, floating=True)
+        check_tensor("X", X, shape=("N", self.W.shape[0]), dtype=self.W.dtype, device=self.W.device)
         with torch.no_grad():
             return sigmoid(X @ self.W + self.b)
 
     def accuracy(self, X: torch.Tensor, y: torch.Tensor) -> float:
-        """Fraction of points whose thresholded probability (at 0.5) equals the label."""
+        """Fraction of points whose thresholded probability (at 0.5) equals the label.
+
+        Raises:
+            TypeError, ValueError: as :meth:`predict_proba`, or if ``y`` is not :math:`(N, 1)`.
+        """
         _check_xy(X, y)
         return ((self.predict_proba(X) > 0.5).float() == y).float().mean().item()
 
@@ -139,6 +160,7 @@ def train_logistic_regression(
     steps: int = 100,
     generator: torch.Generator | None = None,
     hand_gradient: bool = False,
+    max_seconds: float | None = None,
 ) -> LogisticRegression:
     """Fit :math:`\\sigma(XW + b)` to labels ``y`` by full-batch gradient descent.
 
@@ -154,22 +176,33 @@ def train_logistic_regression(
 
     and clears the gradients (``W.grad = None``).
 
+    ``steps`` bounds the number of updates; ``max_seconds`` optionally bounds
+    the wall time: once it is exceeded (after at least one update) no further
+    update is made and the returned model's ``stopped`` says so.
+
     Shape:
         - X: :math:`(N, D)`, y: :math:`(N, 1)` with values 0 or 1.
 
     Raises:
-        TypeError, ValueError: for wrong dtypes or shapes, a non-positive
-            ``lr`` or ``steps``.
+        TypeError, ValueError: for wrong dtypes or shapes, non-finite data,
+            labels other than 0 and 1, a non-positive ``lr`` or ``steps``, or a
+            negative ``max_seconds``.
     """
     _check_xy(X, y)
-    if not lr > 0:
-        raise ValueError(f"lr must be positive, got {lr!r}")
-    if not isinstance(steps, int) or steps < 1:
-        raise ValueError(f"steps must be a positive int, got {steps!r}")
+    if y.numel() and not torch.all((y == 0) | (y == 1)):
+        raise ValueError(f"y must hold labels 0 or 1, got values {sorted(set(y.unique().tolist()))[:6]}")
+    check_positive("lr", lr)
+    check_int("steps", steps, minimum=1)
+    check_positive("max_seconds", max_seconds, allow_zero=True, finite=False, optional=True)
+    check_type("generator", generator, (torch.Generator, type(None)), "a torch.Generator or None")
     W = (0.01 * torch.randn(X.shape[1], 1, generator=generator, dtype=X.dtype)).requires_grad_()
     b = torch.zeros(1, dtype=X.dtype, requires_grad=True)
     model = LogisticRegression(W, b)
-    for _ in range(steps):
+    start = time.perf_counter()
+    for step in range(steps):
+        if step and max_seconds is not None and time.perf_counter() - start > max_seconds:
+            model.stopped = f"time bound {max_seconds:g} s reached after {step} of {steps} steps"
+            break
         z = X @ W + b  # (N, 1) logits
         loss = binary_cross_entropy(sigmoid(z), y)
         model.losses.append(loss.item())

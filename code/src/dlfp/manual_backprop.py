@@ -22,15 +22,12 @@ from __future__ import annotations
 
 import torch
 
+from dlfp.validation import check_same_device, check_tensor, check_type
 
-def _tensor(t: object, name: str, ndim: int) -> torch.Tensor:
-    if not isinstance(t, torch.Tensor):
-        raise TypeError(f"{name} must be a torch.Tensor, got {type(t).__name__}")
-    if not t.is_floating_point():
-        raise TypeError(f"{name} must have a floating dtype, got {t.dtype}")
-    if t.ndim != ndim:
-        raise ValueError(f"{name} must have {ndim} dimension(s), got shape {tuple(t.shape)}")
-    return t
+
+def _tensor(t: object, name: str, dims: str) -> torch.Tensor:
+    """``t`` must be a floating tensor with the named dimensions ``dims``, e.g. ``"(N, D_in)"``."""
+    return check_tensor(name, t, ndim=len(dims.strip("()").rstrip(",").split(",")), dims=dims, floating=True)
 
 
 def linear_forward(x: torch.Tensor, W: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
@@ -46,7 +43,8 @@ def linear_forward(x: torch.Tensor, W: torch.Tensor, b: torch.Tensor) -> torch.T
 
     Taught in: Part III, Week 1 §1.4 and §3.2.
     """
-    _tensor(x, "x", 2), _tensor(W, "W", 2), _tensor(b, "b", 1)
+    _tensor(x, "x", "(N, D_in)"), _tensor(W, "W", "(D_out, D_in)"), _tensor(b, "b", "(D_out,)")
+    check_same_device(x=x, W=W, b=b)
     if x.shape[1] != W.shape[1] or b.shape[0] != W.shape[0]:
         raise ValueError(
             f"expected x (N, D_in), W (D_out, D_in), b (D_out,), got x {tuple(x.shape)}, "
@@ -75,7 +73,8 @@ def linear_backward(
 
     Taught in: Part III, Week 1 §3.2.
     """
-    _tensor(delta, "delta", 2), _tensor(x, "x", 2), _tensor(W, "W", 2)
+    _tensor(delta, "delta", "(N, D_out)"), _tensor(x, "x", "(N, D_in)"), _tensor(W, "W", "(D_out, D_in)")
+    check_same_device(delta=delta, x=x, W=W)
     if delta.shape[0] != x.shape[0] or delta.shape[1] != W.shape[0] or x.shape[1] != W.shape[1]:
         raise ValueError(
             f"expected delta (N, D_out), x (N, D_in), W (D_out, D_in), got delta "
@@ -94,13 +93,14 @@ def relu_backward(delta: torch.Tensor, z: torch.Tensor) -> torch.Tensor:
         - Output: that shape.
 
     Raises:
-        ValueError: if the shapes differ.
+        TypeError: if ``delta`` is not a floating tensor or ``z`` not a tensor.
+        ValueError: if the shapes or devices differ.
 
     Taught in: Part III, Week 1 §3.3.
     """
-    for name, t in (("delta", delta), ("z", z)):
-        if not isinstance(t, torch.Tensor):
-            raise TypeError(f"{name} must be a torch.Tensor, got {type(t).__name__}")
+    check_tensor("delta", delta, floating=True)
+    check_tensor("z", z)
+    check_same_device(delta=delta, z=z)
     if delta.shape != z.shape:
         raise ValueError(f"delta and z must have the same shape, got {tuple(delta.shape)} and {tuple(z.shape)}")
     return delta * (z > 0).to(delta.dtype)
@@ -121,6 +121,9 @@ def two_layer_forward(
           W2: :math:`(D_{out}, H)`; b2: :math:`(D_{out},)`.
         - Output: ``(z2, cache)``, ``z2`` of shape :math:`(N, D_{out})`; ``cache``
           holds ``x``, ``z1``, ``a1`` (the tensors §3.4 says to store).
+
+    Raises:
+        TypeError / ValueError: as :func:`linear_forward`, for either layer.
 
     Taught in: Part III, Week 1 §3.4.
     """
@@ -143,10 +146,13 @@ def two_layer_backward(
           shape of the tensor it belongs to.
 
     Raises:
+        TypeError: if ``cache`` is not a dict.
         KeyError: if ``cache`` lacks ``x``, ``z1`` or ``a1``.
+        TypeError / ValueError: as :func:`linear_backward`, for either layer.
 
     Taught in: Part III, Week 1 §3.4.
     """
+    check_type("cache", cache, dict, "a dict (the cache of two_layer_forward)")
     missing = {"x", "z1", "a1"} - set(cache)
     if missing:
         raise KeyError(f"cache must hold x, z1 and a1; missing {sorted(missing)}")

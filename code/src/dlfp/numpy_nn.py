@@ -28,22 +28,21 @@ Taught in: Part III, Week 1 §10 "Final Boss: a minimal NN in pure NumPy".
 from __future__ import annotations
 
 import math
+import time
 
 import numpy as np
+
+from dlfp.validation import check_array, check_int, check_positive, check_type
 
 Params = dict[str, np.ndarray]
 
 
 def _array(a: object, name: str, ndim: int) -> np.ndarray:
-    if not isinstance(a, np.ndarray):
-        raise TypeError(f"{name} must be a numpy.ndarray, got {type(a).__name__}")
-    if a.ndim != ndim:
-        raise ValueError(f"{name} must have {ndim} dimension(s), got shape {a.shape}")
-    return a
+    return check_array(name, a, ndim=ndim)
 
 
 def _labels(y: object, n: int, n_classes: int | None = None) -> np.ndarray:
-    _array(y, "y", 1)
+    check_array("y", y, ndim=1, dims="(N,)")
     if not np.issubdtype(y.dtype, np.integer):
         raise TypeError(f"y must hold integer class labels, got dtype {y.dtype}")
     if len(y) != n:
@@ -66,12 +65,12 @@ def two_moons(n: int, noise: float = 0.1, rng: np.random.Generator | None = None
           ``n // 2`` points of class 0 and the rest of class 1.
 
     Raises:
-        ValueError: if ``n < 2`` or ``noise`` is negative.
+        TypeError, ValueError: if ``n`` is not an int >= 2, ``noise`` is
+            negative or ``rng`` is not a ``numpy.random.Generator``.
     """
-    if not isinstance(n, int) or isinstance(n, bool) or n < 2:
-        raise ValueError(f"n must be an int >= 2, got {n!r}")
-    if not math.isfinite(noise) or noise < 0:
-        raise ValueError(f"noise must be a finite non-negative float, got {noise!r}")
+    check_int("n", n, minimum=2)
+    check_positive("noise", noise, allow_zero=True)
+    check_type("rng", rng, (np.random.Generator, type(None)), "a numpy.random.Generator or None")
     rng = np.random.default_rng(0) if rng is None else rng
     n0 = n // 2
     t0 = rng.uniform(0, np.pi, n0)
@@ -102,11 +101,12 @@ def init_params(d_in: int, d_hidden: int, d_out: int, rng: np.random.Generator |
           ``b2`` :math:`(D_{out},)`, float64.
 
     Raises:
-        ValueError: if a size is not a positive int.
+        TypeError, ValueError: if a size is not a positive int or ``rng`` not a
+            ``numpy.random.Generator``.
     """
     for name, v in (("d_in", d_in), ("d_hidden", d_hidden), ("d_out", d_out)):
-        if not isinstance(v, int) or isinstance(v, bool) or v < 1:
-            raise ValueError(f"{name} must be a positive int, got {v!r}")
+        check_int(name, v, minimum=1)
+    check_type("rng", rng, (np.random.Generator, type(None)), "a numpy.random.Generator or None")
     rng = np.random.default_rng(0) if rng is None else rng
 
     def xavier(fan_out: int, fan_in: int) -> np.ndarray:
@@ -121,9 +121,10 @@ def init_params(d_in: int, d_hidden: int, d_out: int, rng: np.random.Generator |
     }
 
 
-def _check_params(params: object) -> Params:
+def _check_params(params: object, name: str = "params") -> Params:
     if not isinstance(params, dict) or set(params) != {"W1", "b1", "W2", "b2"}:
-        raise ValueError("params must be a dict with exactly the keys W1, b1, W2, b2")
+        got = sorted(params) if isinstance(params, dict) else type(params).__name__
+        raise ValueError(f"{name} must be a dict with exactly the keys W1, b1, W2, b2, got {got}")
     W1, b1, W2, b2 = (params[k] for k in ("W1", "b1", "W2", "b2"))
     _array(W1, "W1", 2), _array(b1, "b1", 1), _array(W2, "W2", 2), _array(b2, "b2", 1)
     if b1.shape[0] != W1.shape[0] or W2.shape[1] != W1.shape[0] or b2.shape[0] != W2.shape[0]:
@@ -140,10 +141,11 @@ def forward(params: Params, X: np.ndarray) -> tuple[np.ndarray, dict[str, np.nda
         - X: :math:`(N, D_{in})`. Output: logits :math:`(N, D_{out})`.
 
     Raises:
-        ValueError: if ``X``'s width is not ``W1``'s fan-in.
+        TypeError, ValueError: if ``params`` is not a consistent parameter dict
+            or ``X``'s width is not ``W1``'s fan-in.
     """
     _check_params(params)
-    _array(X, "X", 2)
+    check_array("X", X, ndim=2, dims="(N, D_in)")
     if X.shape[1] != params["W1"].shape[1]:
         raise ValueError(f"X must have shape (N, {params['W1'].shape[1]}), got {X.shape}")
     z1 = X @ params["W1"].T + params["b1"]
@@ -183,9 +185,14 @@ def backward(params: Params, cache: dict[str, np.ndarray], dlogits: np.ndarray) 
         - dlogits: :math:`(N, D_{out})`. Output: a dict of arrays shaped like ``params``.
 
     Raises:
-        ValueError: if ``dlogits`` does not match the cached batch.
+        TypeError, ValueError: if ``params`` or ``cache`` is malformed or
+            ``dlogits`` does not match the cached batch.
     """
     _check_params(params)
+    check_type("cache", cache, dict, "a dict (the cache of forward)")
+    missing = sorted({"X", "z1", "a1"} - set(cache))
+    if missing:
+        raise ValueError(f"cache must hold X, z1 and a1 (as forward returns it), missing {missing}")
     X, z1, a1 = cache["X"], cache["z1"], cache["a1"]
     _array(dlogits, "dlogits", 2)
     if dlogits.shape != (X.shape[0], params["W2"].shape[0]):
@@ -203,10 +210,12 @@ def sgd_step(params: Params, grads: Params, lr: float) -> None:
     """In place: :math:`\\theta \\leftarrow \\theta - \\eta\\,\\nabla_\\theta L` for every parameter.
 
     Raises:
-        ValueError: if ``lr`` is not positive or a gradient's shape differs from its parameter's.
+        ValueError: if ``lr`` is not positive, ``params`` or ``grads`` lacks a
+            key, or a gradient's shape differs from its parameter's.
     """
-    if not (isinstance(lr, (int, float)) and math.isfinite(lr) and lr > 0):
-        raise ValueError(f"lr must be a positive finite number, got {lr!r}")
+    check_positive("lr", lr)
+    _check_params(params)
+    _check_params(grads, "grads")
     for k, p in params.items():
         if grads[k].shape != p.shape:
             raise ValueError(f"gradient of {k} has shape {grads[k].shape}, parameter {p.shape}")
@@ -214,7 +223,11 @@ def sgd_step(params: Params, grads: Params, lr: float) -> None:
 
 
 def predict(params: Params, X: np.ndarray) -> np.ndarray:
-    """Predicted class indices :math:`\\arg\\max_c z_{2,c}`. Shape: :math:`(N, D_{in}) \\to (N,)`."""
+    """Predicted class indices :math:`\\arg\\max_c z_{2,c}`. Shape: :math:`(N, D_{in}) \\to (N,)`.
+
+    Raises:
+        TypeError, ValueError: as :func:`forward`.
+    """
     logits, _ = forward(params, X)
     return logits.argmax(axis=1)
 
@@ -227,38 +240,61 @@ def train(
     epochs: int = 500,
     batch_size: int | None = None,
     seed: int = 0,
-) -> tuple[Params, dict[str, list[float]]]:
+    max_steps: int | None = None,
+    max_seconds: float | None = None,
+) -> tuple[Params, dict]:
     """Train the network with minibatch SGD; return the parameters and a history.
 
     Each epoch shuffles the data and walks through it in minibatches
     (full batch when ``batch_size`` is ``None``): forward, loss and gradient,
     backward, SGD step. The history records the loss of every step and the
-    training accuracy after every epoch.
+    training accuracy after every epoch (and after a last, partial epoch).
+
+    Bounds: ``max_steps`` stops after that many SGD steps, ``max_seconds``
+    once that much wall time has passed (checked before each step, after at
+    least one). ``history["stopped"]`` is ``"completed"`` or says which bound
+    stopped the run.
 
     Shape:
         - X: :math:`(N, D_{in})`, y: :math:`(N,)` integer labels.
 
     Raises:
-        ValueError / TypeError: for bad data, sizes or hyper-parameters.
+        ValueError / TypeError: for bad data (non-finite inputs, labels that
+            do not match), sizes, hyper-parameters or bounds.
     """
-    _array(X, "X", 2)
+    check_array("X", X, ndim=2, dims="(N, D_in)", finite=True)
     _labels(y, X.shape[0])
-    if not isinstance(epochs, int) or epochs < 1:
-        raise ValueError(f"epochs must be a positive int, got {epochs!r}")
-    if batch_size is not None and (not isinstance(batch_size, int) or batch_size < 1):
-        raise ValueError(f"batch_size must be a positive int or None, got {batch_size!r}")
+    if len(y) and y.min() < 0:
+        raise ValueError(f"y must hold class labels >= 0, got minimum {y.min()}")
+    check_int("epochs", epochs, minimum=1)
+    check_int("batch_size", batch_size, minimum=1, optional=True)
+    check_int("d_hidden", d_hidden, minimum=1)
+    check_positive("lr", lr)
+    check_int("seed", seed, minimum=0)
+    check_int("max_steps", max_steps, minimum=1, optional=True)
+    check_positive("max_seconds", max_seconds, allow_zero=True, finite=False, optional=True)
     rng = np.random.default_rng(seed)
     n_classes = int(y.max()) + 1
     params = init_params(X.shape[1], d_hidden, n_classes, rng)
     bs = X.shape[0] if batch_size is None else batch_size
-    history: dict[str, list[float]] = {"loss": [], "accuracy": []}
+    history: dict = {"loss": [], "accuracy": [], "stopped": "completed"}
+    began = time.perf_counter()
     for _ in range(epochs):
         order = rng.permutation(X.shape[0])
         for start in range(0, X.shape[0], bs):
+            steps = len(history["loss"])
+            if max_steps is not None and steps >= max_steps:
+                history["stopped"] = f"step bound {max_steps} reached"
+            elif steps and max_seconds is not None and time.perf_counter() - began > max_seconds:
+                history["stopped"] = f"time bound {max_seconds:g} s reached after {steps} steps"
+            if history["stopped"] != "completed":
+                break
             idx = order[start:start + bs]
             logits, cache = forward(params, X[idx])
             loss, dlogits = softmax_cross_entropy(logits, y[idx])
             sgd_step(params, backward(params, cache, dlogits), lr)
             history["loss"].append(loss)
         history["accuracy"].append(float((predict(params, X) == y).mean()))
+        if history["stopped"] != "completed":
+            break
     return params, history

@@ -13,16 +13,14 @@ Taught in: Part I, chapter 5, §5.4 (understanding optimizers).
 
 from __future__ import annotations
 
-import math
-
 import torch
+
+from dlfp.validation import check_in_range, check_positive, check_type
 
 
 def _check_hyper(lr: float, weight_decay: float) -> None:
-    if not (isinstance(lr, int | float) and math.isfinite(lr) and lr > 0):
-        raise ValueError(f"lr must be a positive finite number, got {lr!r}")
-    if not (isinstance(weight_decay, int | float) and math.isfinite(weight_decay) and weight_decay >= 0):
-        raise ValueError(f"weight_decay must be a non-negative finite number, got {weight_decay!r}")
+    check_positive("lr", lr)
+    check_positive("weight_decay", weight_decay, allow_zero=True)
 
 
 class SGD(torch.optim.Optimizer):
@@ -40,12 +38,15 @@ class SGD(torch.optim.Optimizer):
 
     Shape:
         - params: any; each update is element-wise on the parameter's shape.
+
+    Raises:
+        TypeError, ValueError: for a non-positive ``lr``, a negative
+            ``weight_decay`` or a ``momentum`` outside :math:`[0, 1)`.
     """
 
     def __init__(self, params, lr: float = 1e-3, momentum: float = 0.0, weight_decay: float = 0.0):
         _check_hyper(lr, weight_decay)
-        if not 0.0 <= momentum < 1.0:
-            raise ValueError(f"momentum must be in [0, 1), got {momentum!r}")
+        check_in_range("momentum", momentum, 0.0, 1.0, high_closed=False)
         super().__init__(params, dict(lr=lr, momentum=momentum, weight_decay=weight_decay))
 
     @torch.no_grad()
@@ -84,16 +85,20 @@ class Adam(torch.optim.Optimizer):
 
     Shape:
         - params: any; each update is element-wise on the parameter's shape.
+
+    Raises:
+        TypeError, ValueError: for a non-positive ``lr`` or ``eps``, a negative
+            ``weight_decay`` or ``betas`` that are not two numbers in :math:`[0, 1)`.
     """
 
     decoupled = False
 
     def __init__(self, params, lr: float = 1e-3, betas=(0.9, 0.999), eps: float = 1e-8, weight_decay: float = 0.0):
         _check_hyper(lr, weight_decay)
-        if not all(0.0 <= b < 1.0 for b in betas) or len(betas) != 2:
+        check_type("betas", betas, (tuple, list), "a pair (beta1, beta2)")
+        if len(betas) != 2 or not all(0.0 <= b < 1.0 for b in betas):
             raise ValueError(f"betas must be two numbers in [0, 1), got {betas!r}")
-        if not eps > 0:
-            raise ValueError(f"eps must be positive, got {eps!r}")
+        check_positive("eps", eps)
         super().__init__(params, dict(lr=lr, betas=tuple(betas), eps=eps, weight_decay=weight_decay))
 
     @torch.no_grad()
@@ -138,6 +143,9 @@ class AdamW(Adam):
 
     Shape:
         - params: any; each update is element-wise on the parameter's shape.
+
+    Raises:
+        TypeError, ValueError: as :class:`Adam`.
     """
 
     decoupled = True

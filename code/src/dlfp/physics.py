@@ -12,16 +12,13 @@ import math
 
 import torch
 
+from dlfp.validation import check_floating_dtype, check_int, check_positive, check_tensor, check_type
+
 
 def _check_grid(n: object, spacing: object, kappa: object) -> None:
-    if not isinstance(n, int) or isinstance(n, bool):
-        raise TypeError(f"n must be an int, got {type(n).__name__}")
-    if n < 2:
-        raise ValueError(f"n must be >= 2, got {n}")
-    if not isinstance(spacing, (int, float)) or not spacing > 0:
-        raise ValueError(f"spacing must be a positive number, got {spacing!r}")
-    if not isinstance(kappa, (int, float)) or kappa < 0:
-        raise ValueError(f"kappa must be a non-negative number, got {kappa!r}")
+    check_int("n", n, minimum=2)
+    check_positive("spacing", spacing)
+    check_positive("kappa", kappa, allow_zero=True)
 
 
 def _symbol(n: int, spacing: float, kappa: float, dtype: torch.dtype) -> torch.Tensor:
@@ -53,9 +50,11 @@ def screened_poisson_green(n: int, spacing: float = 1.0, kappa: float = 1.0, dty
         - Output: ``(n, n)``.
 
     Raises:
-        TypeError, ValueError: if ``n`` < 2, ``spacing`` <= 0 or ``kappa`` < 0.
+        TypeError, ValueError: if ``n`` < 2, ``spacing`` <= 0, ``kappa`` < 0 or
+            ``dtype`` is not a floating dtype.
     """
     _check_grid(n, spacing, kappa)
+    check_floating_dtype("dtype", dtype)
     symbol = _symbol(n, float(spacing), float(kappa), dtype)
     inverse = torch.where(symbol > 0, 1.0 / torch.where(symbol > 0, symbol, 1.0), 0.0)
     return torch.fft.ifft2(inverse).real / spacing**2
@@ -79,15 +78,13 @@ def solve_screened_poisson(rho: torch.Tensor, spacing: float = 1.0, kappa: float
 
     Raises:
         TypeError: if ``rho`` is not a floating tensor.
-        ValueError: if ``rho`` is not square in its last two dimensions, or
-            ``kappa = 0`` and ``rho`` does not have zero mean.
+        ValueError: if ``rho`` is not square in its last two dimensions, holds
+            non-finite values, or ``kappa = 0`` and ``rho`` does not have zero mean.
     """
-    if not isinstance(rho, torch.Tensor):
-        raise TypeError(f"rho must be a torch.Tensor, got {type(rho).__name__}")
-    if not rho.is_floating_point():
-        raise TypeError(f"rho must have a floating dtype, got {rho.dtype}")
+    check_tensor("rho", rho, floating=True)
     if rho.ndim < 2 or rho.shape[-1] != rho.shape[-2]:
         raise ValueError(f"rho must have shape (*, n, n), got {tuple(rho.shape)}")
+    check_tensor("rho", rho, finite=True)
     n = rho.shape[-1]
     _check_grid(n, spacing, kappa)
     if kappa == 0:
@@ -116,11 +113,13 @@ def smooth_random_field(
         - Output: ``(n, n)``.
 
     Raises:
-        TypeError, ValueError: if ``n`` < 2 or ``correlation_length`` < 0.
+        TypeError, ValueError: if ``n`` < 2, ``correlation_length`` < 0,
+            ``generator`` is not a ``torch.Generator`` or ``dtype`` not floating.
     """
     _check_grid(n, 1.0, 0.0)
-    if not isinstance(correlation_length, (int, float)) or correlation_length < 0:
-        raise ValueError(f"correlation_length must be a non-negative number, got {correlation_length!r}")
+    check_positive("correlation_length", correlation_length, allow_zero=True)
+    check_type("generator", generator, (torch.Generator, type(None)), "a torch.Generator or None")
+    check_floating_dtype("dtype", dtype)
     noise = torch.randn(n, n, generator=generator, dtype=torch.float64)
     k = 2 * math.pi * torch.fft.fftfreq(n, dtype=torch.float64)
     k2 = k[:, None] ** 2 + k[None, :] ** 2

@@ -26,6 +26,8 @@ from collections.abc import Sequence
 import torch
 from torch import nn
 
+from dlfp.validation import check_int, check_tensor, check_type
+
 _SPATIAL = (nn.Conv2d, nn.MaxPool2d, nn.AvgPool2d)
 
 
@@ -63,13 +65,17 @@ def gradient_support(
         ValueError: if ``input_shape`` is not (C, H, W), the output is not
             4-D, or ``position``/``channel`` lie outside it.
     """
-    if not isinstance(model, nn.Module):
-        raise TypeError(f"model must be an nn.Module, got {type(model).__name__}")
-    shape = tuple(input_shape)
+    check_type("model", model, nn.Module, "an nn.Module")
+    shape = tuple(input_shape) if isinstance(input_shape, Sequence | torch.Size) else (input_shape,)
     if len(shape) != 3 or not all(isinstance(s, int) and s > 0 for s in shape):
         raise ValueError(f"input_shape must be (C, H, W) with positive ints, got {shape}")
-    if not isinstance(trials, int) or trials < 1:
-        raise ValueError(f"trials must be a positive int, got {trials!r}")
+    check_int("trials", trials, minimum=1)
+    check_int("seed", seed)
+    check_int("channel", channel, minimum=0, optional=True)
+    if position is not None and not (
+        isinstance(position, tuple | list) and len(position) == 2 and all(isinstance(i, int) for i in position)
+    ):
+        raise TypeError(f"position must be a pair of ints (p, q) or None, got {position!r}")
     was_training = model.training
     dtypes = {p.dtype for p in model.parameters()}
     model.eval().double()
@@ -109,11 +115,8 @@ def support_extent(support: torch.Tensor) -> tuple[int, int]:
         TypeError: if ``support`` is not a boolean tensor.
         ValueError: if it is not 2-D.
     """
-    if not isinstance(support, torch.Tensor) or support.dtype != torch.bool:
-        got = support.dtype if isinstance(support, torch.Tensor) else type(support).__name__
-        raise TypeError(f"support must be a bool tensor, got {got}")
-    if support.ndim != 2:
-        raise ValueError(f"support must have shape (H, W), got {tuple(support.shape)}")
+    check_tensor("support", support, dtype=torch.bool)
+    check_tensor("support", support, shape=("H", "W"))
     rows = support.any(dim=1).nonzero()
     cols = support.any(dim=0).nonzero()
     if len(rows) == 0:
@@ -136,8 +139,7 @@ def theoretical_receptive_field(model: nn.Module) -> tuple[int, int]:
     Raises:
         TypeError: if ``model`` is not an ``nn.Module``.
     """
-    if not isinstance(model, nn.Module):
-        raise TypeError(f"model must be an nn.Module, got {type(model).__name__}")
+    check_type("model", model, nn.Module, "an nn.Module")
     field, jump = [1, 1], [1, 1]
     for layer in model.modules():
         if not isinstance(layer, _SPATIAL):

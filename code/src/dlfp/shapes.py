@@ -16,12 +16,14 @@ from collections.abc import Sequence
 
 import torch
 
+from dlfp.validation import check_int, check_tensor, check_type, describe
+
 Shape = Sequence[int]
 
 
 def _as_shape(shape: object, name: str) -> tuple[int, ...]:
     if isinstance(shape, int) or not isinstance(shape, Sequence | torch.Size):
-        raise TypeError(f"{name} must be a sequence of ints, got {type(shape).__name__}")
+        raise TypeError(f"{name} must be a sequence of ints, got {describe(shape)}")
     dims = tuple(shape)
     for d in dims:
         if not isinstance(d, int) or isinstance(d, bool) or d < 0:
@@ -62,15 +64,6 @@ def broadcast_shape(*shapes: Shape) -> tuple[int, ...]:
     return tuple(out)
 
 
-def _check_ints(**ranges: tuple[int, int]) -> None:
-    """Raise unless each ``name=(value, minimum)`` is an int at least its minimum."""
-    for name, (value, low) in ranges.items():
-        if not isinstance(value, int) or isinstance(value, bool):
-            raise TypeError(f"{name} must be an int, got {type(value).__name__}")
-        if value < low:
-            raise ValueError(f"{name} must be >= {low}, got {value}")
-
-
 def conv_output_size(
     size: int, kernel_size: int, stride: int = 1, padding: int = 0, dilation: int = 1
 ) -> int:
@@ -88,10 +81,11 @@ def conv_output_size(
     Raises:
         ValueError: if an argument is out of range or the kernel does not fit.
     """
-    _check_ints(
-        size=(size, 1), kernel_size=(kernel_size, 1), stride=(stride, 1),
-        padding=(padding, 0), dilation=(dilation, 1),
-    )
+    for name, value, low in (
+        ("size", size, 1), ("kernel_size", kernel_size, 1), ("stride", stride, 1),
+        ("padding", padding, 0), ("dilation", dilation, 1),
+    ):
+        check_int(name, value, minimum=low)
     span = dilation * (kernel_size - 1) + 1
     if size + 2 * padding < span:
         raise ValueError(
@@ -115,8 +109,13 @@ def pool_output_size(
     window must start inside the input or its left padding.
 
     Raises:
-        ValueError: if ``padding`` exceeds half the kernel (PyTorch's own rule).
+        TypeError: if an argument is not an int.
+        ValueError: if an argument is out of range or ``padding`` exceeds half
+            the kernel (PyTorch's own rule).
     """
+    check_int("kernel_size", kernel_size, minimum=1)
+    check_int("stride", stride, minimum=1, optional=True)
+    check_int("padding", padding, minimum=0)
     stride = kernel_size if stride is None else stride
     if padding * 2 > kernel_size:
         raise ValueError(
@@ -159,10 +158,11 @@ def conv_transpose_output_size(
         ValueError: if an argument is out of range, ``output_padding`` is not
             smaller than the stride or the dilation, or the output is empty.
     """
-    _check_ints(
-        size=(size, 1), kernel_size=(kernel_size, 1), stride=(stride, 1),
-        padding=(padding, 0), output_padding=(output_padding, 0), dilation=(dilation, 1),
-    )
+    for name, value, low in (
+        ("size", size, 1), ("kernel_size", kernel_size, 1), ("stride", stride, 1),
+        ("padding", padding, 0), ("output_padding", output_padding, 0), ("dilation", dilation, 1),
+    ):
+        check_int(name, value, minimum=low)
     if output_padding >= max(stride, dilation):
         raise ValueError(
             f"output_padding must be smaller than stride or dilation, got "
@@ -185,12 +185,9 @@ def check_shape(tensor: torch.Tensor, expected: Sequence[int | None], name: str 
         TypeError: if ``tensor`` is not a tensor.
         ValueError: naming ``name``, the expected and the actual shape.
     """
-    if not isinstance(tensor, torch.Tensor):
-        raise TypeError(f"{name} must be a torch.Tensor, got {type(tensor).__name__}")
-    expected = tuple(expected)
-    actual = tuple(tensor.shape)
-    if len(actual) != len(expected) or any(
-        e is not None and e != a for e, a in zip(expected, actual)
+    check_type("name", name, str, "a str")
+    if isinstance(expected, str) or not isinstance(expected, Sequence | torch.Size) or not all(
+        e is None or (isinstance(e, int) and not isinstance(e, bool) and e >= 0) for e in expected
     ):
-        shown = "(" + ", ".join("*" if e is None else str(e) for e in expected) + ")"
-        raise ValueError(f"{name} must have shape {shown}, got {actual}")
+        raise TypeError(f"expected must be a sequence of non-negative ints or None, got {expected!r}")
+    check_tensor(name, tensor, shape=tuple(expected))

@@ -21,15 +21,7 @@ from __future__ import annotations
 
 import torch
 
-
-def _check_logits(z: object, name: str = "logits", min_ndim: int = 1) -> torch.Tensor:
-    if not isinstance(z, torch.Tensor):
-        raise TypeError(f"{name} must be a torch.Tensor, got {type(z).__name__}")
-    if not z.is_floating_point():
-        raise TypeError(f"{name} must have a floating dtype, got {z.dtype}")
-    if z.ndim < min_ndim:
-        raise ValueError(f"{name} must have at least {min_ndim} dimension(s), got shape {tuple(z.shape)}")
-    return z
+from dlfp.validation import check_int, check_tensor
 
 
 def logsumexp(z: torch.Tensor, dim: int = -1, keepdim: bool = False) -> torch.Tensor:
@@ -46,12 +38,14 @@ def logsumexp(z: torch.Tensor, dim: int = -1, keepdim: bool = False) -> torch.Te
         - Output: ``z`` with ``dim`` removed (kept with size 1 if ``keepdim``).
 
     Raises:
-        TypeError: if ``z`` is not a floating-point tensor.
-        ValueError: if ``z`` is 0-dimensional or empty along ``dim``.
+        TypeError: if ``z`` is not a floating-point tensor or ``dim`` not an int.
+        ValueError: if ``z`` is 0-dimensional, holds NaN, ``dim`` is out of
+            range or ``z`` is empty along ``dim``.
 
     Taught in: Part III, Week 1 §6.2.
     """
-    _check_logits(z, "z")
+    check_tensor("z", z, min_ndim=1, floating=True, finite=True, allow_inf=True)
+    check_int("dim", dim, minimum=-z.ndim, maximum=z.ndim - 1)
     if z.shape[dim] == 0:
         raise ValueError(f"z must have at least one element along dim {dim}, got shape {tuple(z.shape)}")
     m = z.amax(dim=dim, keepdim=True)
@@ -85,20 +79,12 @@ def softmax(z: torch.Tensor, dim: int = -1) -> torch.Tensor:
 
 
 def _check_targets(logits: torch.Tensor, targets: object) -> torch.Tensor:
-    _check_logits(logits, "logits")
-    if logits.ndim != 2:
-        raise ValueError(f"logits must have shape (N, C), got {tuple(logits.shape)}")
-    if not isinstance(targets, torch.Tensor):
-        raise TypeError(f"targets must be a torch.Tensor, got {type(targets).__name__}")
-    if targets.dtype not in (torch.int64, torch.int32, torch.int16, torch.uint8):
-        raise TypeError(f"targets must hold integer class indices, got dtype {targets.dtype}")
-    if targets.shape != logits.shape[:1]:
-        raise ValueError(
-            f"targets must have shape ({logits.shape[0]},) to match logits {tuple(logits.shape)}, "
-            f"got {tuple(targets.shape)}"
-        )
-    if targets.device != logits.device:
-        raise ValueError(f"targets are on {targets.device} but logits on {logits.device}")
+    check_tensor("logits", logits, shape=("N", "C"), floating=True, finite=True, allow_inf=True)
+    check_tensor("targets", targets, integer=True, note=" (class indices)")
+    check_tensor(
+        "targets", targets, shape=(logits.shape[0],), device=logits.device,
+        note=f" to match logits {tuple(logits.shape)}",
+    )
     if len(targets) and (targets.min() < 0 or targets.max() >= logits.shape[1]):
         raise ValueError(f"targets must lie in [0, {logits.shape[1] - 1}], got values "
                          f"{int(targets.min())}..{int(targets.max())}")

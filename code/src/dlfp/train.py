@@ -25,6 +25,16 @@ from dataclasses import dataclass, field
 import torch
 from torch import nn
 
+from dlfp.validation import (
+    check_callable,
+    check_int,
+    check_positive,
+    check_same_device,
+    check_tensor,
+    check_type,
+    describe,
+)
+
 Metric = Callable[[torch.Tensor, torch.Tensor], torch.Tensor]
 
 
@@ -35,23 +45,39 @@ def accuracy(logits: torch.Tensor, targets: torch.Tensor) -> torch.Tensor:
         - logits: :math:`(N, C)`
         - targets: :math:`(N,)`, integer class indices
         - Output: scalar tensor in :math:`[0, 1]`
+
+    Raises:
+        TypeError, ValueError: if ``logits`` is not :math:`(N, C)` or
+            ``targets`` not :math:`(N,)` integer indices on the same device.
     """
-    if logits.ndim != 2:
-        raise ValueError(f"logits must have shape (N, C), got {tuple(logits.shape)}")
-    if targets.shape != logits.shape[:1]:
-        raise ValueError(
-            f"targets must have shape ({logits.shape[0]},), got {tuple(targets.shape)}"
-        )
+    check_tensor("logits", logits, shape=("N", "C"))
+    check_tensor("targets", targets, shape=(logits.shape[0],), note=f" to match logits {tuple(logits.shape)}")
+    check_tensor("targets", targets, integer=True)
+    check_same_device(logits=logits, targets=targets)
     return (logits.argmax(dim=1) == targets).float().mean()
 
 
-def _check_common(model, loader, loss_fn) -> None:
-    if not isinstance(model, nn.Module):
-        raise TypeError(f"model must be an nn.Module, got {type(model).__name__}")
-    if not isinstance(loader, Iterable):
-        raise TypeError(f"loader must be iterable (e.g. a DataLoader), got {type(loader).__name__}")
-    if not callable(loss_fn):
-        raise TypeError(f"loss_fn must be callable, got {type(loss_fn).__name__}")
+def _check_common(model, loader, loss_fn, loader_name: str = "loader") -> None:
+    check_type("model", model, nn.Module, "an nn.Module")
+    check_type(loader_name, loader, Iterable, "iterable (e.g. a DataLoader)")
+    check_callable("loss_fn", loss_fn)
+
+
+def _check_bounds(max_steps, max_seconds, steps_name: str = "max_steps") -> None:
+    check_int(steps_name, max_steps, minimum=1, optional=True)
+    check_positive("max_seconds", max_seconds, allow_zero=True, finite=False, optional=True)
+
+
+def _batch(batch, index: int, device: torch.device) -> tuple[torch.Tensor, torch.Tensor]:
+    """``(inputs, targets)`` of one batch, on ``device``, refusing what would poison training."""
+    if not isinstance(batch, tuple | list) or len(batch) != 2:
+        raise TypeError(f"each batch must be a pair (inputs, targets), got {describe(batch)} at batch {index}")
+    inputs, targets = batch
+    for name, t in (("inputs", inputs), ("targets", targets)):
+        check_tensor(f"batch {index} {name}", t)
+        if t.is_floating_point():  # a NaN input gives a NaN loss whose origin is lost
+            check_tensor(f"batch {index} {name}", t, finite=True, allow_inf=True)
+    return inputs.to(device), targets.to(device)
 
 
 def _model_device(model: nn.Module) -> torch.device:
@@ -67,6 +93,7 @@ def train_one_epoch(
     *,
     accumulation_steps: int = 1,
     max_steps: int | None = None,
+    max_seconds: float | None = None,
     clip_grad_norm: float | None = None,
     step_scheduler: torch.optim.lr_scheduler.LRScheduler | None = None,
 ) -> float:
@@ -82,21 +109,34 @@ def train_one_epoch(
     Args:
         accumulation_steps: batches per optimiser step.
         max_steps: stop after this many batches (a bound for quick runs).
+        max_seconds: stop before the next batch once this much wall time has
+            passed (at least one batch is trained).
         clip_grad_norm: if set, rescale gradients to at most this total 2-norm.
         step_scheduler: a scheduler stepped after every optimiser step
             (e.g. ``OneCycleLR``); epoch-wise schedulers belong to :func:`fit`.
+
+    Raises:
+        TypeError, ValueError: for a model, loader, loss or optimiser of the
+            wrong kind, bad bounds, or a batch that is not a pair of tensors or
+            holds NaN.
+        FloatingPointError: if the loss becomes NaN or infinite.
     """
     _check_common(model, loader, loss_fn)
-    if not isinstance(accumulation_steps, int) or accumulation_steps < 1:
-        raise ValueError(f"accumulation_steps must be a positive int, got {accumulation_steps!r}")
+    check_type("optimizer", optimizer, torch.optim.Optimizer, "a torch.optim.Optimizer")
+    check_int("accumulation_steps", accumulation_steps, minimum=1)
+    _check_bounds(max_steps, max_seconds)
+    check_positive("clip_grad_norm", clip_grad_norm, optional=True)
     device = _model_device(model)
     model.train()
     optimizer.zero_grad(set_to_none=True)
     total, batches, pending = 0.0, 0, 0
-    for inputs, targets in loader:
+    start = time.perf_counter()
+    for batch in loader:
         if max_steps is not None and batches >= max_steps:
             break
-        inputs, targets = inputs.to(device), targets.to(device)
+        if batches and max_seconds is not None and time.perf_counter() - start > max_seconds:
+            break
+        inputs, targets = _batch(batch, batches, device)
         loss = loss_fn(model(inputs), targets)
         if not torch.isfinite(loss):
             raise FloatingPointError(f"loss became {loss.item()} at batch {batches}")
@@ -131,6 +171,7 @@ def evaluate(
     metrics: dict[str, Metric] | None = None,
     *,
     max_steps: int | None = None,
+    max_seconds: float | None = None,
 ) -> dict[str, float]:
     """Mean loss and metrics of ``model`` over ``loader``, in eval mode, without gradients.
 
@@ -138,21 +179,37 @@ def evaluate(
     samples even when the last batch is smaller. The model's previous
     train/eval mode is restored afterwards.
 
+    With ``max_steps`` only that many batches are evaluated; with
+    ``max_seconds`` evaluation stops before the next batch once that much
+    wall time has passed (after at least one batch).
+
     Returns:
         ``{"loss": ..., **{name: ...}}`` as Python floats.
+
+    Raises:
+        TypeError, ValueError: for a model, loader, loss or metric of the
+            wrong kind, bad bounds, or a batch that is not a pair of tensors or
+            holds NaN.
     """
     _check_common(model, loader, loss_fn)
+    check_type("metrics", metrics, (dict, type(None)), "a dict of name -> metric function, or None")
+    for name, metric in (metrics or {}).items():
+        check_callable(f"metrics[{name!r}]", metric)
+    _check_bounds(max_steps, max_seconds)
     metrics = metrics or {}
     device = _model_device(model)
     was_training = model.training
     model.eval()
     sums = {"loss": 0.0, **{name: 0.0 for name in metrics}}
     count = 0
+    start = time.perf_counter()
     try:
-        for step, (inputs, targets) in enumerate(loader):
+        for step, batch in enumerate(loader):
             if max_steps is not None and step >= max_steps:
                 break
-            inputs, targets = inputs.to(device), targets.to(device)
+            if step and max_seconds is not None and time.perf_counter() - start > max_seconds:
+                break
+            inputs, targets = _batch(batch, step, device)
             outputs = model(inputs)
             n = len(targets)
             sums["loss"] += loss_fn(outputs, targets).item() * n
@@ -164,6 +221,16 @@ def evaluate(
     if count == 0:
         raise ValueError("loader yielded no samples")
     return {name: value / count for name, value in sums.items()}
+
+
+def _counting(loss_fn, seen: list) -> Callable:
+    """``loss_fn`` that also appends to ``seen`` once per call (one call per training batch)."""
+
+    def counted(outputs, targets):
+        seen.append(1)
+        return loss_fn(outputs, targets)
+
+    return counted
 
 
 @dataclass
@@ -201,6 +268,7 @@ def fit(
     accumulation_steps: int = 1,
     clip_grad_norm: float | None = None,
     max_steps_per_epoch: int | None = None,
+    max_steps: int | None = None,
     max_seconds: float | None = None,
     on_epoch_end: Callable[[int, History], None] | None = None,
 ) -> History:
@@ -212,32 +280,56 @@ def fit(
         patience: early stopping — stop when the validation loss has not
             improved for this many epochs; needs ``val_loader``. With
             ``restore_best`` the best weights are loaded back at the end.
+        max_steps_per_epoch: train at most this many batches per epoch.
+        max_steps: train at most this many batches in all; the epoch in which
+            the bound is reached is cut short and is the last one.
         max_seconds: stop after the first epoch that ends past this wall time.
         on_epoch_end: called as ``on_epoch_end(epoch, history)``.
 
     Returns:
-        a :class:`History`.
+        a :class:`History`; ``history.stopped`` says whether the run completed
+        or which bound (early stopping, steps, time) ended it.
+
+    Raises:
+        TypeError, ValueError: for arguments of the wrong kind or out of range
+            (as :func:`train_one_epoch`), or ``patience`` without ``val_loader``.
     """
-    if not isinstance(epochs, int) or epochs < 1:
-        raise ValueError(f"epochs must be a positive int, got {epochs!r}")
+    check_int("epochs", epochs, minimum=1)
+    _check_common(model, train_loader, loss_fn, "train_loader")
+    check_type("optimizer", optimizer, torch.optim.Optimizer, "a torch.optim.Optimizer")
+    if val_loader is not None:
+        check_type("val_loader", val_loader, Iterable, "iterable (e.g. a DataLoader) or None")
+    check_int("patience", patience, minimum=0, optional=True)
     if patience is not None and val_loader is None:
-        raise ValueError("patience (early stopping) needs a val_loader to watch")
+        raise ValueError("patience (early stopping) needs a val_loader to watch, got val_loader=None")
+    if scheduler is not None and not hasattr(scheduler, "step"):
+        raise TypeError(f"scheduler must be an LR scheduler (with .step()), got {describe(scheduler)}")
+    _check_bounds(max_steps_per_epoch, max_seconds, "max_steps_per_epoch")
+    check_int("max_steps", max_steps, minimum=1, optional=True)
+    if on_epoch_end is not None:
+        check_callable("on_epoch_end", on_epoch_end)
     history = History()
     best_loss, best_state = math.inf, None
     start = time.perf_counter()
+    steps_done = 0
     for epoch in range(epochs):
         history.learning_rate.append(optimizer.param_groups[0]["lr"])
+        epoch_bound = max_steps_per_epoch
+        if max_steps is not None:
+            epoch_bound = min(epoch_bound or max_steps, max_steps - steps_done)
+        steps_seen = []
         history.train_loss.append(
             train_one_epoch(
                 model,
                 train_loader,
-                loss_fn,
+                _counting(loss_fn, steps_seen) if max_steps is not None else loss_fn,
                 optimizer,
                 accumulation_steps=accumulation_steps,
-                max_steps=max_steps_per_epoch,
+                max_steps=epoch_bound,
                 clip_grad_norm=clip_grad_norm,
             )
         )
+        steps_done += len(steps_seen)
         if val_loader is not None:
             result = evaluate(model, val_loader, loss_fn, metrics)
             history.val.append(result)
@@ -254,6 +346,9 @@ def fit(
             on_epoch_end(epoch, history)
         if patience is not None and epoch - history.best_epoch >= patience:
             history.stopped = f"early stopping after epoch {epoch + 1}"
+            break
+        if max_steps is not None and steps_done >= max_steps and epoch + 1 < epochs:
+            history.stopped = f"step bound {max_steps} reached in epoch {epoch + 1}"
             break
         if max_seconds is not None and time.perf_counter() - start > max_seconds:
             history.stopped = f"time bound {max_seconds:g} s reached after epoch {epoch + 1}"

@@ -19,17 +19,14 @@ import math
 
 import torch
 
-
-def _check_positive_float(value, name: str, allow_zero: bool = False) -> None:
-    if not isinstance(value, (int, float)) or isinstance(value, bool) or not math.isfinite(value):
-        raise ValueError(f"{name} must be a finite number, got {value!r}")
-    if value < 0 or (value == 0 and not allow_zero):
-        raise ValueError(f"{name} must be {'non-negative' if allow_zero else 'positive'}, got {value!r}")
+from dlfp.env import as_generator
+from dlfp.validation import check_floating_dtype, check_int, check_positive, check_real, check_tensor
 
 
-def _check_int(value, name: str, minimum: int = 1) -> None:
-    if not isinstance(value, int) or isinstance(value, bool) or value < minimum:
-        raise ValueError(f"{name} must be an int >= {minimum}, got {value!r}")
+def _check_coefficients(name: str, coeffs: object) -> list[float]:
+    if isinstance(coeffs, (str, bytes)) or not hasattr(coeffs, "__iter__"):
+        raise TypeError(f"{name} must be a sequence of numbers, got {type(coeffs).__name__}")
+    return [check_real(f"{name}[{i}]", c) for i, c in enumerate(coeffs)]
 
 
 def grid(n_points: int, dtype: torch.dtype = torch.float64) -> torch.Tensor:
@@ -37,8 +34,12 @@ def grid(n_points: int, dtype: torch.dtype = torch.float64) -> torch.Tensor:
 
     Shape:
         - Output: :math:`(N,)`
+
+    Raises:
+        TypeError, ValueError: if ``n_points`` is not a positive int or ``dtype`` not floating.
     """
-    _check_int(n_points, "n_points")
+    check_int("n_points", n_points, minimum=1)
+    check_floating_dtype("dtype", dtype)
     return torch.arange(n_points, dtype=dtype) / n_points
 
 
@@ -63,16 +64,21 @@ def solve_burgers(
         - u0: :math:`(N,)` or :math:`(B, N)`, values on :func:`grid` (N even)
         - Output: same shape as ``u0``, float64
 
+    Raises:
+        TypeError, ValueError: if ``u0`` is not a finite floating tensor of
+            shape :math:`(N,)` or :math:`(B, N)` with :math:`N` even and
+            :math:`\\ge 4`, ``nu`` or ``t_final`` is negative, or ``n_steps``
+            is not a positive int (or ``None``).
+
     Taught in: Part II, module 7, exercise 7.3.
     """
-    if not isinstance(u0, torch.Tensor):
-        raise TypeError(f"u0 must be a torch.Tensor, got {type(u0).__name__}")
+    check_tensor("u0", u0)
     if u0.ndim not in (1, 2) or u0.shape[-1] < 4 or u0.shape[-1] % 2:
         raise ValueError(f"u0 must have shape (N,) or (B, N) with N even and >= 4, got {tuple(u0.shape)}")
-    if not u0.is_floating_point():
-        raise TypeError(f"u0 must be a floating-point tensor, got {u0.dtype}")
-    _check_positive_float(nu, "nu", allow_zero=True)
-    _check_positive_float(t_final, "t_final", allow_zero=True)
+    check_tensor("u0", u0, floating=True, finite=True)
+    check_positive("nu", nu, allow_zero=True)
+    check_positive("t_final", t_final, allow_zero=True)
+    check_int("n_steps", n_steps, minimum=1, optional=True)
     u = u0.to(torch.float64)
     N = u.shape[-1]
     m = torch.fft.rfftfreq(N, d=1.0 / N, dtype=torch.float64, device=u.device)  # 0 .. N/2
@@ -82,7 +88,6 @@ def solve_burgers(
         umax = float(u.abs().max()) if u.numel() else 0.0
         dt_max = min(1e-2, 2.0 / (k[dealias].max().item() * max(umax, 1e-6)))
         n_steps = max(1, math.ceil(t_final / dt_max))
-    _check_int(n_steps, "n_steps")
     if t_final == 0:
         return u.clone()
     dt = t_final / n_steps
@@ -131,13 +136,19 @@ def cole_hopf_solution(
         - x: any shape
         - Output: same shape as ``x``, float64
 
+    Raises:
+        TypeError, ValueError: if ``x`` is not a finite tensor, ``nu`` is not
+            positive, ``t`` is negative, a coefficient is not a finite number,
+            or ``mean`` does not exceed the sum of their magnitudes.
+
     Taught in: Part II, module 7, exercise 7.3.
     """
-    if not isinstance(x, torch.Tensor):
-        raise TypeError(f"x must be a torch.Tensor, got {type(x).__name__}")
-    _check_positive_float(nu, "nu")
-    _check_positive_float(t, "t", allow_zero=True)
-    cos_coeffs, sin_coeffs = list(cos_coeffs), list(sin_coeffs)
+    check_tensor("x", x, finite=True)
+    check_positive("nu", nu)
+    check_positive("t", t, allow_zero=True)
+    mean = check_real("mean", mean)
+    cos_coeffs = _check_coefficients("cos_coeffs", cos_coeffs)
+    sin_coeffs = _check_coefficients("sin_coeffs", sin_coeffs)
     if mean <= sum(abs(c) for c in cos_coeffs + sin_coeffs):
         raise ValueError(
             f"mean must exceed the sum of |coefficients| so that phi > 0, got mean={mean} "
@@ -171,17 +182,16 @@ def random_initial_conditions(
 
     Shape:
         - Output: :math:`(\\text{n\\_samples}, \\text{n\\_points})`, float64, on :func:`grid`
+
+    Raises:
+        TypeError, ValueError: if a size is not a positive int, ``amplitude``
+            is not positive or ``seed`` is neither an int nor a generator.
     """
-    _check_int(n_samples, "n_samples")
-    _check_int(n_points, "n_points")
-    _check_int(n_modes, "n_modes")
-    _check_positive_float(amplitude, "amplitude")
-    if isinstance(seed, torch.Generator):
-        g = seed
-    elif seed is None or (isinstance(seed, int) and not isinstance(seed, bool)):
-        g = torch.Generator().manual_seed(seed or 0)
-    else:
-        raise TypeError(f"seed must be an int or a torch.Generator, got {type(seed).__name__}")
+    check_int("n_samples", n_samples, minimum=1)
+    check_int("n_points", n_points, minimum=1)
+    check_int("n_modes", n_modes, minimum=1)
+    check_positive("amplitude", amplitude)
+    g = as_generator(seed)
     m = torch.arange(1, n_modes + 1, dtype=torch.float64)
     a = torch.randn(n_samples, n_modes, generator=g, dtype=torch.float64) * amplitude / m
     b = torch.randn(n_samples, n_modes, generator=g, dtype=torch.float64) * amplitude / m
@@ -208,9 +218,14 @@ def burgers_dataset(
     Shape:
         - Output: ``(u0, uT)``, each :math:`(\\text{n\\_samples}, \\text{n\\_points})`, float32
 
+    Raises:
+        TypeError, ValueError: as :func:`random_initial_conditions` and
+            :func:`solve_burgers`, or if ``refine`` is not a positive int.
+
     Taught in: Part II, module 7, exercise 7.3.
     """
-    _check_int(refine, "refine")
+    check_int("refine", refine, minimum=1)
+    check_int("n_points", n_points, minimum=1)
     fine = random_initial_conditions(n_samples, n_points * refine, n_modes, amplitude, seed)
     solution = solve_burgers(fine, nu, t_final)
     return fine[:, ::refine].float().contiguous(), solution[:, ::refine].float().contiguous()
@@ -237,19 +252,26 @@ def characteristic_origin(u0: torch.Tensor, t: float) -> torch.Tensor:
         - u0: :math:`(N,)` or :math:`(B, N)`, on :func:`grid`
         - Output: same shape, int64 indices in :math:`[0, N)`
 
+    Raises:
+        TypeError, ValueError: if ``u0`` is not a finite floating tensor of shape
+            :math:`(N,)` or :math:`(B, N)` with zero-mean rows, or ``t`` is not positive.
+
     Taught in: Part II, module 7, exercise 7.3.
     """
-    if not isinstance(u0, torch.Tensor) or not u0.is_floating_point():
-        raise TypeError("u0 must be a floating-point torch.Tensor")
+    check_tensor("u0", u0)
     if u0.ndim not in (1, 2):
         raise ValueError(f"u0 must have shape (N,) or (B, N), got {tuple(u0.shape)}")
-    _check_positive_float(t, "t")
+    check_tensor("u0", u0, floating=True, finite=True)
+    check_positive("t", t)
     u = u0.to(torch.float64)
     squeeze = u.ndim == 1
     u = u[None] if squeeze else u
     N = u.shape[-1]
     if (u.mean(-1).abs() > 1e-6 * (1 + u.abs().max())).any():
-        raise ValueError("u0 must have zero mean on each row (periodic antiderivative)")
+        raise ValueError(
+            f"u0 must have zero mean on each row (periodic antiderivative), got row means up to "
+            f"{u.mean(-1).abs().max().item():.3g}"
+        )
     # antiderivative by the trapezoidal rule on the periodic grid, then tiled over three periods
     U = torch.cumsum(torch.cat([torch.zeros_like(u[:, :1]), (u[:, :-1] + u[:, 1:]) / 2], -1), -1) / N
     U3 = torch.cat([U, U, U], dim=-1)  # (B, 3N): xi_j = (j - N)/N, j = 0..3N-1

@@ -18,11 +18,7 @@ import torch
 from torch.utils.data import DataLoader, Dataset
 
 from dlfp.data.fields import generate_fields
-
-
-def _check_count(n, name: str) -> None:
-    if not isinstance(n, int) or isinstance(n, bool) or n < 1:
-        raise ValueError(f"{name} must be a positive int, got {n!r}")
+from dlfp.validation import check_callable, check_int, check_tensor, describe
 
 
 def _check_range(param_range) -> tuple[float, float]:
@@ -30,7 +26,7 @@ def _check_range(param_range) -> tuple[float, float]:
         low, high = (float(v) for v in param_range)
     except (TypeError, ValueError) as err:
         raise ValueError(f"param_range must be two numbers (low, high), got {param_range!r}") from err
-    if not 0 < low < high:
+    if not 0 < low < high < float("inf"):
         raise ValueError(f"param_range must satisfy 0 < low < high, got {param_range!r}")
     return low, high
 
@@ -46,11 +42,15 @@ class RandomDihedral:
     Shape:
         - Input: :math:`(..., N, N)`
         - Output: same
+
+    Raises:
+        TypeError, ValueError: if ``field`` is not a tensor of shape :math:`(..., N, N)`.
     """
 
     def __call__(self, field: torch.Tensor) -> torch.Tensor:
         if not isinstance(field, torch.Tensor) or field.ndim < 2 or field.shape[-1] != field.shape[-2]:
-            raise ValueError(f"field must be a tensor of shape (..., N, N), got {getattr(field, 'shape', field)!r}")
+            got = f"shape {tuple(field.shape)}" if isinstance(field, torch.Tensor) else describe(field)
+            raise ValueError(f"field must be a tensor of shape (..., N, N), got {got}")
         k, flip = torch.randint(0, 4, ()).item(), torch.randint(0, 2, ()).item()
         field = torch.rot90(field, k, dims=(-2, -1))
         return torch.flip(field, dims=(-1,)) if flip else field
@@ -63,11 +63,19 @@ class FieldDataset(Dataset):
         - fields: :math:`(M, 1, N, N)` (or :math:`(M, N, N)`, given a channel)
         - targets: :math:`(M,)` or :math:`(M, 1)`
         - item: ``(field (1, N, N), target (1,))``
+
+    Raises:
+        TypeError, ValueError: if ``fields`` or ``targets`` is not a finite
+            tensor of those shapes, or ``transform`` is not callable.
     """
 
     def __init__(self, fields: torch.Tensor, targets: torch.Tensor, transform=None):
         if not isinstance(fields, torch.Tensor) or not isinstance(targets, torch.Tensor):
-            raise TypeError("fields and targets must be torch.Tensors")
+            raise TypeError(
+                f"fields and targets must be torch.Tensors, got {describe(fields)} and {describe(targets)}"
+            )
+        check_tensor("fields", fields, finite=True)
+        check_tensor("targets", targets, finite=True)
         if fields.ndim == 3:
             fields = fields.unsqueeze(1)
         if fields.ndim != 4 or fields.shape[1] != 1:
@@ -75,15 +83,17 @@ class FieldDataset(Dataset):
         targets = targets.reshape(-1, 1)
         if len(targets) != len(fields):
             raise ValueError(f"targets must have one value per field ({len(fields)}), got {len(targets)}")
-        if transform is not None and not callable(transform):
-            raise TypeError(f"transform must be callable, got {type(transform).__name__}")
+        if transform is not None:
+            check_callable("transform", transform)
         self.fields, self.targets, self.transform = fields.float(), targets.float(), transform
 
     @classmethod
     def generate(cls, num_samples: int, size: int = 64, param_range=(0.1, 0.5), seed: int = 0,
                  transform=None, chunk: int = 1000) -> FieldDataset:
         """Draw :math:`\\Omega_m \\sim U(\\text{param\\_range})` and one field each, ``chunk`` fields per FFT."""
-        _check_count(num_samples, "num_samples")
+        check_int("num_samples", num_samples, minimum=1)
+        check_int("chunk", chunk, minimum=1)
+        check_int("seed", seed)
         low, high = _check_range(param_range)
         g = torch.Generator().manual_seed(seed)
         omega = low + (high - low) * torch.rand(num_samples, generator=g, dtype=torch.float64)
@@ -108,17 +118,26 @@ class GenerativeFieldDataset(Dataset):
 
     Shape:
         - item: ``(field (1, N, N), target (1,))``, ``float32``
+
+    Raises:
+        TypeError, ValueError: for a ``num_samples`` or ``size`` that is not a
+            positive int (``size`` >= 2), a bad ``param_range``, a ``seed`` that
+            is not an int or a ``transform`` that is not callable.
     """
 
     def __init__(self, num_samples: int, param_range=(0.1, 0.5), size: int = 64, seed: int = 0, transform=None):
-        _check_count(num_samples, "num_samples")
+        check_int("num_samples", num_samples, minimum=1)
+        check_int("size", size, minimum=2)
+        check_int("seed", seed)
+        if transform is not None:
+            check_callable("transform", transform)
         self.param_min, self.param_max = _check_range(param_range)
         self.num_samples, self.size, self.seed, self.transform = num_samples, size, seed, transform
         self.epoch = 0
 
     def set_epoch(self, epoch: int) -> None:
         """Choose the epoch whose samples the dataset returns."""
-        self.epoch = epoch
+        self.epoch = check_int("epoch", epoch, minimum=0)
 
     def __len__(self) -> int:
         return self.num_samples
@@ -153,10 +172,17 @@ def create_dataloaders(
 
     Shape:
         - batches: ``(fields (b, 1, size, size), targets (b, 1))``
+
+    Raises:
+        TypeError, ValueError: for sizes that are not positive ints, a negative
+            ``num_workers`` or a bad ``param_range``.
     """
-    _check_count(batch_size, "batch_size")
-    if not isinstance(num_workers, int) or num_workers < 0:
-        raise ValueError(f"num_workers must be a non-negative int, got {num_workers!r}")
+    check_int("train_samples", train_samples, minimum=1)
+    check_int("val_samples", val_samples, minimum=1)
+    check_int("batch_size", batch_size, minimum=1)
+    check_int("num_workers", num_workers, minimum=0)
+    check_int("size", size, minimum=2)
+    check_int("seed", seed)
     transform = RandomDihedral() if augment else None
     if on_the_fly:
         train = GenerativeFieldDataset(train_samples, param_range, size, seed=seed, transform=transform)

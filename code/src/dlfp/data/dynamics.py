@@ -21,6 +21,8 @@ import numpy as np
 import torch
 from scipy.integrate import solve_ivp
 
+from dlfp.validation import check_int, check_positive, check_real, check_same_device, check_tensor, describe
+
 LORENZ_SIGMA, LORENZ_RHO, LORENZ_BETA = 10.0, 28.0, 8.0 / 3.0
 
 
@@ -38,16 +40,13 @@ def harmonic_oscillator(
         - Output: same shape and dtype as ``t``.
 
     Raises:
-        TypeError: if ``t`` is not a floating-point tensor.
-        ValueError: if ``omega`` is not positive.
+        TypeError: if ``t`` is not a floating-point tensor or a coefficient not a number.
+        ValueError: if ``omega`` is not positive or ``u0``, ``v0`` are not finite.
     """
-    if not isinstance(t, torch.Tensor) or not t.is_floating_point():
-        raise TypeError(
-            f"t must be a floating-point torch.Tensor, got "
-            f"{t.dtype if isinstance(t, torch.Tensor) else type(t).__name__}"
-        )
-    if not omega > 0:
-        raise ValueError(f"omega must be positive, got {omega!r}")
+    check_tensor("t", t, floating=True)
+    u0 = check_real("u0", u0)
+    v0 = check_real("v0", v0)
+    omega = check_positive("omega", omega)
     return u0 * torch.cos(omega * t) + (v0 / omega) * torch.sin(omega * t)
 
 
@@ -66,7 +65,18 @@ def lorenz_rhs(
     Shape:
         - state: :math:`(3,)` or :math:`(3, M)` (``M`` states at once).
         - Output: same shape as ``state``.
+
+    Raises:
+        TypeError, ValueError: if ``state`` is not numeric of shape :math:`(3,)`
+            or :math:`(3, M)`, or a parameter is not a finite number.
     """
+    state = _check_lorenz_state(state, allow_batch=True)
+    sigma, rho, beta = (check_real(n, v) for n, v in (("sigma", sigma), ("rho", rho), ("beta", beta)))
+    return _rhs(state, sigma, rho, beta)
+
+
+def _rhs(state: np.ndarray, sigma: float, rho: float, beta: float) -> np.ndarray:
+    # unchecked: the ODE solvers call it at every step with arguments checked once beforehand
     x, y, z = state
     return np.array([sigma * (y - x), x * (rho - z) - y, x * y - beta * z])
 
@@ -82,13 +92,40 @@ def lorenz_jacobian(
     Shape:
         - state: :math:`(3,)`.
         - Output: :math:`(3, 3)`.
+
+    Raises:
+        TypeError, ValueError: if ``state`` is not numeric of shape :math:`(3,)`
+            or a parameter is not a finite number.
     """
+    state = _check_lorenz_state(state, allow_batch=False)
+    sigma, rho, beta = (check_real(n, v) for n, v in (("sigma", sigma), ("rho", rho), ("beta", beta)))
+    return _jacobian(state, sigma, rho, beta)
+
+
+def _jacobian(state: np.ndarray, sigma: float, rho: float, beta: float) -> np.ndarray:
     x, y, z = state
     return np.array([[-sigma, sigma, 0.0], [rho - z, -1.0, -x], [y, x, -beta]])
 
 
+def _check_lorenz_state(state, allow_batch: bool) -> np.ndarray:
+    if isinstance(state, np.ndarray) and state.dtype.kind == "f":
+        arr = state
+    else:
+        try:
+            arr = np.asarray(state, dtype=float)
+        except (TypeError, ValueError):
+            raise TypeError(f"state must be an array of numbers, got {describe(state)}") from None
+    if arr.shape[:1] != (3,) or arr.ndim > (2 if allow_batch else 1):
+        expected = "(3,) or (3, M)" if allow_batch else "(3,)"
+        raise ValueError(f"state must have shape {expected} (x, y, z), got shape {arr.shape}")
+    return arr
+
+
 def _check_state(x0, name: str = "x0") -> np.ndarray:
-    arr = np.asarray(x0, dtype=float)
+    try:
+        arr = np.asarray(x0, dtype=float)
+    except (TypeError, ValueError):
+        raise TypeError(f"{name} must be a point (x, y, z) of three numbers, got {describe(x0)}") from None
     if arr.shape != (3,):
         raise ValueError(f"{name} must be a point (x, y, z) of shape (3,), got shape {arr.shape}")
     if not np.all(np.isfinite(arr)):
@@ -122,25 +159,22 @@ def lorenz_trajectory(
         ValueError: if ``n_steps`` < 2, ``dt`` or a tolerance is not
             positive, ``transient`` is negative, or ``x0`` is not a finite 3-vector.
     """
-    if not isinstance(n_steps, int) or isinstance(n_steps, bool) or n_steps < 2:
-        raise ValueError(f"n_steps must be an int >= 2, got {n_steps!r}")
-    if not (dt > 0 and math.isfinite(dt)):
-        raise ValueError(f"dt must be a positive finite float, got {dt!r}")
-    if not transient >= 0:
-        raise ValueError(f"transient must be >= 0, got {transient!r}")
-    if not (rtol > 0 and atol > 0):
-        raise ValueError(f"rtol and atol must be positive, got {rtol!r}, {atol!r}")
+    check_int("n_steps", n_steps, minimum=2)
+    check_positive("dt", dt)
+    check_positive("transient", transient, allow_zero=True)
+    check_positive("rtol", rtol)
+    check_positive("atol", atol)
     start = _check_state(x0)
-    params = (sigma, rho, beta)
+    params = tuple(check_real(n, v) for n, v in (("sigma", sigma), ("rho", rho), ("beta", beta)))
     if transient > 0:
         warm = solve_ivp(
-            lambda t, s: lorenz_rhs(s, *params), (0.0, transient), start,
+            lambda t, s: _rhs(s, *params), (0.0, transient), start,
             method="DOP853", rtol=rtol, atol=atol,
         )
         start = warm.y[:, -1]
     t_eval = dt * np.arange(n_steps)
     sol = solve_ivp(
-        lambda t, s: lorenz_rhs(s, *params), (0.0, t_eval[-1]), start,
+        lambda t, s: _rhs(s, *params), (0.0, t_eval[-1]), start,
         method="DOP853", t_eval=t_eval, rtol=rtol, atol=atol,
     )
     if not sol.success:  # pragma: no cover - DOP853 does not fail on this system
@@ -190,24 +224,28 @@ def lorenz_max_lyapunov(
         ValueError: if ``renorm_every`` is not positive or ``t_total`` is
             shorter than one renormalisation interval.
     """
-    if not renorm_every > 0:
-        raise ValueError(f"renorm_every must be positive, got {renorm_every!r}")
+    check_positive("renorm_every", renorm_every)
+    check_positive("t_total", t_total)
+    check_positive("transient", transient, allow_zero=True)
+    check_positive("rtol", rtol)
+    check_positive("atol", atol)
+    check_int("seed", seed, minimum=0)
     if not t_total >= renorm_every:
         raise ValueError(
             f"t_total must be at least renorm_every ({renorm_every}), got {t_total!r}"
         )
-    params = (sigma, rho, beta)
+    params = tuple(check_real(n, v) for n, v in (("sigma", sigma), ("rho", rho), ("beta", beta)))
     state = _check_state(x0)
     if transient > 0:
         state = solve_ivp(
-            lambda t, s: lorenz_rhs(s, *params), (0.0, transient), state,
+            lambda t, s: _rhs(s, *params), (0.0, transient), state,
             method="DOP853", rtol=rtol, atol=atol,
         ).y[:, -1]
     v = np.random.default_rng(seed).standard_normal(3)
     v /= np.linalg.norm(v)
 
     def rhs(t, s):
-        return np.concatenate([lorenz_rhs(s[:3], *params), lorenz_jacobian(s[:3], *params) @ s[3:]])
+        return np.concatenate([_rhs(s[:3], *params), _jacobian(s[:3], *params) @ s[3:]])
 
     n_chunks = int(t_total // renorm_every)
     logs = np.empty(n_chunks)
@@ -239,12 +277,9 @@ def shifted_windows(series: torch.Tensor, length: int, stride: int = 1) -> tuple
         TypeError: if ``series`` is not a tensor.
         ValueError: if it is not 2-D, or too short for one window.
     """
-    if not isinstance(series, torch.Tensor):
-        raise TypeError(f"series must be a torch.Tensor, got {type(series).__name__}")
-    if series.ndim != 2:
-        raise ValueError(f"series must have shape (T, D), got {tuple(series.shape)}")
-    if not isinstance(length, int) or length < 1 or not isinstance(stride, int) or stride < 1:
-        raise ValueError(f"length and stride must be positive ints, got {length!r}, {stride!r}")
+    check_tensor("series", series, shape=("T", "D"))
+    check_int("length", length, minimum=1)
+    check_int("stride", stride, minimum=1)
     if series.shape[0] < length + 1:
         raise ValueError(
             f"series has {series.shape[0]} steps; a window of length {length} plus its "
@@ -275,17 +310,17 @@ def valid_time(
         - Output: a float, in time units.
 
     Raises:
-        ValueError: if the shapes differ or ``dt``, ``scale``, ``threshold`` are not positive.
+        TypeError: if ``prediction`` or ``truth`` is not a tensor.
+        ValueError: if the shapes or devices differ, ``truth`` is not finite, or
+            ``dt``, ``scale``, ``threshold`` are not positive.
     """
-    if not isinstance(prediction, torch.Tensor) or not isinstance(truth, torch.Tensor):
-        raise TypeError("prediction and truth must be tensors")
-    if prediction.shape != truth.shape or prediction.ndim != 2:
-        raise ValueError(
-            f"prediction and truth must both have shape (K, D), got "
-            f"{tuple(prediction.shape)} and {tuple(truth.shape)}"
-        )
-    if not (dt > 0 and scale > 0 and threshold > 0):
-        raise ValueError(f"dt, scale and threshold must be positive, got {dt}, {scale}, {threshold}")
+    check_tensor("prediction", prediction, shape=("K", "D"))
+    check_tensor(
+        "truth", truth, shape=tuple(prediction.shape), finite=True, note=" (the shape of prediction)"
+    )
+    check_same_device(prediction=prediction, truth=truth)
+    for name, value in (("dt", dt), ("scale", scale), ("threshold", threshold)):
+        check_positive(name, value)
     error = (prediction - truth).norm(dim=1) / scale
     above = torch.nonzero(error > threshold)
     steps = int(above[0, 0]) if len(above) else len(error)

@@ -37,6 +37,7 @@ import numpy as np
 import torch
 
 from dlfp.env import as_generator as _generator
+from dlfp.validation import check_int, check_positive, check_tensor, describe
 
 #: Hubble parameter h of the toy model.
 H = 0.7
@@ -47,17 +48,15 @@ AMPLITUDE = 8.0 / (0.3 * H) ** 3
 
 
 def _as_omega(omega_m) -> torch.Tensor:
-    omega = torch.as_tensor(omega_m, dtype=torch.float64)
+    try:
+        omega = torch.as_tensor(omega_m, dtype=torch.float64)
+    except (TypeError, ValueError, RuntimeError):
+        raise TypeError(f"omega_m must be a number or a 1-D tensor (B,), got {describe(omega_m)}") from None
     if omega.ndim > 1:
         raise ValueError(f"omega_m must be a number or a 1-D tensor (B,), got shape {tuple(omega.shape)}")
     if not torch.all(torch.isfinite(omega)) or torch.any(omega <= 0):
         raise ValueError(f"omega_m must be finite and positive, got {omega.tolist()}")
     return omega
-
-
-def _check_positive(value: float, name: str) -> None:
-    if not isinstance(value, int | float) or isinstance(value, bool) or not (value > 0 and math.isfinite(value)):
-        raise ValueError(f"{name} must be a positive finite number, got {value!r}")
 
 
 def k_equality(omega_m, h: float = H) -> torch.Tensor:
@@ -66,8 +65,11 @@ def k_equality(omega_m, h: float = H) -> torch.Tensor:
     Shape:
         - omega_m: scalar or :math:`(B,)`
         - Output: same shape, ``float64``
+
+    Raises:
+        TypeError, ValueError: if ``omega_m`` or ``h`` is not positive and finite.
     """
-    _check_positive(h, "h")
+    check_positive("h", h)
     return _as_omega(omega_m) * h
 
 
@@ -78,11 +80,18 @@ def power_spectrum(k, omega_m, amplitude: float = AMPLITUDE, h: float = H) -> to
         - k: any shape, wavenumbers in :math:`h\\,\\mathrm{Mpc}^{-1}` (non-negative)
         - omega_m: scalar, or :math:`(B,)` to get one spectrum per value
         - Output: ``k.shape`` for a scalar ``omega_m``, else :math:`(B, *k.shape)`; ``float64``
+
+    Raises:
+        TypeError, ValueError: if ``k`` is not numeric, negative or NaN, or
+            ``omega_m``, ``amplitude``, ``h`` are not positive and finite.
     """
-    _check_positive(amplitude, "amplitude")
-    k = torch.as_tensor(k, dtype=torch.float64)
-    if torch.any(k < 0):
-        raise ValueError("k must be non-negative")
+    check_positive("amplitude", amplitude)
+    try:
+        k = torch.as_tensor(k, dtype=torch.float64)
+    except (TypeError, ValueError, RuntimeError):
+        raise TypeError(f"k must be a number or a tensor of wavenumbers, got {describe(k)}") from None
+    if torch.any(k < 0) or torch.any(torch.isnan(k)):
+        raise ValueError(f"k must be non-negative, got minimum {k.min().item() if k.numel() else None}")
     k_eq = k_equality(omega_m, h)
     if k_eq.ndim == 1:
         k_eq = k_eq.reshape(-1, *([1] * k.ndim))
@@ -94,10 +103,12 @@ def wavenumbers(size: int, cell_size: float = CELL_SIZE) -> torch.Tensor:
 
     Shape:
         - Output: :math:`(N, N)`, ``float64``, in ``torch.fft.fftfreq`` order
+
+    Raises:
+        TypeError, ValueError: if ``size`` is not an int >= 2 or ``cell_size`` not positive.
     """
-    if not isinstance(size, int) or isinstance(size, bool) or size < 2:
-        raise ValueError(f"size must be an int >= 2, got {size!r}")
-    _check_positive(cell_size, "cell_size")
+    check_int("size", size, minimum=2)
+    check_positive("cell_size", cell_size)
     k1 = 2 * math.pi * torch.fft.fftfreq(size, d=cell_size, dtype=torch.float64)
     return torch.sqrt(k1[:, None] ** 2 + k1[None, :] ** 2)
 
@@ -120,6 +131,10 @@ def generate_fields(
     Shape:
         - omega_m: :math:`(B,)` (or a scalar, giving :math:`(N, N)`)
         - Output: :math:`(B, N, N)`, ``float32``
+
+    Raises:
+        TypeError, ValueError: as :func:`power_spectrum` and :func:`wavenumbers`,
+            or if ``seed`` is neither an int nor a ``torch.Generator``.
     """
     omega = _as_omega(omega_m)
     g = _generator(seed)
@@ -138,6 +153,9 @@ def generate_field(omega_m: float, size: int = 64, seed: int | torch.Generator |
 
     Shape:
         - Output: :math:`(N, N)`
+
+    Raises:
+        TypeError, ValueError: as :func:`generate_fields`, or if ``omega_m`` is not a single number.
     """
     omega = _as_omega(omega_m)
     if omega.ndim != 0:
@@ -157,14 +175,18 @@ def measure_power_spectrum(
     Shape:
         - fields: :math:`(N, N)` or :math:`(B, N, N)`, real
         - Output: ``(k, P)`` with ``k`` :math:`(N/2,)` and ``P`` :math:`(N/2,)` or :math:`(B, N/2)`; ``float64``
+
+    Raises:
+        TypeError, ValueError: if ``fields`` is not a finite real floating
+            tensor of those shapes (with :math:`N \\ge 2`) or ``cell_size`` not positive.
     """
-    if not isinstance(fields, torch.Tensor):
-        raise TypeError(f"fields must be a torch.Tensor, got {type(fields).__name__}")
-    if fields.ndim not in (2, 3) or fields.shape[-1] != fields.shape[-2]:
-        raise ValueError(f"fields must have shape (N, N) or (B, N, N), got {tuple(fields.shape)}")
+    check_tensor("fields", fields)
+    if fields.ndim not in (2, 3) or fields.shape[-1] != fields.shape[-2] or fields.shape[-1] < 2:
+        raise ValueError(f"fields must have shape (N, N) or (B, N, N) with N >= 2, got {tuple(fields.shape)}")
     if fields.is_complex() or not fields.is_floating_point():
         raise TypeError(f"fields must be a real floating tensor, got {fields.dtype}")
-    _check_positive(cell_size, "cell_size")
+    check_tensor("fields", fields, finite=True)
+    check_positive("cell_size", cell_size)
     single = fields.ndim == 2
     x = fields.reshape(-1, *fields.shape[-2:]).to(torch.float64)
     n = x.shape[-1]

@@ -29,6 +29,7 @@ import numpy as np
 import torch
 
 from dlfp.data.root import ENV_VAR, data_root
+from dlfp.validation import check_choice, check_in_range, check_int, check_path, check_positive
 
 # The files and MD5 sums torchvision checks (torchvision.datasets.MNIST.resources).
 MNIST_FILES = {
@@ -136,12 +137,15 @@ def load_mnist(
         - labels: :math:`(N,)`, ``int64``
 
     Raises:
-        ValueError: for an unknown split.
+        TypeError: if ``root`` is not a path or ``timeout`` not a number.
+        ValueError: for an unknown split or a ``timeout`` that is not positive.
         DataUnavailableError: if the split is not on disk and cannot be
             downloaded; the message names the directory and the files to put there.
     """
-    if split not in MNIST_FILES:
-        raise ValueError(f"split must be 'train' or 'test', got {split!r}")
+    check_choice("split", split, MNIST_FILES)
+    if root is not None:
+        check_path("root", root)
+    check_positive("timeout", timeout)
     root = (Path(root) if root is not None else data_root()) / "mnist"
     raw = root / "MNIST" / "raw"
 
@@ -221,9 +225,19 @@ def mnist_datasets(
 
     Args:
         n_train, n_test: optional caps on the sizes (a random subset, seeded).
+
+    Raises:
+        TypeError, ValueError: if a cap is not a positive int (or ``None``),
+            ``seed`` is not an int, ``root`` not a path or ``holdout_fraction``
+            outside :math:`(0, 1)`.
+        DataUnavailableError: as :func:`load_mnist`.
     """
-    if not 0 < holdout_fraction < 1:
-        raise ValueError(f"holdout_fraction must be in (0, 1), got {holdout_fraction!r}")
+    check_int("n_train", n_train, minimum=1, optional=True)
+    check_int("n_test", n_test, minimum=1, optional=True)
+    check_int("seed", seed)
+    if root is not None:
+        check_path("root", root)
+    check_in_range("holdout_fraction", holdout_fraction, 0, 1, low_closed=False, high_closed=False)
     g = torch.Generator().manual_seed(seed)
     test = load_mnist("test", root=root)
     try:

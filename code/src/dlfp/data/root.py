@@ -12,9 +12,16 @@ def data_root() -> Path:
     """The data directory: ``$DLFP_DATA`` if set, else ``$XDG_CACHE_HOME/dlfp``
     (``~/.cache/dlfp`` by default). It is not created here: reading needs no
     directory, and a download creates what it writes.
+
+    Raises:
+        NotADirectoryError: if ``$DLFP_DATA`` names something that exists but
+            is not a directory (a file, say).
     """
     configured = os.environ.get(ENV_VAR)
     if configured:
-        return Path(configured).expanduser()
+        path = Path(configured).expanduser()
+        if path.exists() and not path.is_dir():
+            raise NotADirectoryError(f"{ENV_VAR} must name a directory, got {configured!r} (not a directory)")
+        return path
     cache = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
     return Path(cache).expanduser() / "dlfp"

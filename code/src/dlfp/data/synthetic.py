@@ -13,16 +13,18 @@ import math
 import torch
 
 from dlfp.env import as_generator as _generator
+from dlfp.validation import check_int, check_positive, check_real, describe
 
 
-def _check_count(n: int, name: str = "n") -> None:
-    if not isinstance(n, int) or isinstance(n, bool) or n < 1:
-        raise ValueError(f"{name} must be a positive int, got {n!r}")
-
-
-def _check_noise(noise: float) -> None:
-    if not math.isfinite(noise) or noise < 0:
-        raise ValueError(f"noise must be a finite non-negative float, got {noise!r}")
+def _check_range(x_range: object) -> tuple[float, float]:
+    try:
+        low, high = x_range  # type: ignore[misc]
+    except (TypeError, ValueError):
+        raise TypeError(f"x_range must be two numbers (low, high), got {describe(x_range)}") from None
+    low, high = check_real("x_range[0]", low), check_real("x_range[1]", high)
+    if not low < high:
+        raise ValueError(f"x_range must be increasing (low < high), got {x_range!r}")
+    return low, high
 
 
 def noisy_line(
@@ -37,11 +39,18 @@ def noisy_line(
 
     Shape:
         - Output: ``(x, y)``, each :math:`(n, 1)`, ``float32``.
+
+    Raises:
+        TypeError, ValueError: if ``n`` is not a positive int, ``noise`` is
+            negative, ``slope``/``intercept`` are not finite numbers,
+            ``x_range`` is not increasing or ``seed`` is not an int or generator.
     """
-    _check_count(n)
-    _check_noise(noise)
+    check_int("n", n, minimum=1)
+    check_positive("noise", noise, allow_zero=True)
+    check_real("slope", slope)
+    check_real("intercept", intercept)
+    low, high = _check_range(x_range)
     g = _generator(seed)
-    low, high = x_range
     x = low + (high - low) * torch.rand(n, 1, generator=g)
     y = slope * x + intercept + noise * torch.randn(n, 1, generator=g)
     return x, y
@@ -57,11 +66,14 @@ def sine_wave(
 
     Shape:
         - Output: ``(x, y)``, each :math:`(n, 1)`, ``float32``.
+
+    Raises:
+        TypeError, ValueError: as :func:`noisy_line`.
     """
-    _check_count(n)
-    _check_noise(noise)
+    check_int("n", n, minimum=1)
+    check_positive("noise", noise, allow_zero=True)
+    low, high = _check_range(x_range)
     g = _generator(seed)
-    low, high = x_range
     x = low + (high - low) * torch.rand(n, 1, generator=g)
     return x, torch.sin(x) + noise * torch.randn(n, 1, generator=g)
 
@@ -77,14 +89,21 @@ def two_blobs(
     Shape:
         - Output: ``(x, y)`` with ``x`` :math:`(2n, 2)` ``float32`` and
           ``y`` :math:`(2n,)` ``int64``; class 0 first, then class 1.
+
+    Raises:
+        TypeError, ValueError: if ``n_per_class`` is not a positive int, ``std``
+            not positive, ``centers`` not two finite 2-D points or ``seed`` not
+            an int or generator.
     """
-    _check_count(n_per_class, "n_per_class")
-    if not std > 0:
-        raise ValueError(f"std must be positive, got {std!r}")
+    check_int("n_per_class", n_per_class, minimum=1)
+    check_positive("std", std)
     g = _generator(seed)
-    c = torch.tensor(centers, dtype=torch.float32)
-    if c.shape != (2, 2):
-        raise ValueError(f"centers must be two 2-D points, got shape {tuple(c.shape)}")
+    try:
+        c = torch.tensor(centers, dtype=torch.float32)
+    except (TypeError, ValueError, RuntimeError):
+        raise TypeError(f"centers must be two 2-D points, got {describe(centers)}") from None
+    if c.shape != (2, 2) or not torch.isfinite(c).all():
+        raise ValueError(f"centers must be two 2-D points (shape (2, 2), finite), got shape {tuple(c.shape)}")
     x = torch.cat([c[k] + std * torch.randn(n_per_class, 2, generator=g) for k in range(2)])
     y = torch.arange(2).repeat_interleave(n_per_class)
     return x, y

@@ -5,9 +5,10 @@ Taught in: Part II, module 6, exercise 6.3.
 
 from __future__ import annotations
 
-import math
-
 import torch
+
+from dlfp.env import as_generator
+from dlfp.validation import check_int, check_positive, check_tensor
 
 
 def two_sine_series(
@@ -22,22 +23,16 @@ def two_sine_series(
     Shape:
         - Output: ``(t, y, clean)``, each :math:`(n,)`, ``float32``
 
+    Raises:
+        TypeError, ValueError: if ``n`` is not a positive int, ``dt`` not
+            positive, ``noise`` negative or ``seed`` not an int or generator.
+
     Taught in: Part II, module 6, exercise 6.3.
     """
-    if not isinstance(n, int) or isinstance(n, bool) or n < 1:
-        raise ValueError(f"n must be a positive int, got {n!r}")
-    if not (math.isfinite(dt) and dt > 0):
-        raise ValueError(f"dt must be a positive float, got {dt!r}")
-    if not (math.isfinite(noise) and noise >= 0):
-        raise ValueError(f"noise must be a finite non-negative float, got {noise!r}")
-    if isinstance(seed, torch.Generator):
-        g = seed
-    elif isinstance(seed, int) and not isinstance(seed, bool):
-        g = torch.Generator().manual_seed(seed)
-    elif seed is None:
-        g = torch.Generator().manual_seed(0)
-    else:
-        raise TypeError(f"seed must be an int or a torch.Generator, got {type(seed).__name__}")
+    check_int("n", n, minimum=1)
+    check_positive("dt", dt)
+    check_positive("noise", noise, allow_zero=True)
+    g = as_generator(seed)
     t = dt * torch.arange(n, dtype=torch.float32)
     clean = torch.sin(t) + torch.sin(0.5 * t)
     return t, clean + noise * torch.randn(n, generator=g), clean
@@ -58,15 +53,18 @@ def sliding_windows(
         - Output: ``(inputs, targets)``: :math:`(T - w - h + 1, w, C)` and
           :math:`(T - w - h + 1, C)` (:math:`C = 1` for a 1-D series)
 
+    Raises:
+        TypeError, ValueError: if ``series`` is not a tensor of shape
+            :math:`(T,)` or :math:`(T, C)` long enough for one pair, or
+            ``window``/``horizon`` are not positive ints.
+
     Taught in: Part II, module 6, exercise 6.3.
     """
-    if not isinstance(series, torch.Tensor):
-        raise TypeError(f"series must be a torch.Tensor, got {type(series).__name__}")
+    check_tensor("series", series)
     if series.ndim not in (1, 2):
         raise ValueError(f"series must have shape (T,) or (T, C), got {tuple(series.shape)}")
-    for value, name in ((window, "window"), (horizon, "horizon")):
-        if not isinstance(value, int) or isinstance(value, bool) or value < 1:
-            raise ValueError(f"{name} must be a positive int, got {value!r}")
+    check_int("window", window, minimum=1)
+    check_int("horizon", horizon, minimum=1)
     if series.ndim == 1:
         series = series[:, None]
     count = series.shape[0] - window - horizon + 1

@@ -13,14 +13,15 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-
-def _check_tensor(x, name: str, ndim_min: int = 2) -> None:
-    if not isinstance(x, torch.Tensor):
-        raise TypeError(f"{name} must be a torch.Tensor, got {type(x).__name__}")
-    if x.ndim < ndim_min:
-        raise ValueError(f"{name} must have at least {ndim_min} dimensions (..., L, D), got shape {tuple(x.shape)}")
-    if not x.is_floating_point():
-        raise TypeError(f"{name} must be a floating-point tensor, got {x.dtype}")
+from dlfp.validation import (
+    check_floating_dtype,
+    check_int,
+    check_model_input,
+    check_positive,
+    check_same_device,
+    check_tensor,
+    check_type,
+)
 
 
 def scaled_dot_product_attention(
@@ -55,23 +56,22 @@ def scaled_dot_product_attention(
 
     Taught in: Part II, module 7, exercise 7.1.
     """
-    _check_tensor(q, "q")
-    _check_tensor(k, "k")
-    _check_tensor(v, "v")
+    check_tensor("q", q, min_ndim=2, dims="(..., L, D)", floating=True)
+    check_tensor("k", k, min_ndim=2, dims="(..., S, D)", floating=True)
+    check_tensor("v", v, min_ndim=2, dims="(..., S, D_v)", floating=True)
     if q.shape[-1] != k.shape[-1]:
         raise ValueError(f"q and k must share the last dimension D, got {q.shape[-1]} and {k.shape[-1]}")
     if k.shape[-2] != v.shape[-2]:
         raise ValueError(f"k and v must share the sequence dimension S, got {k.shape[-2]} and {v.shape[-2]}")
-    if not (q.device == k.device == v.device):
-        raise ValueError(f"q, k, v must be on one device, got {q.device}, {k.device}, {v.device}")
+    check_same_device(q=q, k=k, v=v)
     L, S = q.shape[-2], k.shape[-2]
     scores = torch.matmul(q, k.transpose(-2, -1)) / math.sqrt(q.shape[-1])
     if is_causal:
         allowed = torch.ones(L, S, dtype=torch.bool, device=q.device).tril()
         scores = scores.masked_fill(~allowed, float("-inf"))
     if mask is not None:
-        if not isinstance(mask, torch.Tensor):
-            raise TypeError(f"mask must be a torch.Tensor or None, got {type(mask).__name__}")
+        check_type("mask", mask, torch.Tensor, "a torch.Tensor or None")
+        check_same_device(mask=mask, q=q)
         try:
             torch.broadcast_shapes(mask.shape, scores.shape)
         except RuntimeError as err:
@@ -91,13 +91,25 @@ def scaled_dot_product_attention(
 def causal_mask(length: int, device: torch.device | str | None = None) -> torch.Tensor:
     """Boolean lower-triangular mask, ``True`` where key *j* ≤ query *i* is allowed.
 
-    Shape:
-        - Output: :math:`(L, L)`, ``bool``
+    This is the convention of ``F.scaled_dot_product_attention`` (and of
+    :func:`scaled_dot_product_attention` here). ``nn.MultiheadAttention``'s
+    boolean ``attn_mask`` means the opposite, ``True`` = *forbidden*: pass it
+    ``~causal_mask(L)``. To build an additive mask, fill the forbidden
+    entries, ``scores.masked_fill(~causal_mask(L), float("-inf"))``.
 
-    Taught in: Part II, module 7, exercise 7.1.
+    .. math::
+
+        M_{ij} = [\\, j \\le i \\,]
+
+    Shape:
+        - Output: :math:`(L, L)`, ``bool``, lower triangular (diagonal included).
+
+    Raises:
+        TypeError, ValueError: if ``length`` is not a positive int.
+
+    Taught in: Part II, module 7, exercise 7.1; Grand Examination, challenge V.
     """
-    if not isinstance(length, int) or isinstance(length, bool) or length < 1:
-        raise ValueError(f"length must be a positive int, got {length!r}")
+    check_int("length", length, minimum=1)
     return torch.ones(length, length, dtype=torch.bool, device=device).tril()
 
 
@@ -124,9 +136,8 @@ class MultiHeadAttention(nn.Module):
 
     def __init__(self, embed_dim: int, num_heads: int) -> None:
         super().__init__()
-        for value, name in ((embed_dim, "embed_dim"), (num_heads, "num_heads")):
-            if not isinstance(value, int) or isinstance(value, bool) or value < 1:
-                raise ValueError(f"{name} must be a positive int, got {value!r}")
+        check_int("embed_dim", embed_dim, minimum=1)
+        check_int("num_heads", num_heads, minimum=1)
         if embed_dim % num_heads:
             raise ValueError(f"embed_dim ({embed_dim}) must be divisible by num_heads ({num_heads})")
         self.embed_dim, self.num_heads = embed_dim, num_heads
@@ -150,10 +161,10 @@ class MultiHeadAttention(nn.Module):
     ) -> tuple[torch.Tensor, torch.Tensor]:
         key = query if key is None else key
         value = key if value is None else value
-        for x, name in ((query, "query"), (key, "key"), (value, "value")):
-            _check_tensor(x, name, 3)
-            if x.ndim != 3 or x.shape[-1] != self.embed_dim:
-                raise ValueError(f"{name} must have shape (B, L, {self.embed_dim}), got {tuple(x.shape)}")
+        check_model_input("query", query, self, shape=("B", "L", self.embed_dim))
+        B = query.shape[0]
+        check_model_input("key", key, self, shape=(B, "S", self.embed_dim))
+        check_model_input("value", value, self, shape=(B, key.shape[1], self.embed_dim))
         q, k, v = self._split(self.q_proj(query)), self._split(self.k_proj(key)), self._split(self.v_proj(value))
         out, attn = scaled_dot_product_attention(q, k, v, mask=mask, is_causal=is_causal)
         B, _, L, _ = out.shape
@@ -202,13 +213,13 @@ def sinusoidal_positional_encoding(
 
     Taught in: Part II, module 7.
     """
-    for value, name in ((length, "length"), (d_model, "d_model")):
-        if not isinstance(value, int) or isinstance(value, bool) or value < 1:
-            raise ValueError(f"{name} must be a positive int, got {value!r}")
+    check_int("length", length, minimum=1)
+    check_int("d_model", d_model, minimum=1)
     if d_model % 2:
         raise ValueError(f"d_model must be even (sin/cos pairs), got {d_model}")
-    if not base > 1:
+    if not check_positive("base", base) > 1:
         raise ValueError(f"base must be greater than 1, got {base!r}")
+    check_floating_dtype("dtype", dtype)
     t = torch.arange(length, dtype=torch.float64)[:, None]
     omega = base ** (-torch.arange(0, d_model, 2, dtype=torch.float64) / d_model)
     pe = torch.empty(length, d_model, dtype=torch.float64)

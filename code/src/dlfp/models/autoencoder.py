@@ -14,6 +14,7 @@ from __future__ import annotations
 import torch
 from torch import nn
 
+from dlfp.validation import check_model_input, check_positive, check_tensor, check_type
 
 
 def add_gaussian_noise(
@@ -31,15 +32,14 @@ def add_gaussian_noise(
         - Output: same shape.
 
     Raises:
-        TypeError: if ``images`` is not a floating-point tensor.
-        ValueError: if ``std`` is negative or the values leave :math:`[0, 1]`.
+        TypeError: if ``images`` is not a floating-point tensor or ``generator``
+            not a ``torch.Generator``.
+        ValueError: if ``std`` is negative or the values leave :math:`[0, 1]` (or are NaN).
     """
-    if not isinstance(images, torch.Tensor) or not images.is_floating_point():
-        raise TypeError(
-            f"images must be a floating-point tensor, got {getattr(images, 'dtype', type(images).__name__)}"
-        )
-    if not std >= 0:
-        raise ValueError(f"std must be >= 0, got {std!r}")
+    check_tensor("images", images, floating=True)
+    check_positive("std", std, allow_zero=True)
+    check_type("generator", generator, (torch.Generator, type(None)), "a torch.Generator or None")
+    check_tensor("images", images, finite=True)
     if images.numel() and (images.min() < 0 or images.max() > 1):
         raise ValueError(
             f"images must have values in [0, 1], got [{images.min():.3g}, {images.max():.3g}]"
@@ -71,6 +71,10 @@ class ConvDenoisingAutoencoder(nn.Module):
     Shape:
         - Input: :math:`(B, 1, 28, 28)`, values in :math:`[0, 1]`.
         - Output: :math:`(B, 1, 28, 28)`, unbounded; :meth:`encode` gives :math:`(B, 64, 3, 3)`.
+
+    Raises:
+        TypeError, ValueError: if an input is not a floating tensor of the
+            shape above, or not of the model's dtype and device.
     """
 
     latent_shape = (64, 3, 3)
@@ -88,23 +92,14 @@ class ConvDenoisingAutoencoder(nn.Module):
             nn.ConvTranspose2d(16, 1, 3, stride=2, padding=1, output_padding=1),
         )
 
-    @staticmethod
-    def _check(x: torch.Tensor, expected: tuple[int, ...], name: str) -> None:
-        if not isinstance(x, torch.Tensor):
-            raise TypeError(f"{name} must be a tensor, got {type(x).__name__}")
-        if x.ndim != 4 or tuple(x.shape[1:]) != expected:
-            raise ValueError(
-                f"{name} must have shape (B, {', '.join(map(str, expected))}), got {tuple(x.shape)}"
-            )
-
     def encode(self, x: torch.Tensor) -> torch.Tensor:
         """The latent code, :math:`(B, 64, 3, 3)`."""
-        self._check(x, (1, 28, 28), "x")
+        check_model_input("x", x, self, shape=("B", 1, 28, 28))
         return self.encoder(x)
 
     def decode(self, z: torch.Tensor) -> torch.Tensor:
         """Images :math:`(B, 1, 28, 28)` from latent codes :math:`(B, 64, 3, 3)`."""
-        self._check(z, self.latent_shape, "z")
+        check_model_input("z", z, self, shape=("B", *self.latent_shape))
         return self.decoder(z)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:

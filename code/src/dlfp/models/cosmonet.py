@@ -8,6 +8,8 @@ from __future__ import annotations
 import torch
 from torch import nn
 
+from dlfp.validation import check_choice, check_model_input
+
 
 class CosmoNet(nn.Module):
     """Three conv blocks, global average pooling and a linear head.
@@ -26,6 +28,12 @@ class CosmoNet(nn.Module):
     Shape:
         - Input: :math:`(B, 1, H, W)` with :math:`H, W \\ge 8`
         - Output: :math:`(B, 1)`
+
+    Raises:
+        ValueError: for ``channels`` that are not three positive ints or an
+            unknown ``padding_mode``; in ``forward``, for an input that is not
+            :math:`(B, 1, H, W)` with :math:`H, W \\ge 8` on the model's device.
+        TypeError: in ``forward``, for an input that is not a tensor of the model's dtype.
     """
 
     def __init__(self, channels=(32, 64, 128), batch_norm: bool = False, padding_mode: str = "zeros"):
@@ -33,8 +41,7 @@ class CosmoNet(nn.Module):
         channels = tuple(channels)
         if len(channels) != 3 or not all(isinstance(c, int) and c > 0 for c in channels):
             raise ValueError(f"channels must be three positive ints, got {channels!r}")
-        if padding_mode not in ("zeros", "circular", "reflect", "replicate"):
-            raise ValueError(f"padding_mode must be 'zeros', 'circular', 'reflect' or 'replicate', got {padding_mode!r}")
+        check_choice("padding_mode", padding_mode, ("zeros", "circular", "reflect", "replicate"))
         c_in = 1
         for i, c in enumerate(channels, start=1):
             setattr(self, f"conv{i}", nn.Conv2d(c_in, c, kernel_size=3, padding=1, padding_mode=padding_mode))
@@ -46,14 +53,11 @@ class CosmoNet(nn.Module):
         self.relu = nn.ReLU()
 
     def _check(self, x: torch.Tensor) -> None:
-        if not isinstance(x, torch.Tensor):
-            raise TypeError(f"x must be a torch.Tensor, got {type(x).__name__}")
-        if x.ndim != 4 or x.shape[1] != 1:
-            raise ValueError(f"x must have shape (B, 1, H, W), got {tuple(x.shape)}")
+        check_model_input("x", x, self, shape=("B", 1, "H", "W"))
         if min(x.shape[-2:]) < 8:
-            raise ValueError(f"H and W must be at least 8 (three 2x2 poolings), got {tuple(x.shape[-2:])}")
-        if x.dtype != self.fc.weight.dtype:
-            raise TypeError(f"x must have dtype {self.fc.weight.dtype}, got {x.dtype}")
+            raise ValueError(
+                f"x must have H and W at least 8 (three 2x2 poolings), got (H, W) = {tuple(x.shape[-2:])}"
+            )
 
     def get_feature_maps(self, x: torch.Tensor) -> dict[str, torch.Tensor]:
         """Every intermediate activation, by layer name, in order of computation.

@@ -13,29 +13,13 @@ Taught in: Part II, Grand Examination, challenge V (the Lorenz Transformer).
 from __future__ import annotations
 
 import math
+import time
 
 import torch
 from torch import nn
 
-
-def causal_mask(length: int, device: torch.device | str | None = None) -> torch.Tensor:
-    """Boolean mask, ``True`` where attention is **forbidden**: position :math:`i` may
-    attend to :math:`j` only if :math:`j \\le i`.
-
-    .. math::
-
-        M_{ij} = [\\, j > i \\,], \\qquad
-        \\text{scores}_{ij} \\leftarrow -\\infty \\text{ where } M_{ij}.
-
-    Shape:
-        - Output: :math:`(L, L)`, ``bool``, strictly upper triangular.
-
-    Raises:
-        ValueError: if ``length`` is not a positive int.
-    """
-    if not isinstance(length, int) or isinstance(length, bool) or length < 1:
-        raise ValueError(f"length must be a positive int, got {length!r}")
-    return torch.ones(length, length, dtype=torch.bool, device=device).triu(diagonal=1)
+from dlfp.models.attention import causal_mask
+from dlfp.validation import check_int, check_model_input, check_positive, check_real, check_tensor, check_type
 
 
 class CausalSelfAttention(nn.Module):
@@ -51,29 +35,40 @@ class CausalSelfAttention(nn.Module):
 
     and the heads are concatenated and projected by :math:`W_O`. Written out
     (not with ``F.scaled_dot_product_attention``) so the mask is visible; the
-    unit tests compare the two.
+    unit tests compare the two. The mask is
+    :func:`dlfp.models.attention.causal_mask`, ``True`` where attention is
+    *allowed*, so the scores are filled with :math:`-\\infty` where it is
+    ``False`` (``~causal_mask``).
 
     Shape:
         - Input: :math:`(B, L, d)`.
         - Output: :math:`(B, L, d)`; with ``return_weights=True`` also the
           attention weights :math:`(B, h, L, L)`.
+
+    Raises:
+        TypeError, ValueError: for sizes that are not positive ints, ``d_model``
+            not divisible by ``n_heads``, or an input that is not
+            :math:`(B, L, d)` of the model's dtype and device.
     """
 
     def __init__(self, d_model: int, n_heads: int) -> None:
         super().__init__()
+        check_int("d_model", d_model, minimum=1)
+        check_int("n_heads", n_heads, minimum=1)
         if d_model % n_heads:
             raise ValueError(f"d_model ({d_model}) must be divisible by n_heads ({n_heads})")
-        self.n_heads, self.d_head = n_heads, d_model // n_heads
+        self.d_model, self.n_heads, self.d_head = d_model, n_heads, d_model // n_heads
         self.qkv = nn.Linear(d_model, 3 * d_model)
         self.out = nn.Linear(d_model, d_model)
 
     def forward(self, x: torch.Tensor, return_weights: bool = False):
+        check_model_input("x", x, self, shape=("B", "L", self.d_model))
         B, L, d = x.shape
         q, k, v = self.qkv(x).split(d, dim=-1)
         # (B, L, d) -> (B, h, L, d_k)
         q, k, v = (z.view(B, L, self.n_heads, self.d_head).transpose(1, 2) for z in (q, k, v))
         scores = q @ k.transpose(-2, -1) / math.sqrt(self.d_head)  # (B, h, L, L)
-        scores = scores.masked_fill(causal_mask(L, x.device), float("-inf"))
+        scores = scores.masked_fill(~causal_mask(L, x.device), float("-inf"))  # forbid j > i
         weights = scores.softmax(dim=-1)
         y = (weights @ v).transpose(1, 2).reshape(B, L, d)
         y = self.out(y)
@@ -92,10 +87,16 @@ class DecoderBlock(nn.Module):
 
     Shape:
         - Input: :math:`(B, L, d)`. Output: :math:`(B, L, d)`.
+
+    Raises:
+        TypeError, ValueError: as :class:`CausalSelfAttention`.
     """
 
     def __init__(self, d_model: int, n_heads: int) -> None:
         super().__init__()
+        check_int("d_model", d_model, minimum=1)
+        check_int("n_heads", n_heads, minimum=1)
+        self.d_model = d_model
         self.ln1, self.ln2 = nn.LayerNorm(d_model), nn.LayerNorm(d_model)
         self.attn = CausalSelfAttention(d_model, n_heads)
         self.mlp = nn.Sequential(
@@ -103,6 +104,7 @@ class DecoderBlock(nn.Module):
         )
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
+        check_model_input("x", x, self, shape=("B", "L", self.d_model))
         x = x + self.attn(self.ln1(x))
         return x + self.mlp(self.ln2(x))
 
@@ -138,8 +140,10 @@ class DecoderOnlyTransformer(nn.Module):
         increment_scale: float | torch.Tensor = 1.0,
     ) -> None:
         super().__init__()
-        if min(d_in, d_model, n_heads, n_layers, max_len) < 1:
-            raise ValueError("d_in, d_model, n_heads, n_layers and max_len must all be >= 1")
+        for name, value in (
+            ("d_in", d_in), ("d_model", d_model), ("n_heads", n_heads), ("n_layers", n_layers), ("max_len", max_len)
+        ):
+            check_int(name, value, minimum=1)
         self.d_in, self.max_len = d_in, max_len
         self.embed = nn.Linear(d_in, d_model)
         self.position = nn.Parameter(torch.zeros(max_len, d_model))
@@ -147,20 +151,23 @@ class DecoderOnlyTransformer(nn.Module):
         self.blocks = nn.ModuleList(DecoderBlock(d_model, n_heads) for _ in range(n_layers))
         self.ln = nn.LayerNorm(d_model)
         self.head = nn.Linear(d_model, d_in)
-        scale = torch.as_tensor(increment_scale, dtype=torch.float32).expand(d_in).clone()
-        if not torch.all(scale > 0):
-            raise ValueError(f"increment_scale must be positive, got {increment_scale!r}")
+        if isinstance(increment_scale, torch.Tensor):
+            if increment_scale.numel() not in (1, d_in):
+                raise ValueError(
+                    f"increment_scale must be a number or a ({d_in},) tensor, got shape {tuple(increment_scale.shape)}"
+                )
+        else:
+            check_real("increment_scale", increment_scale)
+        scale = torch.as_tensor(increment_scale, dtype=torch.float32).reshape(-1).expand(d_in).clone()
+        if not torch.all(torch.isfinite(scale) & (scale > 0)):
+            raise ValueError(f"increment_scale must be positive and finite, got {increment_scale!r}")
         self.register_buffer("increment_scale", scale)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        if not isinstance(x, torch.Tensor) or x.ndim != 3 or x.shape[-1] != self.d_in:
-            raise ValueError(
-                f"x must have shape (B, L, {self.d_in}), got "
-                f"{tuple(x.shape) if isinstance(x, torch.Tensor) else type(x).__name__}"
-            )
+        check_model_input("x", x, self, shape=("B", "L", self.d_in))
         L = x.shape[1]
         if L > self.max_len:
-            raise ValueError(f"window length {L} exceeds max_len={self.max_len}")
+            raise ValueError(f"x must have at most max_len={self.max_len} steps (L), got window length {L}")
         h = self.embed(x) + self.position[:L]
         for block in self.blocks:
             h = block(h)
@@ -168,33 +175,44 @@ class DecoderOnlyTransformer(nn.Module):
 
 
 @torch.no_grad()
-def rollout(model: DecoderOnlyTransformer, context: torch.Tensor, steps: int) -> torch.Tensor:
+def rollout(
+    model: DecoderOnlyTransformer, context: torch.Tensor, steps: int, max_seconds: float | None = None
+) -> torch.Tensor:
     """Generate ``steps`` future states autoregressively.
 
     Start from the ``context`` window; repeatedly predict the next state from
     the last ``max_len`` states (the prediction at the last position), append
-    it, and continue — the model consumes its own output.
+    it, and continue — the model consumes its own output. With
+    ``max_seconds``, generation stops once that much wall time has passed
+    (after at least one step), and the states generated so far are returned.
 
     Shape:
         - context: :math:`(L, D)` with :math:`1 \\le L`; only the last
           ``max_len`` steps are used.
-        - Output: :math:`(\\text{steps}, D)`, the generated states only.
+        - Output: :math:`(\\text{steps}, D)`, the generated states only (fewer
+          rows if ``max_seconds`` stopped it).
 
     Raises:
-        ValueError: for a context of the wrong shape or a non-positive ``steps``.
+        TypeError, ValueError: for a model that is not a
+            :class:`DecoderOnlyTransformer`, a context of the wrong shape,
+            dtype or device or with non-finite values, a non-positive ``steps``
+            or a negative ``max_seconds``.
     """
-    if not isinstance(context, torch.Tensor) or context.ndim != 2 or context.shape[1] != model.d_in:
-        raise ValueError(
-            f"context must have shape (L, {model.d_in}), got "
-            f"{tuple(context.shape) if isinstance(context, torch.Tensor) else type(context).__name__}"
-        )
-    if not isinstance(steps, int) or steps < 1:
-        raise ValueError(f"steps must be a positive int, got {steps!r}")
+    check_type("model", model, DecoderOnlyTransformer, "a DecoderOnlyTransformer")
+    check_model_input("context", context, model, shape=("L", model.d_in))
+    check_tensor("context", context, finite=True)
+    if context.shape[0] < 1:
+        raise ValueError(f"context must hold at least one step (L >= 1), got shape {tuple(context.shape)}")
+    check_int("steps", steps, minimum=1)
+    check_positive("max_seconds", max_seconds, allow_zero=True, finite=False, optional=True)
     was_training = model.training
     model.eval()
     window = context[-model.max_len :].clone()
     out = []
+    start = time.perf_counter()
     for _ in range(steps):
+        if out and max_seconds is not None and time.perf_counter() - start > max_seconds:
+            break
         nxt = model(window[None])[0, -1]
         out.append(nxt)
         window = torch.cat([window[1:] if len(window) == model.max_len else window, nxt[None]])

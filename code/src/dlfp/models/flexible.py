@@ -24,6 +24,8 @@ from collections.abc import Sequence
 import torch
 from torch import nn
 
+from dlfp.validation import check_choice, check_in_range, check_int, check_model_input
+
 ACTIVATIONS = ("relu", "tanh", "sigmoid", "gelu", "silu", "leaky_relu")
 INITS = ("default", "xavier", "kaiming", "normal")
 
@@ -34,13 +36,20 @@ class SimplestModel(nn.Module):
     Shape:
         - Input: :math:`(N, \\text{in\\_features})`
         - Output: :math:`(N, \\text{out\\_features})`
+
+    Raises:
+        TypeError, ValueError: for sizes that are not positive ints, or an
+            input that is not :math:`(N, \\text{in\\_features})` of the model's dtype and device.
     """
 
     def __init__(self, in_features: int = 10, out_features: int = 1):
         super().__init__()
+        check_int("in_features", in_features, minimum=1)
+        check_int("out_features", out_features, minimum=1)
         self.linear = nn.Linear(in_features, out_features)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
+        check_model_input("x", x, self, shape=("N", self.linear.in_features))
         return self.linear(x)
 
 
@@ -67,6 +76,12 @@ class FlexibleMLP(nn.Module):
     Shape:
         - Input: :math:`(N, \\text{input\\_size})`
         - Output: :math:`(N, \\text{output\\_size})`
+
+    Raises:
+        TypeError, ValueError: for a size that is not a positive int, an
+            unknown ``activation`` or ``init``, ``dropout`` outside
+            :math:`[0, 1)`, or (in ``forward``) an input that is not
+            :math:`(N, \\text{input\\_size})` of the model's dtype and device.
     """
 
     def __init__(
@@ -81,18 +96,14 @@ class FlexibleMLP(nn.Module):
         init: str = "default",
     ):
         super().__init__()
-        for name, value in (("input_size", input_size), ("output_size", output_size)):
-            if not isinstance(value, int) or isinstance(value, bool) or value < 1:
-                raise ValueError(f"{name} must be a positive int, got {value!r}")
+        check_int("input_size", input_size, minimum=1)
+        check_int("output_size", output_size, minimum=1)
         hidden_sizes = list(hidden_sizes)
         if not all(isinstance(h, int) and not isinstance(h, bool) and h > 0 for h in hidden_sizes):
             raise ValueError(f"hidden_sizes must be positive ints, got {hidden_sizes!r}")
-        if activation not in ACTIVATIONS:
-            raise ValueError(f"activation must be one of {ACTIVATIONS}, got {activation!r}")
-        if not 0.0 <= dropout < 1.0:
-            raise ValueError(f"dropout must be in [0, 1), got {dropout!r}")
-        if init not in INITS:
-            raise ValueError(f"init must be one of {INITS}, got {init!r}")
+        check_choice("activation", activation, ACTIVATIONS)
+        check_in_range("dropout", dropout, 0.0, 1.0, high_closed=False)
+        check_choice("init", init, INITS)
         self.input_size, self.activation_name, self.init = input_size, activation, init
         self.activations = nn.ModuleDict(
             {
@@ -134,10 +145,7 @@ class FlexibleMLP(nn.Module):
                 nn.init.zeros_(module.bias)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        if not isinstance(x, torch.Tensor):
-            raise TypeError(f"x must be a torch.Tensor, got {type(x).__name__}")
-        if x.ndim != 2 or x.shape[1] != self.input_size:
-            raise ValueError(f"x must have shape (N, {self.input_size}), got {tuple(x.shape)}")
+        check_model_input("x", x, self, shape=("N", self.input_size))
         for block in self.blocks:
             x = block(x)
         return self.output(x)

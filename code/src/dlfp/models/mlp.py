@@ -11,21 +11,13 @@ from collections.abc import Sequence
 import torch
 from torch import nn
 
-
-def _check_features(x: object, n: int, who: str) -> None:
-    if not isinstance(x, torch.Tensor):
-        raise TypeError(f"{who}: x must be a torch.Tensor, got {type(x).__name__}")
-    if not x.is_floating_point():
-        raise TypeError(f"{who}: x must have a floating dtype, got {x.dtype}")
-    if x.ndim < 1 or x.shape[-1] != n:
-        raise ValueError(f"{who}: x must have shape (*, {n}), got {tuple(x.shape)}")
+from dlfp.validation import check_int, check_model_input
 
 
-def _check_size(name: str, value: object) -> None:
-    if not isinstance(value, int) or isinstance(value, bool):
-        raise TypeError(f"{name} must be an int, got {type(value).__name__}")
-    if value < 1:
-        raise ValueError(f"{name} must be >= 1, got {value}")
+def _check_features(x: object, model: nn.Module, n: int) -> None:
+    check_model_input("x", x, model, min_ndim=1)
+    if x.shape[-1] != n:
+        raise ValueError(f"x must have shape (*, {n}), got {tuple(x.shape)}")
 
 
 class SingleNeuron(nn.Module):
@@ -45,12 +37,12 @@ class SingleNeuron(nn.Module):
 
     def __init__(self, input_size: int = 10):
         super().__init__()
-        _check_size("input_size", input_size)
+        check_int("input_size", input_size, minimum=1)
         # nn.Linear implements: y = Wx + b
         self.linear = nn.Linear(input_size, 1)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        _check_features(x, self.linear.in_features, "SingleNeuron")
+        _check_features(x, self, self.linear.in_features)
         h = self.linear(x)  # Linear transformation
         y = torch.sigmoid(h)  # Nonlinear activation: σ(h) = 1/(1+e^{-h})
         return y
@@ -92,14 +84,14 @@ class MLP(nn.Module):
             ("hidden2", hidden2),
             ("out_features", out_features),
         ):
-            _check_size(name, value)
+            check_int(name, value, minimum=1)
         self.layer1 = nn.Linear(in_features, hidden1)
         self.layer2 = nn.Linear(hidden1, hidden2)
         self.layer3 = nn.Linear(hidden2, out_features)
         self.relu = nn.ReLU()  # ReLU(x) = max(0, x)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        _check_features(x, self.layer1.in_features, "MLP")
+        _check_features(x, self, self.layer1.in_features)
         x = self.relu(self.layer1(x))  # (B, in) → (B, hidden1), then max(0, x)
         x = self.relu(self.layer2(x))  # (B, hidden1) → (B, hidden2)
         return self.layer3(x)  # (B, hidden2) → (B, out): no activation for regression
@@ -124,5 +116,5 @@ def linear_parameter_count(sizes: Sequence[int], bias: bool = True) -> int:
     if len(sizes) < 2:
         raise ValueError(f"sizes must list at least an input and an output size, got {list(sizes)}")
     for i, n in enumerate(sizes):
-        _check_size(f"sizes[{i}]", n)
+        check_int(f"sizes[{i}]", n, minimum=1)
     return sum((n_in + int(bias)) * n_out for n_in, n_out in zip(sizes[:-1], sizes[1:]))

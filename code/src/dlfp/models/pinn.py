@@ -22,6 +22,8 @@ from dataclasses import dataclass, field
 import torch
 from torch import nn
 
+from dlfp.validation import check_int, check_model_input, check_positive, check_real, check_tensor, check_type
+
 
 class PINN(nn.Module):
     """A tanh MLP :math:`t \\mapsto u`, input scaled to :math:`[-1, 1]`.
@@ -45,15 +47,18 @@ class PINN(nn.Module):
     Shape:
         - Input: :math:`(N, 1)`, times :math:`t`.
         - Output: :math:`(N, 1)`, :math:`u_\\theta(t)`.
+
+    Raises:
+        TypeError, ValueError: if ``hidden`` or ``depth`` is not a positive
+            int, ``t_max`` not positive, or (in ``forward``) ``t`` is not an
+            :math:`(N, 1)` tensor of the model's dtype and device.
     """
 
     def __init__(self, hidden: int = 32, depth: int = 3, t_max: float = 2 * math.pi) -> None:
         super().__init__()
-        if hidden < 1 or depth < 1:
-            raise ValueError(f"hidden and depth must be >= 1, got {hidden}, {depth}")
-        if not t_max > 0:
-            raise ValueError(f"t_max must be positive, got {t_max!r}")
-        self.t_max = float(t_max)
+        check_int("hidden", hidden, minimum=1)
+        check_int("depth", depth, minimum=1)
+        self.t_max = check_positive("t_max", t_max)
         layers: list[nn.Module] = []
         width = 1
         for _ in range(depth):
@@ -63,11 +68,7 @@ class PINN(nn.Module):
         self.net = nn.Sequential(*layers)
 
     def forward(self, t: torch.Tensor) -> torch.Tensor:
-        if not isinstance(t, torch.Tensor) or t.ndim != 2 or t.shape[1] != 1:
-            raise ValueError(
-                f"t must have shape (N, 1), got "
-                f"{tuple(t.shape) if isinstance(t, torch.Tensor) else type(t).__name__}"
-            )
+        check_model_input("t", t, self, shape=("N", 1))
         return self.net(2.0 * t / self.t_max - 1.0)
 
 
@@ -86,9 +87,14 @@ def derivatives(model: nn.Module, t: torch.Tensor) -> tuple[torch.Tensor, torch.
     Shape:
         - t: :math:`(N, 1)`, floating point (a copy with ``requires_grad`` is used).
         - Output: ``(u, u_t, u_tt)``, each :math:`(N, 1)`.
+
+    Raises:
+        TypeError: if ``model`` is not an ``nn.Module`` or ``t`` not a floating tensor.
+        ValueError: if ``t`` holds NaN or infinite times.
     """
-    if not isinstance(t, torch.Tensor) or not t.is_floating_point():
-        raise TypeError(f"t must be a floating-point tensor, got {getattr(t, 'dtype', type(t).__name__)}")
+    check_type("model", model, nn.Module, "an nn.Module")
+    check_tensor("t", t, floating=True)
+    check_tensor("t", t, finite=True)
     t = t.detach().requires_grad_(True)
     u = model(t)
     u_t = _grad(u, t)
@@ -125,7 +131,16 @@ def oscillator_loss(
     Shape:
         - t: :math:`(N, 1)` collocation times.
         - Output: ``(L, L_PDE, L_BC)``, scalars.
+
+    Raises:
+        TypeError, ValueError: as :func:`derivatives`, or if ``omega``, ``u0``,
+            ``v0`` are not finite numbers (``omega`` positive).
     """
+    check_type("model", model, nn.Module, "an nn.Module")
+    check_tensor("t", t, shape=("N", 1), floating=True)
+    check_positive("omega", omega)
+    check_real("u0", u0)
+    check_real("v0", v0)
     u, _, u_tt = derivatives(model, t)
     pde = ((u_tt + omega**2 * u) ** 2).mean()
     u_at_0, du_at_0, _ = derivatives(model, torch.zeros(1, 1, dtype=t.dtype, device=t.device))
@@ -135,11 +150,17 @@ def oscillator_loss(
 
 @dataclass
 class PINNHistory:
-    """Loss after each Adam step and each L-BFGS iteration, and the time they took."""
+    """Loss after each Adam step and each L-BFGS iteration, the time they took,
+    and ``stopped``: ``"completed"`` or why training stopped early (a time bound)."""
 
     adam_loss: list[float] = field(default_factory=list)
     lbfgs_loss: list[float] = field(default_factory=list)
     seconds: float = 0.0
+    stopped: str = "completed"
+
+
+class _TimeUp(Exception):
+    """Raised inside the L-BFGS closure when the time bound is reached."""
 
 
 def train_pinn(
@@ -152,6 +173,7 @@ def train_pinn(
     u0: float = 1.0,
     v0: float = 0.0,
     generator: torch.Generator | None = None,
+    max_seconds: float | None = None,
 ) -> PINNHistory:
     """Train ``model`` on :func:`oscillator_loss`: Adam, then L-BFGS.
 
@@ -161,24 +183,42 @@ def train_pinn(
     polishes the result on a fixed grid of ``n_collocation`` points — Adam
     gets the shape right, L-BFGS the last digits.
 
+    Bounds: ``adam_steps`` and ``lbfgs_steps`` bound the iterations;
+    ``max_seconds`` bounds the wall time (checked before each Adam step,
+    after at least one, and at each L-BFGS evaluation). When it is reached
+    training stops, the model keeps the last parameters whose loss was
+    recorded, and ``history.stopped`` says so.
+
     Raises:
-        ValueError: for non-positive sizes or rate.
+        TypeError: if ``model`` is not a :class:`PINN` or ``generator`` not a generator.
+        ValueError: for non-positive sizes, rate or ``omega``, negative step
+            counts or ``max_seconds``, or non-finite initial conditions.
     """
-    if not isinstance(model, PINN):
-        raise TypeError(f"model must be a PINN, got {type(model).__name__}")
-    if n_collocation < 1 or adam_steps < 0 or lbfgs_steps < 0 or not lr > 0:
-        raise ValueError(
-            "n_collocation must be >= 1, adam_steps and lbfgs_steps >= 0, lr > 0; got "
-            f"{n_collocation}, {adam_steps}, {lbfgs_steps}, {lr}"
-        )
+    check_type("model", model, PINN, "a PINN")
+    check_int("n_collocation", n_collocation, minimum=1)
+    check_int("adam_steps", adam_steps, minimum=0)
+    check_int("lbfgs_steps", lbfgs_steps, minimum=0)
+    check_positive("lr", lr)
+    check_positive("omega", omega)
+    check_real("u0", u0)
+    check_real("v0", v0)
+    check_type("generator", generator, (torch.Generator, type(None)), "a torch.Generator or None")
+    check_positive("max_seconds", max_seconds, allow_zero=True, finite=False, optional=True)
     history = PINNHistory()
     start = time.perf_counter()
+
+    def time_up() -> bool:
+        return max_seconds is not None and time.perf_counter() - start > max_seconds
+
     param = next(model.parameters())
     dtype, device = param.dtype, param.device
     if adam_steps:
         optimizer = torch.optim.Adam(model.parameters(), lr=lr)
         scheduler = torch.optim.lr_scheduler.CosineAnnealingLR(optimizer, adam_steps)
-        for _ in range(adam_steps):
+        for step in range(adam_steps):
+            if step and time_up():
+                history.stopped = f"time bound {max_seconds:g} s reached after {step} of {adam_steps} Adam steps"
+                break
             t = model.t_max * torch.rand(n_collocation, 1, generator=generator, dtype=dtype)
             loss, _, _ = oscillator_loss(model, t.to(device), omega, u0, v0)
             optimizer.zero_grad(set_to_none=True)
@@ -186,20 +226,33 @@ def train_pinn(
             optimizer.step()
             scheduler.step()
             history.adam_loss.append(loss.item())
-    if lbfgs_steps:
+    if lbfgs_steps and history.stopped == "completed":
         grid = torch.linspace(0, model.t_max, n_collocation, dtype=dtype, device=device)[:, None]
         lbfgs = torch.optim.LBFGS(
             model.parameters(), lr=1.0, max_iter=lbfgs_steps, history_size=50,
             tolerance_grad=1e-12, tolerance_change=1e-15, line_search_fn="strong_wolfe",
         )
+        evaluated = [p.detach().clone() for p in model.parameters()] if max_seconds is not None else None
 
         def closure():
+            if max_seconds is not None:
+                if time_up():
+                    raise _TimeUp
+                evaluated[:] = [p.detach().clone() for p in model.parameters()]
             lbfgs.zero_grad(set_to_none=True)
             loss, _, _ = oscillator_loss(model, grid, omega, u0, v0)
             loss.backward()
             history.lbfgs_loss.append(loss.item())
             return loss
 
-        lbfgs.step(closure)
+        try:
+            lbfgs.step(closure)
+        except _TimeUp:  # back to the last evaluated parameters, whose loss is the last recorded
+            with torch.no_grad():
+                for p, saved in zip(model.parameters(), evaluated):
+                    p.copy_(saved)
+            history.stopped = (
+                f"time bound {max_seconds:g} s reached after {len(history.lbfgs_loss)} L-BFGS evaluations"
+            )
     history.seconds = time.perf_counter() - start
     return history

@@ -17,19 +17,13 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-
-def _check_input(x: torch.Tensor, size: int, name: str) -> None:
-    if not isinstance(x, torch.Tensor):
-        raise TypeError(f"{name} must be a torch.Tensor, got {type(x).__name__}")
-    if x.ndim != 2 or x.shape[1] != size:
-        raise ValueError(f"{name} must have shape (batch, {size}), got {tuple(x.shape)}")
-    if not x.is_floating_point():
-        raise TypeError(f"{name} must be a floating-point tensor, got {x.dtype}")
+from dlfp.validation import check_int, check_model_input, check_type
 
 
-def _check_size(value: int, name: str) -> None:
-    if not isinstance(value, int) or isinstance(value, bool) or value < 1:
-        raise ValueError(f"{name} must be a positive int, got {value!r}")
+def _check_input(x: torch.Tensor, size: int, name: str, model: nn.Module, batch: int | str = "batch") -> None:
+    check_model_input(name, x, model, shape=(batch, size))
+
+
 
 
 class MyRNNCell(nn.Module):
@@ -49,29 +43,33 @@ class MyRNNCell(nn.Module):
         - h_prev: :math:`(N, H)`, or ``None`` for zeros
         - Output: :math:`(N, H)`
 
+    Raises:
+        TypeError, ValueError: for sizes that are not positive ints, or inputs
+            that are not floating tensors of the shapes above with the model's
+            dtype and device.
+
     Taught in: Part II, module 6, exercise 6.1.
     """
 
     def __init__(self, input_size: int, hidden_size: int) -> None:
         super().__init__()
-        _check_size(input_size, "input_size")
-        _check_size(hidden_size, "hidden_size")
+        check_int("input_size", input_size, minimum=1)
+        check_int("hidden_size", hidden_size, minimum=1)
         self.input_size, self.hidden_size = input_size, hidden_size
         self.i2h = nn.Linear(input_size, hidden_size)
         self.h2h = nn.Linear(hidden_size, hidden_size)
 
     def forward(self, x: torch.Tensor, h_prev: torch.Tensor | None = None) -> torch.Tensor:
-        _check_input(x, self.input_size, "x")
+        _check_input(x, self.input_size, "x", self)
         if h_prev is None:
             h_prev = x.new_zeros(x.shape[0], self.hidden_size)
-        _check_input(h_prev, self.hidden_size, "h_prev")
+        _check_input(h_prev, self.hidden_size, "h_prev", self, x.shape[0])
         return torch.tanh(self.i2h(x) + self.h2h(h_prev))
 
     @torch.no_grad()
     def load_from_torch(self, cell: nn.RNNCell) -> MyRNNCell:
         """Copy the weights of an ``nn.RNNCell`` (tanh, with bias) of the same sizes."""
-        if not isinstance(cell, nn.RNNCell):
-            raise TypeError(f"cell must be an nn.RNNCell, got {type(cell).__name__}")
+        check_type("cell", cell, nn.RNNCell, "an nn.RNNCell")
         if (cell.input_size, cell.hidden_size) != (self.input_size, self.hidden_size):
             raise ValueError(
                 f"cell must have sizes ({self.input_size}, {self.hidden_size}), "
@@ -107,28 +105,33 @@ class MyLSTMCell(nn.Module):
         - state: ``(h, c)``, each :math:`(N, H)`, or ``None`` for zeros
         - Output: ``(h', c')``, each :math:`(N, H)`
 
+    Raises:
+        TypeError, ValueError: for sizes that are not positive ints, or inputs
+            that are not floating tensors of the shapes above with the model's
+            dtype and device.
+
     Taught in: Part II, module 6, exercise 6.2.
     """
 
     def __init__(self, input_size: int, hidden_size: int) -> None:
         super().__init__()
-        _check_size(input_size, "input_size")
-        _check_size(hidden_size, "hidden_size")
+        check_int("input_size", input_size, minimum=1)
+        check_int("hidden_size", hidden_size, minimum=1)
         self.input_size, self.hidden_size = input_size, hidden_size
         self.linear = nn.Linear(input_size + hidden_size, 4 * hidden_size)
 
     def forward(
         self, x: torch.Tensor, state: tuple[torch.Tensor, torch.Tensor] | None = None
     ) -> tuple[torch.Tensor, torch.Tensor]:
-        _check_input(x, self.input_size, "x")
+        _check_input(x, self.input_size, "x", self)
         if state is None:
             zeros = x.new_zeros(x.shape[0], self.hidden_size)
             state = (zeros, zeros)
         if not (isinstance(state, tuple) and len(state) == 2):
-            raise TypeError("state must be a tuple (h, c) of two tensors")
+            raise TypeError(f"state must be a tuple (h, c) of two tensors, got {type(state).__name__}")
         h, c = state
-        _check_input(h, self.hidden_size, "state[0] (h)")
-        _check_input(c, self.hidden_size, "state[1] (c)")
+        _check_input(h, self.hidden_size, "state[0] (h)", self, x.shape[0])
+        _check_input(c, self.hidden_size, "state[1] (c)", self, x.shape[0])
         z = self.linear(torch.cat([x, h], dim=1))
         zi, zf, zg, zo = z.chunk(4, dim=1)
         i, f, g, o = torch.sigmoid(zi), torch.sigmoid(zf), torch.tanh(zg), torch.sigmoid(zo)
@@ -139,8 +142,7 @@ class MyLSTMCell(nn.Module):
     @torch.no_grad()
     def load_from_torch(self, cell: nn.LSTMCell) -> MyLSTMCell:
         """Copy an ``nn.LSTMCell``: weight = cat([W_ih, W_hh], 1), bias = b_ih + b_hh."""
-        if not isinstance(cell, nn.LSTMCell):
-            raise TypeError(f"cell must be an nn.LSTMCell, got {type(cell).__name__}")
+        check_type("cell", cell, nn.LSTMCell, "an nn.LSTMCell")
         if (cell.input_size, cell.hidden_size) != (self.input_size, self.hidden_size):
             raise ValueError(
                 f"cell must have sizes ({self.input_size}, {self.hidden_size}), "
@@ -165,24 +167,24 @@ class LSTMForecaster(nn.Module):
         - x: :math:`(N, T, \\text{input\\_size})` (``batch_first``)
         - Output: :math:`(N, \\text{input\\_size})`
 
+    Raises:
+        TypeError, ValueError: for sizes that are not positive ints, or inputs
+            that are not floating tensors of the shapes above with the model's
+            dtype and device.
+
     Taught in: Part II, module 6, exercise 6.3.
     """
 
     def __init__(self, input_size: int = 1, hidden_size: int = 64, num_layers: int = 2) -> None:
         super().__init__()
-        _check_size(input_size, "input_size")
-        _check_size(hidden_size, "hidden_size")
-        _check_size(num_layers, "num_layers")
+        check_int("input_size", input_size, minimum=1)
+        check_int("hidden_size", hidden_size, minimum=1)
+        check_int("num_layers", num_layers, minimum=1)
         self.input_size = input_size
         self.lstm = nn.LSTM(input_size, hidden_size, num_layers=num_layers, batch_first=True)
         self.head = nn.Linear(hidden_size, input_size)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        if not isinstance(x, torch.Tensor):
-            raise TypeError(f"x must be a torch.Tensor, got {type(x).__name__}")
-        if x.ndim != 3 or x.shape[2] != self.input_size:
-            raise ValueError(
-                f"x must have shape (batch, time, {self.input_size}), got {tuple(x.shape)}"
-            )
+        check_model_input("x", x, self, shape=("batch", "time", self.input_size))
         outputs, _ = self.lstm(x)
         return self.head(outputs[:, -1])

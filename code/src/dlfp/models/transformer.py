@@ -9,11 +9,7 @@ import torch
 from torch import nn
 
 from dlfp.models.attention import sinusoidal_positional_encoding
-
-
-def _check_positive(value, name: str) -> None:
-    if not isinstance(value, int) or isinstance(value, bool) or value < 1:
-        raise ValueError(f"{name} must be a positive int, got {value!r}")
+from dlfp.validation import check_in_range, check_int, check_model_input, check_tensor
 
 
 class MyTransformerBlock(nn.Module):
@@ -42,6 +38,12 @@ class MyTransformerBlock(nn.Module):
         - Output: :math:`(B, L, d_{\\text{model}})`; with ``return_attention=True``
           also the attention weights :math:`(B, H, L, L)`
 
+    Raises:
+        TypeError, ValueError: for sizes that are not positive ints, ``d_model``
+            not divisible by ``nhead``, ``dropout`` outside :math:`[0, 1)`, or
+            (in ``forward``) an input that is not :math:`(B, L, d_{\\text{model}})`
+            of the model's dtype and device, or a mask that is not a tensor.
+
     Taught in: Part II, module 7, exercise 7.2.
     """
 
@@ -54,11 +56,10 @@ class MyTransformerBlock(nn.Module):
         norm_first: bool = False,
     ) -> None:
         super().__init__()
-        _check_positive(d_model, "d_model")
-        _check_positive(nhead, "nhead")
-        _check_positive(dim_feedforward, "dim_feedforward")
-        if not 0.0 <= dropout < 1.0:
-            raise ValueError(f"dropout must be in [0, 1), got {dropout!r}")
+        check_int("d_model", d_model, minimum=1)
+        check_int("nhead", nhead, minimum=1)
+        check_int("dim_feedforward", dim_feedforward, minimum=1)
+        check_in_range("dropout", dropout, 0.0, 1.0, high_closed=False)
         if d_model % nhead:
             raise ValueError(f"d_model ({d_model}) must be divisible by nhead ({nhead})")
         self.d_model, self.norm_first = d_model, norm_first
@@ -81,10 +82,9 @@ class MyTransformerBlock(nn.Module):
     def forward(
         self, x: torch.Tensor, mask: torch.Tensor | None = None, return_attention: bool = False
     ):
-        if not isinstance(x, torch.Tensor):
-            raise TypeError(f"x must be a torch.Tensor, got {type(x).__name__}")
-        if x.ndim != 3 or x.shape[-1] != self.d_model:
-            raise ValueError(f"x must have shape (B, L, {self.d_model}), got {tuple(x.shape)}")
+        check_model_input("x", x, self, shape=("B", "L", self.d_model))
+        if mask is not None:
+            check_tensor("mask", mask)
         if self.norm_first:
             a, attn = self._attention(self.norm1(x), mask, return_attention)
             z = x + a
@@ -116,6 +116,11 @@ class BurgersTransformer(nn.Module):
         - Output: :math:`(B, N)`; with ``return_attention=True`` also a list of
           per-layer attention weights, each :math:`(B, H, N, N)`
 
+    Raises:
+        TypeError, ValueError: for sizes that are not positive ints (as
+            :class:`MyTransformerBlock`), or (in ``forward``) an input that is
+            not :math:`(B, N)` of the model's dtype and device.
+
     Taught in: Part II, module 7, exercise 7.3.
     """
 
@@ -128,8 +133,9 @@ class BurgersTransformer(nn.Module):
         dim_feedforward: int = 128,
     ) -> None:
         super().__init__()
-        _check_positive(n_points, "n_points")
-        _check_positive(num_layers, "num_layers")
+        check_int("n_points", n_points, minimum=1)
+        check_int("d_model", d_model, minimum=1)
+        check_int("num_layers", num_layers, minimum=1)
         self.n_points = n_points
         self.embed = nn.Linear(1, d_model)
         self.register_buffer("pe", sinusoidal_positional_encoding(n_points, d_model), persistent=False)
@@ -139,10 +145,7 @@ class BurgersTransformer(nn.Module):
         self.head = nn.Linear(d_model, 1)
 
     def forward(self, u0: torch.Tensor, return_attention: bool = False):
-        if not isinstance(u0, torch.Tensor):
-            raise TypeError(f"u0 must be a torch.Tensor, got {type(u0).__name__}")
-        if u0.ndim != 2 or u0.shape[1] != self.n_points:
-            raise ValueError(f"u0 must have shape (B, {self.n_points}), got {tuple(u0.shape)}")
+        check_model_input("u0", u0, self, shape=("B", self.n_points))
         h = self.embed(u0.unsqueeze(-1)) + self.pe
         maps = []
         for block in self.blocks:

@@ -17,17 +17,12 @@ import torch
 from torch import nn
 
 from dlfp.shapes import conv_output_size, pool_output_size
+from dlfp.validation import check_int, check_model_input, check_tensor, check_type
 
 #: the channel widths of exercise 5.3
 VGG_CHANNELS = (32, 64, 128)
 #: a narrower network for quick runs (a quarter of the widths, 1/16 of the conv weights)
 SMALL_CHANNELS = (8, 16, 32)
-
-
-def _positive_int(value, name: str) -> int:
-    if not isinstance(value, int) or isinstance(value, bool) or value < 1:
-        raise ValueError(f"{name} must be a positive int, got {value!r}")
-    return value
 
 
 def conv_bn_relu(
@@ -46,7 +41,7 @@ def conv_bn_relu(
         - Output: :math:`(N, C_{out}, H', W')`, :math:`H' = \\lfloor (H + 2p - k)/s \\rfloor + 1`
 
     Raises:
-        ValueError: if a size is not a positive int.
+        TypeError, ValueError: if a size is not a positive int.
     """
     for name, value in (
         ("in_channels", in_channels),
@@ -54,7 +49,7 @@ def conv_bn_relu(
         ("kernel_size", kernel_size),
         ("stride", stride),
     ):
-        _positive_int(value, name)
+        check_int(name, value, minimum=1)
     return nn.Sequential(
         nn.Conv2d(in_channels, out_channels, kernel_size, stride, kernel_size // 2, bias=bias),
         nn.BatchNorm2d(out_channels),
@@ -68,6 +63,9 @@ def vgg_block(in_channels: int, out_channels: int) -> nn.Sequential:
     Shape:
         - Input: :math:`(N, C_{in}, H, W)`
         - Output: :math:`(N, C_{out}, \\lfloor H/2 \\rfloor, \\lfloor W/2 \\rfloor)`
+
+    Raises:
+        ValueError: if a channel count is not a positive int.
     """
     return nn.Sequential(*conv_bn_relu(in_channels, out_channels), nn.MaxPool2d(2))
 
@@ -93,8 +91,11 @@ class MyVGG(nn.Module):
         - Output: :math:`(N, \\text{num\\_classes})`, logits
 
     Raises:
+        TypeError: for a size that is not an int, or (in ``forward``) an input
+            that is not a floating tensor of the model's dtype.
         ValueError: for non-positive sizes, an image too small for the
-            number of blocks, or (in ``forward``) an input of the wrong shape.
+            number of blocks, or (in ``forward``) an input of the wrong shape
+            or on another device.
     """
 
     def __init__(
@@ -109,10 +110,10 @@ class MyVGG(nn.Module):
         if not channels:
             raise ValueError("channels must name at least one block, got ()")
         for i, c in enumerate(channels):
-            _positive_int(c, f"channels[{i}]")
-        _positive_int(in_channels, "in_channels")
-        _positive_int(num_classes, "num_classes")
-        _positive_int(image_size, "image_size")
+            check_int(f"channels[{i}]", c, minimum=1)
+        check_int("in_channels", in_channels, minimum=1)
+        check_int("num_classes", num_classes, minimum=1)
+        check_int("image_size", image_size, minimum=1)
         self.in_channels, self.image_size = in_channels, image_size
         side = image_size
         for _ in channels:
@@ -129,10 +130,7 @@ class MyVGG(nn.Module):
         )
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        expected = (self.in_channels, self.image_size, self.image_size)
-        if x.ndim != 4 or tuple(x.shape[1:]) != expected:
-            shown = ", ".join(map(str, expected))
-            raise ValueError(f"x must have shape (N, {shown}), got {tuple(x.shape)}")
+        check_model_input("x", x, self, shape=("N", self.in_channels, self.image_size, self.image_size))
         return self.classifier(self.features(x))
 
 
@@ -150,10 +148,8 @@ def shape_table(model: nn.Module, x: torch.Tensor) -> list[tuple[str, str, tuple
     Raises:
         TypeError: if ``model`` is not an ``nn.Module`` or ``x`` not a tensor.
     """
-    if not isinstance(model, nn.Module):
-        raise TypeError(f"model must be an nn.Module, got {type(model).__name__}")
-    if not isinstance(x, torch.Tensor):
-        raise TypeError(f"x must be a torch.Tensor, got {type(x).__name__}")
+    check_type("model", model, nn.Module, "an nn.Module")
+    check_tensor("x", x)
     rows: list[tuple[str, str, tuple[int, ...], int]] = []
     handles = []
     for name, module in model.named_modules():
