@@ -15,8 +15,11 @@ exception classes may be listed in ``EXEMPT`` instead.
 
 from __future__ import annotations
 
+import argparse
+import contextlib
 import dataclasses
 import importlib
+import io
 import inspect
 import os
 import pkgutil
@@ -35,6 +38,7 @@ from dlfp import (
     benchreport,
     boundary,
     checkpoint,
+    distributed,
     env,
     graph,
     hooks,
@@ -48,7 +52,9 @@ from dlfp import (
     physics,
     profile,
     receptive_field,
+    reftables,
     shapes,
+    speed,
     stable,
     train,
     validation,
@@ -102,6 +108,30 @@ def with_env(var: str, value: str, call: Callable[[], object]) -> Callable[[], o
                 os.environ[var] = old
 
     return run
+
+
+def argparse_exit(call: Callable[[], object]) -> Callable[[], object]:
+    """``call`` with argparse's error line (written to stderr before it exits) put into the ``SystemExit``."""
+
+    def run():
+        err = io.StringIO()
+        try:
+            with contextlib.redirect_stderr(err):
+                return call()
+        except SystemExit as exit_:
+            last = (err.getvalue().strip().splitlines() or [""])[-1]  # "prog: error: ...", after the usage
+            raise SystemExit(f"exit {exit_.code}: {last}") from None
+
+    return run
+
+
+def launched(rank: str, world_size: str, local_rank: str, call: Callable[[], object]) -> Callable[[], object]:
+    """``call`` with the variables ``torchrun`` sets."""
+    return with_env("RANK", rank, with_env("WORLD_SIZE", world_size, with_env("LOCAL_RANK", local_rank, call)))
+
+
+def ddp_args(*extra: str) -> list[str]:
+    return ["--out", MISSING, *extra]
 
 
 def linear_loss():
@@ -383,6 +413,90 @@ CASES: dict[str, list[tuple[Callable[[], object], type[BaseException], str]]] = 
     "dlfp.data.windows.sliding_windows": [
         (lambda: windows.sliding_windows([1.0, 2.0]), TypeError, r"series must be a torch\.Tensor, got list"),
         (lambda: windows.sliding_windows(torch.arange(10.0), window=10), ValueError, r"series of length 10 is too short"),
+    ],
+    # --- dlfp.distributed (no process group: every argument is refused before one is needed)
+    "dlfp.distributed.ScaleMLP": [
+        (lambda: distributed.ScaleMLP(4, 0), ValueError, r"width must be an int >= 1, got 0"),
+        (lambda: distributed.ScaleMLP(4, 8)(torch.zeros(5, 3)), ValueError, r"x must have shape \(N, 4\), got \(5, 3\)"),
+        (lambda: distributed.ScaleMLP(4, 8)(torch.zeros(5, 4, dtype=torch.int64)), TypeError,
+         r"x must be a floating-point tensor, got dtype torch\.int64"),
+    ],
+    "dlfp.distributed.tanh_gelu": [
+        (lambda: distributed.tanh_gelu([1.0]), TypeError, r"x must be a torch\.Tensor, got list"),
+        (lambda: distributed.tanh_gelu(torch.arange(3)), TypeError, r"x must be a floating-point tensor"),
+    ],
+    "dlfp.distributed.choose_backend": [
+        (lambda: distributed.choose_backend(0), ValueError, r"world_size must be an int >= 1, got 0"),
+        (lambda: distributed.choose_backend(2, cuda_available=True, device_count=-1), ValueError,
+         r"device_count must be an int >= 0, got -1"),
+    ],
+    "dlfp.distributed.device_for": [
+        (lambda: distributed.device_for("mpi", 0), ValueError, r"backend must be 'nccl' or 'gloo', got 'mpi'"),
+        (lambda: distributed.device_for("gloo", -1), ValueError, r"local_rank must be an int >= 0, got -1"),
+    ],
+    "dlfp.distributed.make_regression": [
+        (lambda: distributed.make_regression(0), ValueError, r"n must be an int >= 1, got 0"),
+        (lambda: distributed.make_regression(10, 1.5), TypeError, r"in_features must be an int, got float"),
+    ],
+    "dlfp.distributed.per_rank_batch": [
+        (lambda: distributed.per_rank_batch(256, 3), ValueError, r"batch_size must be divisible by world_size=3, got 256"),
+    ],
+    "dlfp.distributed.epoch_orders": [
+        (lambda: distributed.epoch_orders(10, world_size=2, rank=2, epochs=1), ValueError,
+         r"rank must be in \[0, world_size=2\), got 2"),
+        (lambda: distributed.epoch_orders(10, world_size=2, rank=0, epochs=1, seed=0.5), TypeError,
+         r"seed must be an int, got 0\.5 \(float\)"),
+    ],
+    "dlfp.distributed.flat_grad": [
+        (lambda: distributed.flat_grad("net"), TypeError, r"model must be an nn\.Module, got str"),
+    ],
+    "dlfp.distributed.ddp_gradients": [
+        (lambda: distributed.ddp_gradients(nn.Linear(2, 1), torch.zeros(10, 2), torch.zeros(9, 1)), ValueError,
+         r"x and y must have the same batch size, got 10 and 9"),
+        (lambda: distributed.ddp_gradients(nn.Linear(2, 1), [[0.0, 0.0]], torch.zeros(1, 1)), TypeError,
+         r"x must be a torch\.Tensor, got list"),
+    ],
+    "dlfp.distributed.save_on_rank0": [
+        (lambda: distributed.save_on_rank0(MISSING, "model", epoch=0), TypeError, r"model must be an nn\.Module"),
+        (lambda: distributed.save_on_rank0(MISSING, nn.Linear(1, 1), epoch=-1), ValueError,
+         r"epoch must be a non-negative int, got -1"),
+    ],
+    "dlfp.distributed.check_gradient": [
+        (lambda: distributed.check_gradient(nn.Linear(2, 1), nn.Linear(2, 1), torch.zeros(4, 2), torch.zeros(4, 1),
+                                            torch.arange(2)), TypeError,
+         r"ddp must be a DistributedDataParallel model, got Linear"),
+    ],
+    "dlfp.distributed.time_allreduce": [
+        (lambda: distributed.time_allreduce(torch.zeros(3), repeats=0), ValueError, r"repeats must be an int >= 1, got 0"),
+        (lambda: distributed.time_allreduce([0.0]), TypeError, r"tensor must be a torch\.Tensor, got list"),
+    ],
+    "dlfp.distributed.torchrun_command": [
+        (lambda: distributed.torchrun_command(0), ValueError, r"nproc_per_node must be an int >= 1, got 0"),
+        (lambda: distributed.torchrun_command(2, "--epochs 3"), TypeError, r"script_args must be a sequence of strings"),
+    ],
+    "dlfp.distributed.parse_args": [
+        (argparse_exit(lambda: distributed.parse_args(ddp_args("--epochs", "0"))), SystemExit,
+         r"exit 2: .*--epochs must be >= 1, got 0"),
+        (argparse_exit(lambda: distributed.parse_args(ddp_args("--lr", "nan"))), SystemExit,
+         r"exit 2: .*--lr must be > 0 and finite, got nan"),
+        (argparse_exit(lambda: distributed.parse_args(ddp_args("--width", "wide"))), SystemExit,
+         r"exit 2: .*argument --width: invalid int value: 'wide'"),
+    ],
+    "dlfp.distributed.main": [
+        (argparse_exit(lambda: distributed.main(ddp_args("--batch-size", "-4"))), SystemExit,
+         r"exit 2: .*--batch-size must be >= 1, got -4"),
+    ],
+    # its input is the environment torchrun sets
+    "dlfp.distributed.launch_environment": [
+        (launched("2", "2", "0", distributed.launch_environment), RuntimeError,
+         r"inconsistent launch: RANK=2, WORLD_SIZE=2"),
+        (launched("one", "2", "0", distributed.launch_environment), RuntimeError, r"RANK must be an integer, got 'one'"),
+    ],
+    "dlfp.distributed.train_worker": [
+        (lambda: distributed.train_worker({"epochs": 1}, torch.device("cpu")), TypeError,
+         r"args must be an argparse\.Namespace \(from parse_args\), got dict"),
+        (lambda: distributed.train_worker(argparse.Namespace(), "cpu"), TypeError,
+         r"device must be a torch\.device \(from device_for\), got 'cpu' \(str\)"),
     ],
     # --- dlfp.env
     "dlfp.env.pick_device": [
@@ -754,6 +868,49 @@ CASES: dict[str, list[tuple[Callable[[], object], type[BaseException], str]]] = 
     "dlfp.receptive_field.theoretical_receptive_field": [
         (lambda: receptive_field.theoretical_receptive_field("conv"), TypeError, r"model must be an nn\.Module, got 'conv'"),
     ],
+    # --- dlfp.reftables
+    "dlfp.reftables.Equivalent": [
+        (lambda: reftables.Equivalent(3, "a"), TypeError, r"numpy must be a str or a tuple of str, got int"),
+        (lambda: reftables.Equivalent("a", " "), ValueError, r"torch must hold at least one expression"),
+    ],
+    "dlfp.reftables.same": [
+        (lambda: reftables.same(1.0, 1.0, rtol=-1.0), ValueError, r"rtol and atol must be non-negative, got rtol=-1\.0"),
+    ],
+    "dlfp.reftables.same_distribution": [
+        (lambda: reftables.same_distribution(np.zeros(200), np.zeros(200), sigmas=0), ValueError,
+         r"sigmas must be positive, got 0"),
+        (lambda: reftables.same_distribution(np.zeros(3), np.zeros(200)), ValueError,
+         r"samples must have at least 100 elements each, got 3 and 200"),
+    ],
+    "dlfp.reftables.check_equivalents": [
+        (lambda: reftables.check_equivalents([reftables.Equivalent("a", "a")], 3), TypeError,
+         r"inputs must be a callable returning a mapping, got int"),
+        (lambda: reftables.check_equivalents(["a"], dict), TypeError, r"rows\[0\] must be an Equivalent, got str"),
+    ],
+    "dlfp.reftables.checked_table": [
+        (lambda: reftables.checked_table([3], dict), TypeError, r"rows\[0\] must be an Equivalent, got int"),
+    ],
+    "dlfp.reftables.markdown_table": [
+        (lambda: reftables.markdown_table([], []), ValueError, r"header must name at least one column"),
+        (lambda: reftables.markdown_table(["a", "b"], [["x"]]), ValueError,
+         r"rows\[0\] must have 2 cells like the header, got 1"),
+    ],
+    "dlfp.reftables.argument_default": [
+        (lambda: reftables.argument_default(3, "lr"), TypeError, r"fn must be a callable with a signature, got 3"),
+        (lambda: reftables.argument_default(torch.optim.SGD, 0), TypeError, r"name must be an argument name \(str\), got 0"),
+    ],
+    "dlfp.reftables.argument_cell": [
+        (lambda: reftables.argument_cell("eps", []), ValueError, r"owners must name at least one callable for 'eps', got none"),
+        (lambda: reftables.argument_cell(None, [nn.LayerNorm]), TypeError, r"name must be an argument name \(str\), got None"),
+    ],
+    "dlfp.reftables.resolve": [
+        (lambda: reftables.resolve("np.zeros"), ValueError, r"name must start with one of \['torch', 'nn', 'F', 'optim'\]"),
+        (lambda: reftables.resolve(3), ValueError, r"name must be a dotted name such as 'nn\.ReLU', got 3"),
+    ],
+    "dlfp.reftables.api_cell": [
+        (lambda: reftables.api_cell("nn.Softmaxx"), ValueError, r"nn has no attribute 'Softmaxx' \(looking up 'nn\.Softmaxx'\)"),
+        (lambda: reftables.api_cell(), ValueError, r"api_cell needs at least one name, got none"),
+    ],
     # --- dlfp.shapes
     "dlfp.shapes.broadcast_shape": [
         (lambda: shapes.broadcast_shape((4, 3), (4,)), ValueError,
@@ -777,6 +934,35 @@ CASES: dict[str, list[tuple[Callable[[], object], type[BaseException], str]]] = 
         (lambda: shapes.check_shape(torch.zeros(4, 1, 28, 28), (None, 3, 28, 28), "images"), ValueError,
          r"images must have shape \(\*, 3, 28, 28\), got \(4, 1, 28, 28\)"),
         (lambda: shapes.check_shape(torch.zeros(2), "2"), TypeError, r"expected must be a sequence of non-negative ints or None"),
+    ],
+    # --- dlfp.speed
+    "dlfp.speed.autocast_dtype": [
+        (lambda: speed.autocast_dtype("gpu0"), ValueError, r"device must be a torch\.device or device string, got 'gpu0'"),
+    ],
+    "dlfp.speed.make_grad_scaler": [
+        (lambda: speed.make_grad_scaler("cpu", torch.int32), ValueError,
+         r"dtype must be None or a floating-point torch\.dtype, got torch\.int32"),
+        (lambda: speed.make_grad_scaler("gpu0", torch.float16), ValueError, r"device must be a torch\.device or device string"),
+    ],
+    "dlfp.speed.make_train_step": [
+        (lambda: speed.make_train_step("net", sgd(nn.Linear(1, 1))), TypeError, r"model must be an nn\.Module, got str"),
+        (lambda: speed.make_train_step(nn.Linear(1, 1), sgd(nn.Linear(1, 1)), amp_dtype=F64), ValueError,
+         r"amp_dtype must be None, torch\.float16 or torch\.bfloat16, got torch\.float64"),
+    ],
+    "dlfp.speed.time_interleaved": [
+        (lambda: speed.time_interleaved({"a": lambda: None}, rounds=0), ValueError, r"rounds must be an int >= 1, got 0"),
+        (lambda: speed.time_interleaved({"a": lambda: None}, rounds=1, max_seconds="10"), TypeError,
+         r"max_seconds must be a real number, got '10' \(str\)"),
+        (lambda: speed.time_interleaved({}, rounds=1), TypeError, r"steps must be a non-empty dict of name -> callable"),
+        (lambda: speed.time_interleaved({"a": lambda: None}, rounds=1, sync="gpu0"), ValueError,
+         r"sync must be a torch\.device or device string, got 'gpu0'"),
+    ],
+    "dlfp.speed.compilers_found": [
+        (lambda: speed.compilers_found("gcc"), TypeError, r"names must be a sequence of program names .*, got 'gcc'"),
+    ],
+    "dlfp.speed.compile_first_call": [
+        (lambda: speed.compile_first_call("net", lambda m: m), TypeError, r"model must be an nn\.Module, got str"),
+        (lambda: speed.compile_first_call(nn.Linear(1, 1), None), TypeError, r"run must be callable, got NoneType"),
     ],
     # --- dlfp.stable
     "dlfp.stable.logsumexp": [

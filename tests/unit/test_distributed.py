@@ -204,7 +204,7 @@ def test_model_data_and_gradients():
     torch.testing.assert_close(tanh_gelu(x), nn.functional.gelu(x, approximate="tanh"))
     model = ScaleMLP(4, 8, 2, 3)
     assert model(torch.zeros(5, 4)).shape == (5, 3)
-    with pytest.raises(ValueError, match=r"ScaleMLP expects input of shape \(N, 4\), got \(5, 3\)"):
+    with pytest.raises(ValueError, match=r"x must have shape \(N, 4\), got \(5, 3\)"):
         model(torch.zeros(5, 3))
     with pytest.raises(ValueError, match="width"):
         ScaleMLP(4, 0)

@@ -51,6 +51,13 @@ from torch.nn.parallel import DistributedDataParallel
 from torch.utils.data import DataLoader, DistributedSampler, TensorDataset
 
 from dlfp.checkpoint import save_checkpoint
+from dlfp.validation import (
+    check_callable,
+    check_int,
+    check_path,
+    check_tensor,
+    check_type,
+)
 
 LAUNCH_VARIABLES = ("RANK", "WORLD_SIZE", "LOCAL_RANK")
 
@@ -61,6 +68,11 @@ def _check_int(name: str, value: object, minimum: int = 1) -> int:
     if value < minimum:
         raise ValueError(f"{name} must be an int >= {minimum}, got {value}")
     return value
+
+
+def _require_process_group(what: str) -> None:
+    if not (dist.is_available() and dist.is_initialized()):
+        raise RuntimeError(f"{what} needs an initialised process group (dist.init_process_group)")
 
 
 def choose_backend(
@@ -119,7 +131,11 @@ def tanh_gelu(x: torch.Tensor) -> torch.Tensor:
 
     Shape:
         - Input: any shape. Output: the same shape.
+
+    Raises:
+        TypeError: if ``x`` is not a floating-point tensor.
     """
+    check_tensor("x", x, floating=True)
     return 0.5 * x * (1.0 + torch.tanh(math.sqrt(2.0 / math.pi) * (x + 0.044715 * x**3)))
 
 
@@ -149,10 +165,7 @@ class ScaleMLP(nn.Module):
         self.out = nn.Linear(width, out_features)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        if x.ndim != 2 or x.shape[1] != self.inp.in_features:
-            raise ValueError(
-                f"ScaleMLP expects input of shape (N, {self.inp.in_features}), got {tuple(x.shape)}"
-            )
+        check_tensor("x", x, shape=("N", self.inp.in_features), floating=True)
         h = tanh_gelu(self.inp(x))
         for layer in self.hidden:
             h = h + tanh_gelu(layer(h))
@@ -216,6 +229,7 @@ def epoch_orders(
     _check_int("world_size", world_size)
     _check_int("epochs", epochs)
     _check_int("rank", rank, minimum=0)
+    check_int("seed", seed)
     if rank >= world_size:
         raise ValueError(f"rank must be in [0, world_size={world_size}), got {rank}")
     sampler = DistributedSampler(range(n), num_replicas=world_size, rank=rank, shuffle=True, seed=seed)
@@ -256,8 +270,9 @@ def ddp_gradients(model: nn.Module, x: torch.Tensor, y: torch.Tensor, loss_fn=nn
     """
     if not isinstance(model, nn.Module):
         raise TypeError(f"model must be an nn.Module, got {type(model).__name__}")
-    if not isinstance(x, torch.Tensor) or not isinstance(y, torch.Tensor):
-        raise TypeError(f"x and y must be tensors, got {type(x).__name__} and {type(y).__name__}")
+    check_tensor("x", x, min_ndim=1, dims="(b, *)")
+    check_tensor("y", y, min_ndim=1, dims="(b, *)")
+    check_callable("loss_fn", loss_fn)
     if x.shape[0] != y.shape[0]:
         raise ValueError(f"x and y must have the same batch size, got {x.shape[0]} and {y.shape[0]}")
     model.zero_grad(set_to_none=True)
@@ -281,10 +296,15 @@ def save_on_rank0(path: str | os.PathLike, model: nn.Module, *, epoch: int, **kw
         whether this rank wrote the file.
 
     Raises:
+        TypeError, ValueError: if ``path``, ``model`` or ``epoch`` is of the
+            wrong kind, checked on every rank (a rank 0 that failed inside
+            ``save_checkpoint`` would leave the others waiting at the barrier).
         RuntimeError: if no process group is initialised.
     """
-    if not (dist.is_available() and dist.is_initialized()):
-        raise RuntimeError("save_on_rank0 needs an initialised process group (dist.init_process_group)")
+    check_path("path", path)
+    check_type("model", model, nn.Module, "an nn.Module (the plain module, ddp.module)")
+    check_int("epoch", epoch, minimum=0)
+    _require_process_group("save_on_rank0")
     wrote = False
     if dist.get_rank() == 0:
         save_checkpoint(path, model, epoch=epoch, **kwargs)
@@ -339,8 +359,10 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
             parser.error(f"--{name.replace('_', '-')} must be >= 1, got {value}")
     if args.depth < 0:
         parser.error(f"--depth must be >= 0, got {args.depth}")
-    if not (args.lr > 0 and args.timeout > 0):
-        parser.error(f"--lr and --timeout must be > 0, got {args.lr} and {args.timeout}")
+    for name in ("lr", "timeout"):
+        value = getattr(args, name)
+        if not (value > 0 and math.isfinite(value)):
+            parser.error(f"--{name} must be > 0 and finite, got {value}")
     return args
 
 
@@ -349,7 +371,7 @@ def launch_environment() -> tuple[int, int, int]:
 
     Raises:
         RuntimeError: if they are missing (the script was not launched by
-            ``torchrun``) or inconsistent.
+            ``torchrun``), not integers, or inconsistent.
     """
     missing = [name for name in LAUNCH_VARIABLES if name not in os.environ]
     if missing:
@@ -358,7 +380,13 @@ def launch_environment() -> tuple[int, int, int]:
             f"--standalone --nproc-per-node N -m dlfp.distributed ...); missing environment "
             f"variables {missing}"
         )
-    rank, world_size, local_rank = (int(os.environ[name]) for name in LAUNCH_VARIABLES)
+    values = []
+    for name in LAUNCH_VARIABLES:
+        try:
+            values.append(int(os.environ[name]))
+        except ValueError:
+            raise RuntimeError(f"{name} must be an integer, got {os.environ[name]!r}") from None
+    rank, world_size, local_rank = values
     if not 0 <= rank < world_size or local_rank < 0:
         raise RuntimeError(f"inconsistent launch: RANK={rank}, WORLD_SIZE={world_size}, LOCAL_RANK={local_rank}")
     return rank, world_size, local_rank
@@ -382,7 +410,20 @@ def check_gradient(
         rank's shard gradient vs DDP) and ``rank_spread`` (between the ranks'
         DDP gradients), with ``grad_max_abs`` and ``global_batch`` for scale;
         and the all-reduced gradient itself, shape :math:`(P,)`, on the CPU.
+
+    Raises:
+        TypeError, ValueError: if an argument is of the wrong kind (``mine``
+            must be a 1-D integer tensor of indices into ``x``).
+        RuntimeError: if no process group is initialised.
     """
+    check_type("ddp", ddp, DistributedDataParallel, "a DistributedDataParallel model")
+    check_type("reference", reference, nn.Module, "an nn.Module (a plain copy of the model)")
+    check_tensor("x", x, min_ndim=1, dims="(n, *)")
+    check_tensor("y", y, min_ndim=1, dims="(n, *)")
+    if y.shape[0] != x.shape[0]:
+        raise ValueError(f"y must have one row per row of x ({x.shape[0]}), got {y.shape[0]}")
+    check_tensor("mine", mine, ndim=1, dims="(b,)", integer=True)
+    _require_process_group("check_gradient")
     device = next(reference.parameters()).device
     g_ddp = ddp_gradients(ddp, x[mine].to(device), y[mine].to(device)).cpu()
     g_local = ddp_gradients(reference, x[mine].to(device), y[mine].to(device)).cpu()
@@ -404,8 +445,14 @@ def time_allreduce(tensor: torch.Tensor, repeats: int = 5) -> list[float]:
 
     The ranks meet at a barrier before each, so the time is the collective's,
     not a rank's wait for a late partner.
+
+    Raises:
+        TypeError, ValueError: if ``tensor`` is not a tensor or ``repeats`` not an int >= 1.
+        RuntimeError: if no process group is initialised.
     """
+    check_tensor("tensor", tensor)
     _check_int("repeats", repeats)
+    _require_process_group("time_allreduce")
     times = []
     for _ in range(repeats):
         buffer = tensor.detach().clone()
@@ -428,7 +475,15 @@ def train_worker(args: argparse.Namespace, device: torch.device) -> dict[str, An
     for ``args.epochs`` epochs or ``args.max_steps`` steps, timing every step
     and epoch; checkpoints from rank 0 after every epoch
     (:func:`save_on_rank0`); and times a gradient-sized all-reduce alone.
+
+    Raises:
+        TypeError: if ``args`` is not the namespace :func:`parse_args` returns
+            or ``device`` not a ``torch.device``.
+        RuntimeError: if no process group is initialised.
     """
+    check_type("args", args, argparse.Namespace, "an argparse.Namespace (from parse_args)")
+    check_type("device", device, torch.device, "a torch.device (from device_for)")
+    _require_process_group("train_worker")
     rank, world_size = dist.get_rank(), dist.get_world_size()
     per_rank = per_rank_batch(args.batch_size, world_size)
     x, y = make_regression(args.n_samples, seed=args.seed)

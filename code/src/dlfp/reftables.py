@@ -273,10 +273,12 @@ def argument_default(fn: Callable[..., Any], name: str) -> Any:
         The default value, or :data:`REQUIRED` when the argument has none.
 
     Raises:
-        TypeError: if ``fn`` has no inspectable signature.
+        TypeError: if ``fn`` has no inspectable signature or ``name`` is not a str.
         ValueError: naming ``fn``, the argument and the arguments it does
             have, if ``fn`` has no argument ``name``.
     """
+    if not isinstance(name, str):
+        raise TypeError(f"name must be an argument name (str), got {name!r}")
     try:
         parameters = inspect.signature(fn).parameters
     except (TypeError, ValueError) as err:
@@ -295,9 +297,12 @@ def argument_cell(name: str, owners: Sequence[Callable[..., Any]]) -> str:
     ``"`eps` (`BatchNorm2d`, `LayerNorm`: 1e-05)"``.
 
     Raises:
+        TypeError: if ``name`` is not a str.
         ValueError: if ``owners`` is empty, or (from :func:`argument_default`)
             an owner has no argument ``name``.
     """
+    if not isinstance(name, str):
+        raise TypeError(f"name must be an argument name (str), got {name!r}")
     owners = list(owners)
     if not owners:
         raise ValueError(f"owners must name at least one callable for {name!r}, got none")

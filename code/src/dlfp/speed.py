@@ -33,11 +33,13 @@ from __future__ import annotations
 
 import shutil
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import torch
 from torch import nn
+
+from dlfp.validation import check_real
 
 COMPILERS = ("g++", "gcc", "cc")
 
@@ -48,24 +50,29 @@ def autocast_dtype(device: torch.device | str) -> torch.dtype:
     Raises:
         ValueError: if ``device`` is not a valid device.
     """
+    return torch.float16 if _as_device("device", device).type == "cuda" else torch.bfloat16
+
+
+def _as_device(name: str, device: object) -> torch.device:
+    """``torch.device(device)``, or a ``ValueError`` naming the argument."""
     try:
-        device = torch.device(device)
+        return torch.device(device)
     except (RuntimeError, TypeError) as err:
-        raise ValueError(f"device must be a torch.device or device string, got {device!r}") from err
-    return torch.float16 if device.type == "cuda" else torch.bfloat16
+        raise ValueError(f"{name} must be a torch.device or device string, got {device!r}") from err
 
 
 def make_grad_scaler(device: torch.device | str, dtype: torch.dtype | None) -> Any | None:
     """A ``GradScaler`` where ``dtype`` needs one (float16), else ``None``.
 
     Raises:
-        ValueError: if ``dtype`` is not ``None`` or a floating-point type.
+        ValueError: if ``device`` is not a valid device, or ``dtype`` is not
+            ``None`` or a floating-point type.
     """
+    device = _as_device("device", device)
     if dtype is not None and not (isinstance(dtype, torch.dtype) and dtype.is_floating_point):
         raise ValueError(f"dtype must be None or a floating-point torch.dtype, got {dtype!r}")
     if dtype != torch.float16:
         return None
-    device = torch.device(device)
     return torch.amp.GradScaler(device.type)
 
 
@@ -139,8 +146,10 @@ def time_interleaved(
     least one round is timed); ``warmup`` untimed calls of each come first.
 
     Raises:
-        TypeError: if ``steps`` is not a non-empty dict of callables.
-        ValueError: if ``rounds`` < 1, ``warmup`` < 0 or ``max_seconds`` <= 0.
+        TypeError: if ``steps`` is not a non-empty dict of callables or
+            ``max_seconds`` not a number.
+        ValueError: if ``rounds`` < 1, ``warmup`` < 0, ``max_seconds`` <= 0
+            or ``sync`` is not a valid device.
     """
     if not isinstance(steps, dict) or not steps or not all(callable(f) for f in steps.values()):
         raise TypeError(f"steps must be a non-empty dict of name -> callable, got {steps!r}")
@@ -148,9 +157,9 @@ def time_interleaved(
         raise ValueError(f"rounds must be an int >= 1, got {rounds!r}")
     if not isinstance(warmup, int) or warmup < 0:
         raise ValueError(f"warmup must be an int >= 0, got {warmup!r}")
-    if not max_seconds > 0:
+    if not check_real("max_seconds", max_seconds, finite=False) > 0:
         raise ValueError(f"max_seconds must be > 0, got {max_seconds!r}")
-    cuda = sync is not None and torch.device(sync).type == "cuda"
+    cuda = sync is not None and _as_device("sync", sync).type == "cuda"
     names = list(steps)
     for name in names:
         for _ in range(warmup):
@@ -169,9 +178,20 @@ def time_interleaved(
     return times
 
 
-def compilers_found() -> dict[str, str | None]:
-    """Where each C/C++ compiler ``torch.compile`` may call on CPU is (``None``: not on ``PATH``)."""
-    return {name: shutil.which(name) for name in COMPILERS}
+def compilers_found(names: Sequence[str] = COMPILERS) -> dict[str, str | None]:
+    """Where each C/C++ compiler ``torch.compile`` may call on CPU is (``None``: not on ``PATH``).
+
+    ``names`` are the programs looked for, by default :data:`COMPILERS`.
+
+    Raises:
+        TypeError: if ``names`` is not a sequence of non-empty strings (one
+            string is refused: it would be looked up letter by letter).
+    """
+    if isinstance(names, str) or not isinstance(names, Sequence) or not all(
+        isinstance(n, str) and n for n in names
+    ):
+        raise TypeError(f"names must be a sequence of program names such as ('g++', 'gcc'), got {names!r}")
+    return {name: shutil.which(name) for name in names}
 
 
 def compile_first_call(
