@@ -5,8 +5,9 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.dlfp-installed
-# Strict by default: any Sphinx warning or failing cell fails the build.
-JB_FLAGS ?= -W --keep-going
+# Strict by default: any Sphinx warning (nitpicky: every cross-reference must resolve)
+# or failing cell fails the build.
+JB_FLAGS ?= -W -n --keep-going
 
 .PHONY: install book book-all test site-test page bench bench-compare clean
 

@@ -8,6 +8,7 @@ Each page named in a row of the table gets (or has replaced) one box at its
 end linking the pages of the other parts in the same rows. It is not a Sphinx
 extension: the boxes are ordinary MyST in the page, reviewed like any edit.
 """
+
 import re
 from pathlib import Path
 
@@ -39,6 +40,9 @@ for f, labs in links.items():
     if MARK in text:
         text = text[: text.index(MARK)].rstrip() + "\n"
     refs = ", ".join(f"{{ref}}`{l}`" for l in labs)
-    text = text.rstrip() + f"\n\n{MARK}\n:::{{seealso}}\nThe same ideas in the other parts of the book: {refs}. Every cross-reference is in the {{ref}}`concordance <app-concordance>`.\n:::\n"
+    text = (
+        text.rstrip()
+        + f"\n\n{MARK}\n:::{{seealso}}\nThe same ideas in the other parts of the book: {refs}. Every cross-reference is in the {{ref}}`concordance <app-concordance>`.\n:::\n"
+    )
     f.write_text(text)
     print(f, len(labs))

@@ -126,6 +126,7 @@ def _pages_with_code() -> list[str]:
 
 def _pages_not_in_cache(cache_path: Path) -> list[str]:
     from jupyter_cache import get_cache
+
     from tests.book.pages import read_notebook
 
     cache = get_cache(cache_path)

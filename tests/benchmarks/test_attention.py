@@ -16,11 +16,14 @@ def test_attention(benchmark, device, peaks, impl, causal, n):
     q, k, v = (torch.randn(batch, heads, n, d, device=device, dtype=dtype) for _ in range(3))
     expected = F.scaled_dot_product_attention(q, k, v, is_causal=causal)
     if impl == "naive":
+
         def fn(q, k, v):
             return scaled_dot_product_attention(q, k, v, is_causal=causal)[0]
     else:
+
         def fn(q, k, v):
             return F.scaled_dot_product_attention(q, k, v, is_causal=causal)
+
     torch.testing.assert_close(fn(q, k, v), expected, rtol=1e-4, atol=1e-4)
     benchmark.group = f"attention {'causal ' if causal else ''}B{batch} H{heads} n={n} d={d}"
     benchmark(synchronized(fn, device), q, k, v)

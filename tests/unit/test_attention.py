@@ -15,8 +15,11 @@ from dlfp.models.attention import (
 
 def _qkv(seed=0, B=2, H=3, L=7, S=7, D=8):
     g = torch.Generator().manual_seed(seed)
-    return (torch.randn(B, H, L, D, generator=g), torch.randn(B, H, S, D, generator=g),
-            torch.randn(B, H, S, D, generator=g))
+    return (
+        torch.randn(B, H, L, D, generator=g),
+        torch.randn(B, H, S, D, generator=g),
+        torch.randn(B, H, S, D, generator=g),
+    )
 
 
 def test_matches_torch_sdpa_without_and_with_masks():
@@ -31,11 +34,19 @@ def test_matches_torch_sdpa_without_and_with_masks():
     torch.testing.assert_close(out_m, out_c)
     bool_mask = torch.rand(7, 7, generator=torch.Generator().manual_seed(1)) > 0.3
     bool_mask[:, 0] = True
-    torch.testing.assert_close(scaled_dot_product_attention(q, k, v, mask=bool_mask)[0],
-                               F.scaled_dot_product_attention(q, k, v, attn_mask=bool_mask), atol=1e-5, rtol=1e-5)
+    torch.testing.assert_close(
+        scaled_dot_product_attention(q, k, v, mask=bool_mask)[0],
+        F.scaled_dot_product_attention(q, k, v, attn_mask=bool_mask),
+        atol=1e-5,
+        rtol=1e-5,
+    )
     float_mask = torch.randn(7, 7)
-    torch.testing.assert_close(scaled_dot_product_attention(q, k, v, mask=float_mask)[0],
-                               F.scaled_dot_product_attention(q, k, v, attn_mask=float_mask), atol=1e-5, rtol=1e-5)
+    torch.testing.assert_close(
+        scaled_dot_product_attention(q, k, v, mask=float_mask)[0],
+        F.scaled_dot_product_attention(q, k, v, attn_mask=float_mask),
+        atol=1e-5,
+        rtol=1e-5,
+    )
 
 
 def test_cross_attention_shapes_and_gradcheck():
@@ -77,8 +88,16 @@ def test_positional_encoding_values_and_rotation_property():
     [
         (lambda: scaled_dot_product_attention(*_qkv()[:2], torch.randn(2, 3, 6, 8)), ValueError, "sequence dimension"),
         (lambda: scaled_dot_product_attention(torch.randn(2, 3, 7, 4), *_qkv()[1:]), ValueError, "last dimension"),
-        (lambda: scaled_dot_product_attention(*_qkv(), mask=torch.ones(5, 5, dtype=torch.bool)), ValueError, "broadcast"),
-        (lambda: scaled_dot_product_attention(*_qkv(), mask=torch.ones(7, 7, dtype=torch.long)), TypeError, "bool or floating"),
+        (
+            lambda: scaled_dot_product_attention(*_qkv(), mask=torch.ones(5, 5, dtype=torch.bool)),
+            ValueError,
+            "broadcast",
+        ),
+        (
+            lambda: scaled_dot_product_attention(*_qkv(), mask=torch.ones(7, 7, dtype=torch.long)),
+            TypeError,
+            "bool or floating",
+        ),
         (lambda: scaled_dot_product_attention(torch.ones(3), *_qkv()[1:]), ValueError, "at least 2"),
         (lambda: MultiHeadAttention(10, 3), ValueError, "divisible"),
         (lambda: MultiHeadAttention(8, 2)(torch.randn(2, 5, 6)), ValueError, r"\(B, L, 8\)"),

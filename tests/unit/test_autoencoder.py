@@ -3,15 +3,18 @@ import torch
 from torch import nn
 
 from dlfp.models.autoencoder import ConvDenoisingAutoencoder, add_gaussian_noise
-from dlfp.shapes import conv_transpose_output_size
-from dlfp.shapes import conv_output_size
+from dlfp.shapes import conv_output_size, conv_transpose_output_size
 
 
 @pytest.mark.parametrize("n", [1, 3, 7, 14])
-@pytest.mark.parametrize("k, s, p, op, d", [(3, 2, 0, 0, 1), (3, 2, 1, 1, 1), (4, 2, 1, 0, 1), (5, 3, 2, 2, 1), (3, 1, 1, 0, 2)])
+@pytest.mark.parametrize(
+    "k, s, p, op, d", [(3, 2, 0, 0, 1), (3, 2, 1, 1, 1), (4, 2, 1, 0, 1), (5, 3, 2, 2, 1), (3, 1, 1, 0, 2)]
+)
 def test_conv_transpose_size_matches_torch(n, k, s, p, op, d):
     try:
-        expected = nn.ConvTranspose1d(1, 1, k, stride=s, padding=p, output_padding=op, dilation=d)(torch.zeros(1, 1, n)).shape[-1]
+        expected = nn.ConvTranspose1d(1, 1, k, stride=s, padding=p, output_padding=op, dilation=d)(
+            torch.zeros(1, 1, n)
+        ).shape[-1]
     except RuntimeError:
         with pytest.raises(ValueError):
             conv_transpose_output_size(n, k, s, p, op, d)

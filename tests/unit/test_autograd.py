@@ -50,7 +50,11 @@ def test_finite_difference_does_not_change_input():
     [
         (lambda: x_sin_x(torch.arange(3)), TypeError, "floating-point"),
         (lambda: finite_difference_grad(lambda v: v.sum(), torch.zeros(3)), TypeError, "float64"),
-        (lambda: finite_difference_grad(lambda v: v.sum(), torch.zeros(3, dtype=torch.float64), eps=0), ValueError, "eps"),
+        (
+            lambda: finite_difference_grad(lambda v: v.sum(), torch.zeros(3, dtype=torch.float64), eps=0),
+            ValueError,
+            "eps",
+        ),
         (lambda: finite_difference_grad(lambda v: v, torch.zeros(3, dtype=torch.float64)), ValueError, "scalar"),
     ],
 )

@@ -19,8 +19,8 @@ import argparse
 import contextlib
 import dataclasses
 import importlib
-import io
 import inspect
+import io
 import os
 import pkgutil
 from collections.abc import Callable
@@ -182,20 +182,35 @@ MISSING = "/nonexistent-dlfp-dir/nothing.json"
 CASES: dict[str, list[tuple[Callable[[], object], type[BaseException], str]]] = {
     # --- dlfp.adjoint
     "dlfp.adjoint.flat_mse_loss": [
-        (lambda: adjoint.flat_mse_loss("net", torch.zeros(2, 3), torch.zeros(2, 1)), TypeError,
-         r"model must be an nn\.Module, got 'net' \(str\)"),
-        (lambda: adjoint.flat_mse_loss(nn.Linear(3, 1), torch.zeros(2, 3), torch.zeros(2, 2)), ValueError,
-         r"targets must have shape \(2, 1\) \(the model's output shape\), got \(2, 2\)"),
+        (
+            lambda: adjoint.flat_mse_loss("net", torch.zeros(2, 3), torch.zeros(2, 1)),
+            TypeError,
+            r"model must be an nn\.Module, got 'net' \(str\)",
+        ),
+        (
+            lambda: adjoint.flat_mse_loss(nn.Linear(3, 1), torch.zeros(2, 3), torch.zeros(2, 2)),
+            ValueError,
+            r"targets must have shape \(2, 1\) \(the model's output shape\), got \(2, 2\)",
+        ),
     ],
     "dlfp.adjoint.reverse_mode_gradient": [
-        (lambda: adjoint.reverse_mode_gradient(linear_loss()[0], torch.zeros(2, 4)), ValueError,
-         r"theta must be a 1-D tensor \(P,\)"),
+        (
+            lambda: adjoint.reverse_mode_gradient(linear_loss()[0], torch.zeros(2, 4)),
+            ValueError,
+            r"theta must be a 1-D tensor \(P,\)",
+        ),
     ],
     "dlfp.adjoint.forward_mode_gradient": [
-        (lambda: adjoint.forward_mode_gradient(*linear_loss(), chunk_size=0), ValueError,
-         r"chunk_size must be a positive int or None, got 0"),
-        (lambda: adjoint.forward_mode_gradient(linear_loss()[0], torch.arange(4)), TypeError,
-         r"theta must be a floating-point tensor"),
+        (
+            lambda: adjoint.forward_mode_gradient(*linear_loss(), chunk_size=0),
+            ValueError,
+            r"chunk_size must be a positive int or None, got 0",
+        ),
+        (
+            lambda: adjoint.forward_mode_gradient(linear_loss()[0], torch.arange(4)),
+            TypeError,
+            r"theta must be a floating-point tensor",
+        ),
     ],
     "dlfp.adjoint.count_matmul_flops": [
         (lambda: adjoint.count_matmul_flops(3), TypeError, r"fn must be callable, got 3 \(int\)"),
@@ -204,22 +219,35 @@ CASES: dict[str, list[tuple[Callable[[], object], type[BaseException], str]]] = 
         (lambda: adjoint.best_time(lambda: None, repeat=0), ValueError, r"repeat must be a positive int, got 0"),
     ],
     "dlfp.adjoint.euler_loss": [
-        (lambda: adjoint.euler_loss(torch.zeros(2, 3), torch.zeros(2), torch.zeros(2), 3), ValueError,
-         r"W must be a square matrix \(d, d\)"),
+        (
+            lambda: adjoint.euler_loss(torch.zeros(2, 3), torch.zeros(2), torch.zeros(2), 3),
+            ValueError,
+            r"W must be a square matrix \(d, d\)",
+        ),
         (lambda: adjoint.euler_loss(*ode(), steps=0), ValueError, r"steps must be a positive int"),
     ],
     "dlfp.adjoint.euler_adjoint_gradients": [
-        (lambda: adjoint.euler_adjoint_gradients(torch.eye(3), torch.full((3,), NAN), torch.zeros(3), 3),
-         ValueError, r"x0 must be finite"),
-        (lambda: adjoint.euler_adjoint_gradients(*ode(), steps=3, t_final=0.0), ValueError,
-         r"t_final must be positive"),
+        (
+            lambda: adjoint.euler_adjoint_gradients(torch.eye(3), torch.full((3,), NAN), torch.zeros(3), 3),
+            ValueError,
+            r"x0 must be finite",
+        ),
+        (
+            lambda: adjoint.euler_adjoint_gradients(*ode(), steps=3, t_final=0.0),
+            ValueError,
+            r"t_final must be positive",
+        ),
     ],
     # --- dlfp.autograd
     "dlfp.autograd.XSinX": [
         (lambda: autograd.XSinX.apply(torch.arange(3)), TypeError, r"input must be a floating-point tensor"),
     ],
     "dlfp.autograd.x_sin_x": [
-        (lambda: autograd.x_sin_x(torch.arange(3)), TypeError, r"x must be a floating-point tensor, got dtype torch\.int64"),
+        (
+            lambda: autograd.x_sin_x(torch.arange(3)),
+            TypeError,
+            r"x must be a floating-point tensor, got dtype torch\.int64",
+        ),
         (lambda: autograd.x_sin_x([1.0]), TypeError, r"x must be a torch\.Tensor, got list"),
     ],
     # no constructor arguments: only the forward input can be bad
@@ -227,10 +255,16 @@ CASES: dict[str, list[tuple[Callable[[], object], type[BaseException], str]]] = 
         (lambda: autograd.XSinXActivation()(torch.arange(3)), TypeError, r"x must be a floating-point tensor"),
     ],
     "dlfp.autograd.finite_difference_grad": [
-        (lambda: autograd.finite_difference_grad(lambda v: v.sum(), torch.zeros(3)), TypeError,
-         r"x must be a float64 tensor .*, got torch\.float32"),
-        (lambda: autograd.finite_difference_grad(lambda v: v.sum(), torch.zeros(3, dtype=F64), eps=0), ValueError,
-         r"eps must be positive"),
+        (
+            lambda: autograd.finite_difference_grad(lambda v: v.sum(), torch.zeros(3)),
+            TypeError,
+            r"x must be a float64 tensor .*, got torch\.float32",
+        ),
+        (
+            lambda: autograd.finite_difference_grad(lambda v: v.sum(), torch.zeros(3, dtype=F64), eps=0),
+            ValueError,
+            r"eps must be positive",
+        ),
     ],
     # --- dlfp.benchreport
     "dlfp.benchreport.load_run": [
@@ -238,8 +272,11 @@ CASES: dict[str, list[tuple[Callable[[], object], type[BaseException], str]]] = 
         (lambda: benchreport.load_run(MISSING), FileNotFoundError, r"path must be an existing file"),
     ],
     "dlfp.benchreport.load_runs": [
-        (lambda: benchreport.load_runs("/nonexistent-dlfp-dir"), FileNotFoundError,
-         r"directory must hold committed benchmark results, but /nonexistent-dlfp-dir does not exist"),
+        (
+            lambda: benchreport.load_runs("/nonexistent-dlfp-dir"),
+            FileNotFoundError,
+            r"directory must hold committed benchmark results, but /nonexistent-dlfp-dir does not exist",
+        ),
         (lambda: benchreport.load_runs(3), TypeError, r"directory must be a str or os.PathLike path, got 3"),
     ],
     "dlfp.benchreport.previous_on_same_device": [
@@ -260,44 +297,70 @@ CASES: dict[str, list[tuple[Callable[[], object], type[BaseException], str]]] = 
     ],
     # --- dlfp.boundary
     "dlfp.boundary.ghost_pad": [
-        (lambda: boundary.ghost_pad(torch.zeros(5), "neumann"), ValueError, r"bc must be one of 'dirichlet', .*got 'neumann'"),
-        (lambda: boundary.ghost_pad(torch.zeros(5), "periodic", dims=2), ValueError,
-         r"u must have at least 2 dimensions \(\*, n_1, n_2\)"),
+        (
+            lambda: boundary.ghost_pad(torch.zeros(5), "neumann"),
+            ValueError,
+            r"bc must be one of 'dirichlet', .*got 'neumann'",
+        ),
+        (
+            lambda: boundary.ghost_pad(torch.zeros(5), "periodic", dims=2),
+            ValueError,
+            r"u must have at least 2 dimensions \(\*, n_1, n_2\)",
+        ),
     ],
     "dlfp.boundary.fd_laplacian": [
         (lambda: boundary.fd_laplacian(torch.zeros(5), 0.0, "periodic"), ValueError, r"h must be positive, got 0\.0"),
     ],
     # --- dlfp.checkpoint
     "dlfp.checkpoint.rng_state": [
-        (lambda: checkpoint.rng_state({"x": 1}), TypeError, r"generators must be a dict mapping names to torch\.Generator"),
+        (
+            lambda: checkpoint.rng_state({"x": 1}),
+            TypeError,
+            r"generators must be a dict mapping names to torch\.Generator",
+        ),
     ],
     "dlfp.checkpoint.set_rng_state": [
-        (lambda: checkpoint.set_rng_state({"python": None}), checkpoint.CheckpointError,
-         r"state must be an rng state, a dict with keys 'python', 'numpy', 'torch'"),
+        (
+            lambda: checkpoint.set_rng_state({"python": None}),
+            checkpoint.CheckpointError,
+            r"state must be an rng state, a dict with keys 'python', 'numpy', 'torch'",
+        ),
     ],
     "dlfp.checkpoint.save_checkpoint": [
         (lambda: checkpoint.save_checkpoint(MISSING, "model", epoch=0), TypeError, r"model must be an nn\.Module"),
-        (lambda: checkpoint.save_checkpoint(MISSING, nn.Linear(1, 1), epoch=-1), ValueError,
-         r"epoch must be a non-negative int, got -1"),
+        (
+            lambda: checkpoint.save_checkpoint(MISSING, nn.Linear(1, 1), epoch=-1),
+            ValueError,
+            r"epoch must be a non-negative int, got -1",
+        ),
     ],
     "dlfp.checkpoint.load_checkpoint": [
         (lambda: checkpoint.load_checkpoint(MISSING), FileNotFoundError, r"path must be an existing checkpoint file"),
-        (lambda: checkpoint.load_checkpoint(MISSING, optimizer=nn.Linear(1, 1)), TypeError,
-         r"optimizer must be a torch\.optim\.Optimizer or None"),
+        (
+            lambda: checkpoint.load_checkpoint(MISSING, optimizer=nn.Linear(1, 1)),
+            TypeError,
+            r"optimizer must be a torch\.optim\.Optimizer or None",
+        ),
     ],
     # --- dlfp.data.burgers
     "dlfp.data.burgers.grid": [
         (lambda: burgers.grid(0), ValueError, r"n_points must be a positive int, got 0"),
     ],
     "dlfp.data.burgers.solve_burgers": [
-        (lambda: burgers.solve_burgers(torch.zeros(7), 0.1, 1.0), ValueError,
-         r"u0 must have shape \(N,\) or \(B, N\) with N even"),
+        (
+            lambda: burgers.solve_burgers(torch.zeros(7), 0.1, 1.0),
+            ValueError,
+            r"u0 must have shape \(N,\) or \(B, N\) with N even",
+        ),
         (lambda: burgers.solve_burgers(torch.full((8,), NAN), 0.1, 1.0), ValueError, r"u0 must be finite"),
         (lambda: burgers.solve_burgers(torch.zeros(8), -0.1, 1.0), ValueError, r"nu must be non-negative"),
     ],
     "dlfp.data.burgers.cole_hopf_solution": [
-        (lambda: burgers.cole_hopf_solution(burgers.grid(8), 0.1, 0.1, mean=1.0, cos_coeffs=[1.0]), ValueError,
-         r"mean must exceed the sum of \|coefficients\|"),
+        (
+            lambda: burgers.cole_hopf_solution(burgers.grid(8), 0.1, 0.1, mean=1.0, cos_coeffs=[1.0]),
+            ValueError,
+            r"mean must exceed the sum of \|coefficients\|",
+        ),
         (lambda: burgers.cole_hopf_solution(burgers.grid(8), 0.1, 0.0, 2.0, [1.0]), ValueError, r"nu must be positive"),
     ],
     "dlfp.data.burgers.random_initial_conditions": [
@@ -307,25 +370,40 @@ CASES: dict[str, list[tuple[Callable[[], object], type[BaseException], str]]] = 
         (lambda: burgers.burgers_dataset(2, refine=0), ValueError, r"refine must be a positive int"),
     ],
     "dlfp.data.burgers.characteristic_origin": [
-        (lambda: burgers.characteristic_origin(torch.ones(8, dtype=F64), 1.0), ValueError,
-         r"u0 must have zero mean on each row"),
+        (
+            lambda: burgers.characteristic_origin(torch.ones(8, dtype=F64), 1.0),
+            ValueError,
+            r"u0 must have zero mean on each row",
+        ),
         (lambda: burgers.characteristic_origin(torch.zeros(8), 0.0), ValueError, r"t must be positive"),
     ],
     # --- dlfp.data.datasets
     "dlfp.data.datasets.RandomDihedral": [
-        (lambda: datasets.RandomDihedral()(torch.zeros(3, 4)), ValueError,
-         r"field must be a tensor of shape \(\.\.\., N, N\), got shape \(3, 4\)"),
+        (
+            lambda: datasets.RandomDihedral()(torch.zeros(3, 4)),
+            ValueError,
+            r"field must be a tensor of shape \(\.\.\., N, N\), got shape \(3, 4\)",
+        ),
     ],
     "dlfp.data.datasets.FieldDataset": [
-        (lambda: datasets.FieldDataset(torch.zeros(4, 2, 8, 8), torch.zeros(4)), ValueError,
-         r"fields must have shape \(M, 1, N, N\)"),
-        (lambda: datasets.FieldDataset(torch.zeros(4, 8, 8), torch.full((4,), NAN)), ValueError,
-         r"targets must be finite"),
+        (
+            lambda: datasets.FieldDataset(torch.zeros(4, 2, 8, 8), torch.zeros(4)),
+            ValueError,
+            r"fields must have shape \(M, 1, N, N\)",
+        ),
+        (
+            lambda: datasets.FieldDataset(torch.zeros(4, 8, 8), torch.full((4,), NAN)),
+            ValueError,
+            r"targets must be finite",
+        ),
     ],
     "dlfp.data.datasets.GenerativeFieldDataset": [
         (lambda: datasets.GenerativeFieldDataset(5, size=1), ValueError, r"size must be an int >= 2, got 1"),
-        (lambda: datasets.GenerativeFieldDataset(5, param_range=(0.5, 0.1)), ValueError,
-         r"param_range must satisfy 0 < low < high"),
+        (
+            lambda: datasets.GenerativeFieldDataset(5, param_range=(0.5, 0.1)),
+            ValueError,
+            r"param_range must satisfy 0 < low < high",
+        ),
     ],
     "dlfp.data.datasets.create_dataloaders": [
         (lambda: datasets.create_dataloaders(8, 8, batch_size=0), ValueError, r"batch_size must be a positive int"),
@@ -350,13 +428,23 @@ CASES: dict[str, list[tuple[Callable[[], object], type[BaseException], str]]] = 
         (lambda: dynamics.lorenz_max_lyapunov(renorm_every=0.0), ValueError, r"renorm_every must be positive"),
     ],
     "dlfp.data.dynamics.shifted_windows": [
-        (lambda: dynamics.shifted_windows(torch.zeros(10), 3), ValueError, r"series must have shape \(T, D\), got \(10,\)"),
+        (
+            lambda: dynamics.shifted_windows(torch.zeros(10), 3),
+            ValueError,
+            r"series must have shape \(T, D\), got \(10,\)",
+        ),
     ],
     "dlfp.data.dynamics.valid_time": [
-        (lambda: dynamics.valid_time(torch.zeros(3, 2), torch.zeros(4, 2), 0.1, 1.0), ValueError,
-         r"truth must have shape \(3, 2\)"),
-        (lambda: dynamics.valid_time(torch.zeros(3, 2), torch.zeros(3, 2), 0.1, 0.0), ValueError,
-         r"scale must be positive"),
+        (
+            lambda: dynamics.valid_time(torch.zeros(3, 2), torch.zeros(4, 2), 0.1, 1.0),
+            ValueError,
+            r"truth must have shape \(3, 2\)",
+        ),
+        (
+            lambda: dynamics.valid_time(torch.zeros(3, 2), torch.zeros(3, 2), 0.1, 0.0),
+            ValueError,
+            r"scale must be positive",
+        ),
     ],
     # --- dlfp.data.fields
     "dlfp.data.fields.k_equality": [
@@ -376,8 +464,11 @@ CASES: dict[str, list[tuple[Callable[[], object], type[BaseException], str]]] = 
         (lambda: fields.generate_field(torch.tensor([0.1, 0.2])), ValueError, r"omega_m must be a single number"),
     ],
     "dlfp.data.fields.measure_power_spectrum": [
-        (lambda: fields.measure_power_spectrum(torch.zeros(4, 5)), ValueError,
-         r"fields must have shape \(N, N\) or \(B, N, N\)"),
+        (
+            lambda: fields.measure_power_spectrum(torch.zeros(4, 5)),
+            ValueError,
+            r"fields must have shape \(N, N\) or \(B, N, N\)",
+        ),
     ],
     # --- dlfp.data.images (no I/O: the arguments are refused before any file is read)
     "dlfp.data.images.load_mnist": [
@@ -385,7 +476,11 @@ CASES: dict[str, list[tuple[Callable[[], object], type[BaseException], str]]] = 
         (lambda: images.load_mnist("test", timeout=0), ValueError, r"timeout must be positive"),
     ],
     "dlfp.data.images.mnist_datasets": [
-        (lambda: images.mnist_datasets(holdout_fraction=1.5), ValueError, r"holdout_fraction must be in \(0, 1\), got 1\.5"),
+        (
+            lambda: images.mnist_datasets(holdout_fraction=1.5),
+            ValueError,
+            r"holdout_fraction must be in \(0, 1\), got 1\.5",
+        ),
         (lambda: images.mnist_datasets(n_train=0), ValueError, r"n_train must be a positive int or None, got 0"),
     ],
     # --- dlfp.data.root: its input is the environment
@@ -402,8 +497,11 @@ CASES: dict[str, list[tuple[Callable[[], object], type[BaseException], str]]] = 
     ],
     "dlfp.data.synthetic.two_blobs": [
         (lambda: synthetic.two_blobs(10, std=0.0), ValueError, r"std must be positive"),
-        (lambda: synthetic.two_blobs(10, centers=((0.0, 0.0, 0.0), (1.0, 1.0, 1.0))), ValueError,
-         r"centers must be two 2-D points"),
+        (
+            lambda: synthetic.two_blobs(10, centers=((0.0, 0.0, 0.0), (1.0, 1.0, 1.0))),
+            ValueError,
+            r"centers must be two 2-D points",
+        ),
     ],
     # --- dlfp.data.windows
     "dlfp.data.windows.two_sine_series": [
@@ -412,14 +510,25 @@ CASES: dict[str, list[tuple[Callable[[], object], type[BaseException], str]]] = 
     ],
     "dlfp.data.windows.sliding_windows": [
         (lambda: windows.sliding_windows([1.0, 2.0]), TypeError, r"series must be a torch\.Tensor, got list"),
-        (lambda: windows.sliding_windows(torch.arange(10.0), window=10), ValueError, r"series of length 10 is too short"),
+        (
+            lambda: windows.sliding_windows(torch.arange(10.0), window=10),
+            ValueError,
+            r"series of length 10 is too short",
+        ),
     ],
     # --- dlfp.distributed (no process group: every argument is refused before one is needed)
     "dlfp.distributed.ScaleMLP": [
         (lambda: distributed.ScaleMLP(4, 0), ValueError, r"width must be an int >= 1, got 0"),
-        (lambda: distributed.ScaleMLP(4, 8)(torch.zeros(5, 3)), ValueError, r"x must have shape \(N, 4\), got \(5, 3\)"),
-        (lambda: distributed.ScaleMLP(4, 8)(torch.zeros(5, 4, dtype=torch.int64)), TypeError,
-         r"x must be a floating-point tensor, got dtype torch\.int64"),
+        (
+            lambda: distributed.ScaleMLP(4, 8)(torch.zeros(5, 3)),
+            ValueError,
+            r"x must have shape \(N, 4\), got \(5, 3\)",
+        ),
+        (
+            lambda: distributed.ScaleMLP(4, 8)(torch.zeros(5, 4, dtype=torch.int64)),
+            TypeError,
+            r"x must be a floating-point tensor, got dtype torch\.int64",
+        ),
     ],
     "dlfp.distributed.tanh_gelu": [
         (lambda: distributed.tanh_gelu([1.0]), TypeError, r"x must be a torch\.Tensor, got list"),
@@ -427,8 +536,11 @@ CASES: dict[str, list[tuple[Callable[[], object], type[BaseException], str]]] = 
     ],
     "dlfp.distributed.choose_backend": [
         (lambda: distributed.choose_backend(0), ValueError, r"world_size must be an int >= 1, got 0"),
-        (lambda: distributed.choose_backend(2, cuda_available=True, device_count=-1), ValueError,
-         r"device_count must be an int >= 0, got -1"),
+        (
+            lambda: distributed.choose_backend(2, cuda_available=True, device_count=-1),
+            ValueError,
+            r"device_count must be an int >= 0, got -1",
+        ),
     ],
     "dlfp.distributed.device_for": [
         (lambda: distributed.device_for("mpi", 0), ValueError, r"backend must be 'nccl' or 'gloo', got 'mpi'"),
@@ -439,64 +551,120 @@ CASES: dict[str, list[tuple[Callable[[], object], type[BaseException], str]]] = 
         (lambda: distributed.make_regression(10, 1.5), TypeError, r"in_features must be an int, got float"),
     ],
     "dlfp.distributed.per_rank_batch": [
-        (lambda: distributed.per_rank_batch(256, 3), ValueError, r"batch_size must be divisible by world_size=3, got 256"),
+        (
+            lambda: distributed.per_rank_batch(256, 3),
+            ValueError,
+            r"batch_size must be divisible by world_size=3, got 256",
+        ),
     ],
     "dlfp.distributed.epoch_orders": [
-        (lambda: distributed.epoch_orders(10, world_size=2, rank=2, epochs=1), ValueError,
-         r"rank must be in \[0, world_size=2\), got 2"),
-        (lambda: distributed.epoch_orders(10, world_size=2, rank=0, epochs=1, seed=0.5), TypeError,
-         r"seed must be an int, got 0\.5 \(float\)"),
+        (
+            lambda: distributed.epoch_orders(10, world_size=2, rank=2, epochs=1),
+            ValueError,
+            r"rank must be in \[0, world_size=2\), got 2",
+        ),
+        (
+            lambda: distributed.epoch_orders(10, world_size=2, rank=0, epochs=1, seed=0.5),
+            TypeError,
+            r"seed must be an int, got 0\.5 \(float\)",
+        ),
     ],
     "dlfp.distributed.flat_grad": [
         (lambda: distributed.flat_grad("net"), TypeError, r"model must be an nn\.Module, got str"),
     ],
     "dlfp.distributed.ddp_gradients": [
-        (lambda: distributed.ddp_gradients(nn.Linear(2, 1), torch.zeros(10, 2), torch.zeros(9, 1)), ValueError,
-         r"x and y must have the same batch size, got 10 and 9"),
-        (lambda: distributed.ddp_gradients(nn.Linear(2, 1), [[0.0, 0.0]], torch.zeros(1, 1)), TypeError,
-         r"x must be a torch\.Tensor, got list"),
+        (
+            lambda: distributed.ddp_gradients(nn.Linear(2, 1), torch.zeros(10, 2), torch.zeros(9, 1)),
+            ValueError,
+            r"x and y must have the same batch size, got 10 and 9",
+        ),
+        (
+            lambda: distributed.ddp_gradients(nn.Linear(2, 1), [[0.0, 0.0]], torch.zeros(1, 1)),
+            TypeError,
+            r"x must be a torch\.Tensor, got list",
+        ),
     ],
     "dlfp.distributed.save_on_rank0": [
         (lambda: distributed.save_on_rank0(MISSING, "model", epoch=0), TypeError, r"model must be an nn\.Module"),
-        (lambda: distributed.save_on_rank0(MISSING, nn.Linear(1, 1), epoch=-1), ValueError,
-         r"epoch must be a non-negative int, got -1"),
+        (
+            lambda: distributed.save_on_rank0(MISSING, nn.Linear(1, 1), epoch=-1),
+            ValueError,
+            r"epoch must be a non-negative int, got -1",
+        ),
     ],
     "dlfp.distributed.check_gradient": [
-        (lambda: distributed.check_gradient(nn.Linear(2, 1), nn.Linear(2, 1), torch.zeros(4, 2), torch.zeros(4, 1),
-                                            torch.arange(2)), TypeError,
-         r"ddp must be a DistributedDataParallel model, got Linear"),
+        (
+            lambda: distributed.check_gradient(
+                nn.Linear(2, 1), nn.Linear(2, 1), torch.zeros(4, 2), torch.zeros(4, 1), torch.arange(2)
+            ),
+            TypeError,
+            r"ddp must be a DistributedDataParallel model, got Linear",
+        ),
     ],
     "dlfp.distributed.time_allreduce": [
-        (lambda: distributed.time_allreduce(torch.zeros(3), repeats=0), ValueError, r"repeats must be an int >= 1, got 0"),
+        (
+            lambda: distributed.time_allreduce(torch.zeros(3), repeats=0),
+            ValueError,
+            r"repeats must be an int >= 1, got 0",
+        ),
         (lambda: distributed.time_allreduce([0.0]), TypeError, r"tensor must be a torch\.Tensor, got list"),
     ],
     "dlfp.distributed.torchrun_command": [
         (lambda: distributed.torchrun_command(0), ValueError, r"nproc_per_node must be an int >= 1, got 0"),
-        (lambda: distributed.torchrun_command(2, "--epochs 3"), TypeError, r"script_args must be a sequence of strings"),
+        (
+            lambda: distributed.torchrun_command(2, "--epochs 3"),
+            TypeError,
+            r"script_args must be a sequence of strings",
+        ),
     ],
     "dlfp.distributed.parse_args": [
-        (argparse_exit(lambda: distributed.parse_args(ddp_args("--epochs", "0"))), SystemExit,
-         r"exit 2: .*--epochs must be >= 1, got 0"),
-        (argparse_exit(lambda: distributed.parse_args(ddp_args("--lr", "nan"))), SystemExit,
-         r"exit 2: .*--lr must be > 0 and finite, got nan"),
-        (argparse_exit(lambda: distributed.parse_args(ddp_args("--width", "wide"))), SystemExit,
-         r"exit 2: .*argument --width: invalid int value: 'wide'"),
+        (
+            argparse_exit(lambda: distributed.parse_args(ddp_args("--epochs", "0"))),
+            SystemExit,
+            r"exit 2: .*--epochs must be >= 1, got 0",
+        ),
+        (
+            argparse_exit(lambda: distributed.parse_args(ddp_args("--lr", "nan"))),
+            SystemExit,
+            r"exit 2: .*--lr must be > 0 and finite, got nan",
+        ),
+        (
+            argparse_exit(lambda: distributed.parse_args(ddp_args("--width", "wide"))),
+            SystemExit,
+            r"exit 2: .*argument --width: invalid int value: 'wide'",
+        ),
     ],
     "dlfp.distributed.main": [
-        (argparse_exit(lambda: distributed.main(ddp_args("--batch-size", "-4"))), SystemExit,
-         r"exit 2: .*--batch-size must be >= 1, got -4"),
+        (
+            argparse_exit(lambda: distributed.main(ddp_args("--batch-size", "-4"))),
+            SystemExit,
+            r"exit 2: .*--batch-size must be >= 1, got -4",
+        ),
     ],
     # its input is the environment torchrun sets
     "dlfp.distributed.launch_environment": [
-        (launched("2", "2", "0", distributed.launch_environment), RuntimeError,
-         r"inconsistent launch: RANK=2, WORLD_SIZE=2"),
-        (launched("one", "2", "0", distributed.launch_environment), RuntimeError, r"RANK must be an integer, got 'one'"),
+        (
+            launched("2", "2", "0", distributed.launch_environment),
+            RuntimeError,
+            r"inconsistent launch: RANK=2, WORLD_SIZE=2",
+        ),
+        (
+            launched("one", "2", "0", distributed.launch_environment),
+            RuntimeError,
+            r"RANK must be an integer, got 'one'",
+        ),
     ],
     "dlfp.distributed.train_worker": [
-        (lambda: distributed.train_worker({"epochs": 1}, torch.device("cpu")), TypeError,
-         r"args must be an argparse\.Namespace \(from parse_args\), got dict"),
-        (lambda: distributed.train_worker(argparse.Namespace(), "cpu"), TypeError,
-         r"device must be a torch\.device \(from device_for\), got 'cpu' \(str\)"),
+        (
+            lambda: distributed.train_worker({"epochs": 1}, torch.device("cpu")),
+            TypeError,
+            r"args must be an argparse\.Namespace \(from parse_args\), got dict",
+        ),
+        (
+            lambda: distributed.train_worker(argparse.Namespace(), "cpu"),
+            TypeError,
+            r"device must be a torch\.device \(from device_for\), got 'cpu' \(str\)",
+        ),
     ],
     # --- dlfp.env
     "dlfp.env.pick_device": [
@@ -518,7 +686,11 @@ CASES: dict[str, list[tuple[Callable[[], object], type[BaseException], str]]] = 
     ],
     # --- dlfp.graph
     "dlfp.graph.graph_nodes": [
-        (lambda: graph.graph_nodes(torch.ones(2)), ValueError, r"tensor must be the result of operations recorded by autograd"),
+        (
+            lambda: graph.graph_nodes(torch.ones(2)),
+            ValueError,
+            r"tensor must be the result of operations recorded by autograd",
+        ),
     ],
     "dlfp.graph.format_graph": [
         (lambda: graph.format_graph([1.0]), TypeError, r"tensor must be a torch\.Tensor, got list"),
@@ -526,7 +698,11 @@ CASES: dict[str, list[tuple[Callable[[], object], type[BaseException], str]]] = 
     # --- dlfp.hooks
     "dlfp.hooks.ActivationRecorder": [
         (lambda: hooks.ActivationRecorder("model"), TypeError, r"model must be an nn\.Module"),
-        (lambda: hooks.ActivationRecorder(nn.Linear(1, 1), types=[nn.ReLU]), TypeError, r"types must be a tuple of classes"),
+        (
+            lambda: hooks.ActivationRecorder(nn.Linear(1, 1), types=[nn.ReLU]),
+            TypeError,
+            r"types must be a tuple of classes",
+        ),
     ],
     # --- dlfp.init_stats
     "dlfp.init_stats.linear_default_bound": [
@@ -544,18 +720,30 @@ CASES: dict[str, list[tuple[Callable[[], object], type[BaseException], str]]] = 
     ],
     # --- dlfp.kernels
     "dlfp.kernels.matmul_naive": [
-        (lambda: kernels.matmul_naive(torch.zeros(3), torch.zeros(3, 3)), ValueError,
-         r"A must be a 2-D tensor \(n, k\), got shape \(3,\)"),
+        (
+            lambda: kernels.matmul_naive(torch.zeros(3), torch.zeros(3, 3)),
+            ValueError,
+            r"A must be a 2-D tensor \(n, k\), got shape \(3,\)",
+        ),
     ],
     "dlfp.kernels.conv2d_unfold": [
-        (lambda: kernels.conv2d_unfold(torch.randn(3, 9, 9), torch.randn(4, 3, 3, 3)), ValueError,
-         r"x must be a 4-D tensor \(B, C_in, H, W\), got shape \(3, 9, 9\)"),
-        (lambda: kernels.conv2d_unfold(torch.randn(1, 3, 9, 9), torch.randn(4, 3, 3, 3), padding=-1), ValueError,
-         r"padding must be a non-negative int"),
+        (
+            lambda: kernels.conv2d_unfold(torch.randn(3, 9, 9), torch.randn(4, 3, 3, 3)),
+            ValueError,
+            r"x must be a 4-D tensor \(B, C_in, H, W\), got shape \(3, 9, 9\)",
+        ),
+        (
+            lambda: kernels.conv2d_unfold(torch.randn(1, 3, 9, 9), torch.randn(4, 3, 3, 3), padding=-1),
+            ValueError,
+            r"padding must be a non-negative int",
+        ),
     ],
     "dlfp.kernels.layer_norm_naive": [
-        (lambda: kernels.layer_norm_naive(torch.randn(2, 16), torch.ones(8), torch.zeros(16)), ValueError,
-         r"weight must have shape \(16,\) to match x's last dimension, got \(8,\)"),
+        (
+            lambda: kernels.layer_norm_naive(torch.randn(2, 16), torch.ones(8), torch.zeros(16)),
+            ValueError,
+            r"weight must have shape \(16,\) to match x's last dimension, got \(8,\)",
+        ),
     ],
     # --- dlfp.landscapes
     "dlfp.landscapes.ravine": [
@@ -571,119 +759,231 @@ CASES: dict[str, list[tuple[Callable[[], object], type[BaseException], str]]] = 
         (lambda: landscapes.surface_grid(landscapes.ravine, (1, -1), (0, 1)), ValueError, r"xlim must be increasing"),
     ],
     "dlfp.landscapes.trajectory": [
-        (lambda: landscapes.trajectory(landscapes.ravine, (NAN, 0.0), make_sgd, 5), ValueError,
-         r"start\[0\] must be a finite number"),
-        (lambda: landscapes.trajectory(landscapes.ravine, (1.0, 0.0), make_sgd, 5, max_seconds=-1), ValueError,
-         r"max_seconds must be non-negative"),
+        (
+            lambda: landscapes.trajectory(landscapes.ravine, (NAN, 0.0), make_sgd, 5),
+            ValueError,
+            r"start\[0\] must be a finite number",
+        ),
+        (
+            lambda: landscapes.trajectory(landscapes.ravine, (1.0, 0.0), make_sgd, 5, max_seconds=-1),
+            ValueError,
+            r"max_seconds must be non-negative",
+        ),
     ],
     "dlfp.landscapes.scenario_gradients": [
         (lambda: landscapes.scenario_gradients("Z"), ValueError, r"name must be one of 'A', .*got 'Z'"),
-        (lambda: landscapes.scenario_gradients("D", 10, switch=11), ValueError, r"switch must be an int in \[1, 10\], got 11"),
+        (
+            lambda: landscapes.scenario_gradients("D", 10, switch=11),
+            ValueError,
+            r"switch must be an int in \[1, 10\], got 11",
+        ),
     ],
     "dlfp.landscapes.replay_gradients": [
-        (lambda: landscapes.replay_gradients(torch.zeros(2, 2), make_sgd), ValueError, r"grads must be a 1-D tensor \(T,\)"),
+        (
+            lambda: landscapes.replay_gradients(torch.zeros(2, 2), make_sgd),
+            ValueError,
+            r"grads must be a 1-D tensor \(T,\)",
+        ),
     ],
     # --- dlfp.logistic
     "dlfp.logistic.sigmoid": [
         (lambda: logistic.sigmoid(torch.arange(3)), TypeError, r"z must be a floating-point tensor"),
     ],
     "dlfp.logistic.binary_cross_entropy": [
-        (lambda: logistic.binary_cross_entropy(torch.rand(4, 1), torch.ones(4)), ValueError,
-         r"p and y must have the same shape, got \(4, 1\) and \(4,\)"),
-        (lambda: logistic.binary_cross_entropy(torch.full((2, 1), NAN), torch.ones(2, 1)), ValueError,
-         r"p must be finite"),
+        (
+            lambda: logistic.binary_cross_entropy(torch.rand(4, 1), torch.ones(4)),
+            ValueError,
+            r"p and y must have the same shape, got \(4, 1\) and \(4,\)",
+        ),
+        (
+            lambda: logistic.binary_cross_entropy(torch.full((2, 1), NAN), torch.ones(2, 1)),
+            ValueError,
+            r"p must be finite",
+        ),
     ],
     "dlfp.logistic.logistic_gradients": [
-        (lambda: logistic.logistic_gradients(torch.randn(4, 2), torch.ones(4, 1), torch.zeros(3, 1), torch.zeros(1)),
-         ValueError, r"W must have shape \(2, 1\)"),
+        (
+            lambda: logistic.logistic_gradients(torch.randn(4, 2), torch.ones(4, 1), torch.zeros(3, 1), torch.zeros(1)),
+            ValueError,
+            r"W must have shape \(2, 1\)",
+        ),
     ],
     "dlfp.logistic.LogisticRegression": [
-        (lambda: logistic_model().predict_proba(torch.randn(4, 3)), ValueError, r"X must have shape \(N, 2\), got \(4, 3\)"),
-        (lambda: logistic_model().accuracy(torch.randn(4, 2), torch.ones(4)), ValueError, r"y must have shape \(4, 1\)"),
+        (
+            lambda: logistic_model().predict_proba(torch.randn(4, 3)),
+            ValueError,
+            r"X must have shape \(N, 2\), got \(4, 3\)",
+        ),
+        (
+            lambda: logistic_model().accuracy(torch.randn(4, 2), torch.ones(4)),
+            ValueError,
+            r"y must have shape \(4, 1\)",
+        ),
     ],
     "dlfp.logistic.train_logistic_regression": [
-        (lambda: logistic.train_logistic_regression(torch.randn(4, 2), torch.ones(4)), ValueError,
-         r"y must have shape \(4, 1\) = \(N, 1\) to match the logits"),
-        (lambda: logistic.train_logistic_regression(torch.full((4, 2), NAN), torch.ones(4, 1)), ValueError,
-         r"X must be finite"),
-        (lambda: logistic.train_logistic_regression(torch.randn(4, 2), torch.ones(4, 1), lr=0), ValueError,
-         r"lr must be positive"),
+        (
+            lambda: logistic.train_logistic_regression(torch.randn(4, 2), torch.ones(4)),
+            ValueError,
+            r"y must have shape \(4, 1\) = \(N, 1\) to match the logits",
+        ),
+        (
+            lambda: logistic.train_logistic_regression(torch.full((4, 2), NAN), torch.ones(4, 1)),
+            ValueError,
+            r"X must be finite",
+        ),
+        (
+            lambda: logistic.train_logistic_regression(torch.randn(4, 2), torch.ones(4, 1), lr=0),
+            ValueError,
+            r"lr must be positive",
+        ),
     ],
     # --- dlfp.manual_backprop
     "dlfp.manual_backprop.linear_forward": [
-        (lambda: manual_backprop.linear_forward(torch.ones(4, 5, dtype=torch.long), torch.randn(3, 5), torch.randn(3)),
-         TypeError, r"x must be a floating-point tensor"),
-        (lambda: manual_backprop.linear_forward(torch.randn(4, 5), torch.randn(3, 6), torch.randn(3)), ValueError,
-         r"expected x \(N, D_in\), W \(D_out, D_in\), b \(D_out,\), got x \(4, 5\), W \(3, 6\)"),
+        (
+            lambda: manual_backprop.linear_forward(
+                torch.ones(4, 5, dtype=torch.long), torch.randn(3, 5), torch.randn(3)
+            ),
+            TypeError,
+            r"x must be a floating-point tensor",
+        ),
+        (
+            lambda: manual_backprop.linear_forward(torch.randn(4, 5), torch.randn(3, 6), torch.randn(3)),
+            ValueError,
+            r"expected x \(N, D_in\), W \(D_out, D_in\), b \(D_out,\), got x \(4, 5\), W \(3, 6\)",
+        ),
     ],
     "dlfp.manual_backprop.linear_backward": [
-        (lambda: manual_backprop.linear_backward(torch.randn(4, 2), torch.randn(4, 5), torch.randn(3, 5)), ValueError,
-         r"expected delta \(N, D_out\), .*got delta \(4, 2\)"),
+        (
+            lambda: manual_backprop.linear_backward(torch.randn(4, 2), torch.randn(4, 5), torch.randn(3, 5)),
+            ValueError,
+            r"expected delta \(N, D_out\), .*got delta \(4, 2\)",
+        ),
     ],
     "dlfp.manual_backprop.relu_backward": [
-        (lambda: manual_backprop.relu_backward(torch.randn(3), torch.randn(4)), ValueError,
-         r"delta and z must have the same shape, got \(3,\) and \(4,\)"),
+        (
+            lambda: manual_backprop.relu_backward(torch.randn(3), torch.randn(4)),
+            ValueError,
+            r"delta and z must have the same shape, got \(3,\) and \(4,\)",
+        ),
     ],
     "dlfp.manual_backprop.two_layer_forward": [
-        (lambda: manual_backprop.two_layer_forward(torch.randn(5), torch.randn(3, 5), torch.randn(3), torch.randn(2, 3),
-                                                   torch.randn(2)),
-         ValueError, r"x must be a 2-D tensor \(N, D_in\), got shape \(5,\)"),
+        (
+            lambda: manual_backprop.two_layer_forward(
+                torch.randn(5), torch.randn(3, 5), torch.randn(3), torch.randn(2, 3), torch.randn(2)
+            ),
+            ValueError,
+            r"x must be a 2-D tensor \(N, D_in\), got shape \(5,\)",
+        ),
     ],
     "dlfp.manual_backprop.two_layer_backward": [
-        (lambda: manual_backprop.two_layer_backward(torch.randn(4, 2), {"x": torch.randn(4, 5)}, torch.randn(3, 5),
-                                                    torch.randn(2, 3)),
-         KeyError, r"cache must hold x, z1 and a1; missing \['a1', 'z1'\]"),
-        (lambda: manual_backprop.two_layer_backward(torch.randn(4, 2), [], torch.randn(3, 5), torch.randn(2, 3)),
-         TypeError, r"cache must be a dict"),
+        (
+            lambda: manual_backprop.two_layer_backward(
+                torch.randn(4, 2), {"x": torch.randn(4, 5)}, torch.randn(3, 5), torch.randn(2, 3)
+            ),
+            KeyError,
+            r"cache must hold x, z1 and a1; missing \['a1', 'z1'\]",
+        ),
+        (
+            lambda: manual_backprop.two_layer_backward(torch.randn(4, 2), [], torch.randn(3, 5), torch.randn(2, 3)),
+            TypeError,
+            r"cache must be a dict",
+        ),
     ],
     # --- dlfp.models.attention
     "dlfp.models.attention.scaled_dot_product_attention": [
-        (lambda: attention.scaled_dot_product_attention(torch.ones(3), *list(qkv())[1:]), ValueError,
-         r"q must have at least 2 dimensions \(\.\.\., L, D\), got shape \(3,\)"),
-        (lambda: attention.scaled_dot_product_attention(*qkv(), mask=torch.ones(7, 7, dtype=torch.long)), TypeError,
-         r"mask must be bool or floating point"),
+        (
+            lambda: attention.scaled_dot_product_attention(torch.ones(3), *list(qkv())[1:]),
+            ValueError,
+            r"q must have at least 2 dimensions \(\.\.\., L, D\), got shape \(3,\)",
+        ),
+        (
+            lambda: attention.scaled_dot_product_attention(*qkv(), mask=torch.ones(7, 7, dtype=torch.long)),
+            TypeError,
+            r"mask must be bool or floating point",
+        ),
     ],
     "dlfp.models.attention.causal_mask": [
         (lambda: attention.causal_mask(0), ValueError, r"length must be a positive int, got 0"),
     ],
     "dlfp.models.attention.MultiHeadAttention": [
-        (lambda: attention.MultiHeadAttention(10, 3), ValueError, r"embed_dim \(10\) must be divisible by num_heads \(3\)"),
-        (lambda: attention.MultiHeadAttention(8, 2)(torch.randn(2, 5, 6)), ValueError,
-         r"query must have shape \(B, L, 8\), got \(2, 5, 6\)"),
-        (lambda: attention.MultiHeadAttention(8, 2)(torch.randn(2, 5, 8, dtype=F64)), TypeError,
-         r"query must have the model's dtype torch\.float32, got torch\.float64"),
+        (
+            lambda: attention.MultiHeadAttention(10, 3),
+            ValueError,
+            r"embed_dim \(10\) must be divisible by num_heads \(3\)",
+        ),
+        (
+            lambda: attention.MultiHeadAttention(8, 2)(torch.randn(2, 5, 6)),
+            ValueError,
+            r"query must have shape \(B, L, 8\), got \(2, 5, 6\)",
+        ),
+        (
+            lambda: attention.MultiHeadAttention(8, 2)(torch.randn(2, 5, 8, dtype=F64)),
+            TypeError,
+            r"query must have the model's dtype torch\.float32, got torch\.float64",
+        ),
     ],
     "dlfp.models.attention.sinusoidal_positional_encoding": [
         (lambda: attention.sinusoidal_positional_encoding(10, 7), ValueError, r"d_model must be even"),
-        (lambda: attention.sinusoidal_positional_encoding(10, 8, dtype=torch.long), TypeError,
-         r"dtype must be a floating-point torch\.dtype, got torch\.int64"),
+        (
+            lambda: attention.sinusoidal_positional_encoding(10, 8, dtype=torch.long),
+            TypeError,
+            r"dtype must be a floating-point torch\.dtype, got torch\.int64",
+        ),
     ],
     # --- dlfp.models.autoencoder
     "dlfp.models.autoencoder.add_gaussian_noise": [
-        (lambda: autoencoder.add_gaussian_noise(torch.rand(3) * 2 + 1), ValueError, r"images must have values in \[0, 1\]"),
+        (
+            lambda: autoencoder.add_gaussian_noise(torch.rand(3) * 2 + 1),
+            ValueError,
+            r"images must have values in \[0, 1\]",
+        ),
         (lambda: autoencoder.add_gaussian_noise(torch.rand(3), std=-1), ValueError, r"std must be non-negative"),
     ],
     # no constructor arguments: only the forward input can be bad
     "dlfp.models.autoencoder.ConvDenoisingAutoencoder": [
-        (lambda: autoencoder.ConvDenoisingAutoencoder()(torch.rand(2, 28, 28)), ValueError,
-         r"x must have shape \(B, 1, 28, 28\), got \(2, 28, 28\)"),
-        (lambda: autoencoder.ConvDenoisingAutoencoder()(torch.rand(2, 1, 28, 28, dtype=F64)), TypeError,
-         r"x must have the model's dtype torch\.float32"),
-        (lambda: autoencoder.ConvDenoisingAutoencoder().decode(torch.rand(2, 64, 4, 4)), ValueError,
-         r"z must have shape \(B, 64, 3, 3\)"),
+        (
+            lambda: autoencoder.ConvDenoisingAutoencoder()(torch.rand(2, 28, 28)),
+            ValueError,
+            r"x must have shape \(B, 1, 28, 28\), got \(2, 28, 28\)",
+        ),
+        (
+            lambda: autoencoder.ConvDenoisingAutoencoder()(torch.rand(2, 1, 28, 28, dtype=F64)),
+            TypeError,
+            r"x must have the model's dtype torch\.float32",
+        ),
+        (
+            lambda: autoencoder.ConvDenoisingAutoencoder().decode(torch.rand(2, 64, 4, 4)),
+            ValueError,
+            r"z must have shape \(B, 64, 3, 3\)",
+        ),
     ],
     # --- dlfp.models.cosmonet
     "dlfp.models.cosmonet.CosmoNet": [
         (lambda: cosmonet.CosmoNet(channels=(1, 2)), ValueError, r"channels must be three positive ints"),
-        (lambda: cosmonet.CosmoNet()(torch.randn(2, 64, 64)), ValueError, r"x must have shape \(B, 1, H, W\), got \(2, 64, 64\)"),
-        (lambda: cosmonet.CosmoNet()(torch.randn(2, 1, 16, 16, dtype=F64)), TypeError, r"x must have the model's dtype"),
+        (
+            lambda: cosmonet.CosmoNet()(torch.randn(2, 64, 64)),
+            ValueError,
+            r"x must have shape \(B, 1, H, W\), got \(2, 64, 64\)",
+        ),
+        (
+            lambda: cosmonet.CosmoNet()(torch.randn(2, 1, 16, 16, dtype=F64)),
+            TypeError,
+            r"x must have the model's dtype",
+        ),
     ],
     # --- dlfp.models.decoder
     "dlfp.models.decoder.CausalSelfAttention": [
         (lambda: decoder.CausalSelfAttention(10, 3), ValueError, r"d_model \(10\) must be divisible by n_heads \(3\)"),
-        (lambda: decoder.CausalSelfAttention(16, 4)(torch.randn(2, 5, 8)), ValueError,
-         r"x must have shape \(B, L, 16\), got \(2, 5, 8\)"),
-        (lambda: decoder.CausalSelfAttention(16, 4)(torch.randn(5, 16)), ValueError, r"x must have shape \(B, L, 16\), got \(5, 16\)"),
+        (
+            lambda: decoder.CausalSelfAttention(16, 4)(torch.randn(2, 5, 8)),
+            ValueError,
+            r"x must have shape \(B, L, 16\), got \(2, 5, 8\)",
+        ),
+        (
+            lambda: decoder.CausalSelfAttention(16, 4)(torch.randn(5, 16)),
+            ValueError,
+            r"x must have shape \(B, L, 16\), got \(5, 16\)",
+        ),
     ],
     "dlfp.models.decoder.DecoderBlock": [
         (lambda: decoder.DecoderBlock(16, 0), ValueError, r"n_heads must be a positive int, got 0"),
@@ -691,29 +991,60 @@ CASES: dict[str, list[tuple[Callable[[], object], type[BaseException], str]]] = 
     ],
     "dlfp.models.decoder.DecoderOnlyTransformer": [
         (lambda: decoder.DecoderOnlyTransformer(0), ValueError, r"d_in must be a positive int, got 0"),
-        (lambda: decoder.DecoderOnlyTransformer(3, 8, 2, 1, 4)(torch.randn(2, 4, 2)), ValueError,
-         r"x must have shape \(B, L, 3\), got \(2, 4, 2\)"),
-        (lambda: decoder.DecoderOnlyTransformer(3, 8, 2, 1, 4)(torch.randn(2, 4, 3, dtype=F64)), TypeError,
-         r"x must have the model's dtype torch\.float32"),
-        (lambda: decoder.DecoderOnlyTransformer(3, 8, 2, 1, 4)(torch.randn(2, 5, 3)), ValueError,
-         r"x must have at most max_len=4 steps"),
+        (
+            lambda: decoder.DecoderOnlyTransformer(3, 8, 2, 1, 4)(torch.randn(2, 4, 2)),
+            ValueError,
+            r"x must have shape \(B, L, 3\), got \(2, 4, 2\)",
+        ),
+        (
+            lambda: decoder.DecoderOnlyTransformer(3, 8, 2, 1, 4)(torch.randn(2, 4, 3, dtype=F64)),
+            TypeError,
+            r"x must have the model's dtype torch\.float32",
+        ),
+        (
+            lambda: decoder.DecoderOnlyTransformer(3, 8, 2, 1, 4)(torch.randn(2, 5, 3)),
+            ValueError,
+            r"x must have at most max_len=4 steps",
+        ),
     ],
     "dlfp.models.decoder.rollout": [
-        (lambda: decoder.rollout(decoder.DecoderOnlyTransformer(3, 8, 2, 1, 4), torch.randn(4, 2), 3), ValueError,
-         r"context must have shape \(L, 3\), got \(4, 2\)"),
-        (lambda: decoder.rollout(decoder.DecoderOnlyTransformer(3, 8, 2, 1, 4), torch.full((4, 3), NAN), 3), ValueError,
-         r"context must be finite"),
-        (lambda: decoder.rollout(nn.Linear(3, 3), torch.randn(4, 3), 3), TypeError, r"model must be a DecoderOnlyTransformer"),
+        (
+            lambda: decoder.rollout(decoder.DecoderOnlyTransformer(3, 8, 2, 1, 4), torch.randn(4, 2), 3),
+            ValueError,
+            r"context must have shape \(L, 3\), got \(4, 2\)",
+        ),
+        (
+            lambda: decoder.rollout(decoder.DecoderOnlyTransformer(3, 8, 2, 1, 4), torch.full((4, 3), NAN), 3),
+            ValueError,
+            r"context must be finite",
+        ),
+        (
+            lambda: decoder.rollout(nn.Linear(3, 3), torch.randn(4, 3), 3),
+            TypeError,
+            r"model must be a DecoderOnlyTransformer",
+        ),
     ],
     # --- dlfp.models.flexible
     "dlfp.models.flexible.SimplestModel": [
         (lambda: flexible.SimplestModel(0), ValueError, r"in_features must be a positive int, got 0"),
-        (lambda: flexible.SimplestModel(10)(torch.randn(4, 3)), ValueError, r"x must have shape \(N, 10\), got \(4, 3\)"),
-        (lambda: flexible.SimplestModel(10)(torch.ones(4, 10, dtype=torch.long)), TypeError, r"x must be a floating-point tensor"),
+        (
+            lambda: flexible.SimplestModel(10)(torch.randn(4, 3)),
+            ValueError,
+            r"x must have shape \(N, 10\), got \(4, 3\)",
+        ),
+        (
+            lambda: flexible.SimplestModel(10)(torch.ones(4, 10, dtype=torch.long)),
+            TypeError,
+            r"x must be a floating-point tensor",
+        ),
     ],
     "dlfp.models.flexible.FlexibleMLP": [
         (lambda: flexible.FlexibleMLP(3, [8], 2, dropout=1.5), ValueError, r"dropout must be in \[0, 1\), got 1\.5"),
-        (lambda: flexible.FlexibleMLP(3, [8], 2)(torch.randn(4, 5)), ValueError, r"x must have shape \(N, 3\), got \(4, 5\)"),
+        (
+            lambda: flexible.FlexibleMLP(3, [8], 2)(torch.randn(4, 5)),
+            ValueError,
+            r"x must have shape \(N, 3\), got \(4, 5\)",
+        ),
     ],
     # --- dlfp.models.mlp
     "dlfp.models.mlp.SingleNeuron": [
@@ -736,11 +1067,18 @@ CASES: dict[str, list[tuple[Callable[[], object], type[BaseException], str]]] = 
         (lambda: pinn.PINN()(torch.zeros(5, 1, dtype=F64)), TypeError, r"t must have the model's dtype"),
     ],
     "dlfp.models.pinn.derivatives": [
-        (lambda: pinn.derivatives(pinn.PINN(), torch.zeros(3, 1, dtype=torch.long)), TypeError,
-         r"t must be a floating-point tensor"),
+        (
+            lambda: pinn.derivatives(pinn.PINN(), torch.zeros(3, 1, dtype=torch.long)),
+            TypeError,
+            r"t must be a floating-point tensor",
+        ),
     ],
     "dlfp.models.pinn.oscillator_loss": [
-        (lambda: pinn.oscillator_loss(pinn.PINN(), torch.zeros(3, 1), omega=0.0), ValueError, r"omega must be positive"),
+        (
+            lambda: pinn.oscillator_loss(pinn.PINN(), torch.zeros(3, 1), omega=0.0),
+            ValueError,
+            r"omega must be positive",
+        ),
         (lambda: pinn.oscillator_loss(pinn.PINN(), torch.zeros(3)), ValueError, r"t must have shape \(N, 1\)"),
     ],
     "dlfp.models.pinn.train_pinn": [
@@ -753,27 +1091,49 @@ CASES: dict[str, list[tuple[Callable[[], object], type[BaseException], str]]] = 
     "dlfp.models.rnn.MyRNNCell": [
         (lambda: rnn.MyRNNCell(0, 8), ValueError, r"input_size must be a positive int, got 0"),
         (lambda: rnn.MyRNNCell(5, 8)(torch.randn(2, 4)), ValueError, r"x must have shape \(batch, 5\), got \(2, 4\)"),
-        (lambda: rnn.MyRNNCell(5, 8)(torch.randn(2, 5), torch.randn(3, 8)), ValueError,
-         r"h_prev must have shape \(2, 8\), got \(3, 8\)"),
+        (
+            lambda: rnn.MyRNNCell(5, 8)(torch.randn(2, 5), torch.randn(3, 8)),
+            ValueError,
+            r"h_prev must have shape \(2, 8\), got \(3, 8\)",
+        ),
     ],
     "dlfp.models.rnn.MyLSTMCell": [
         (lambda: rnn.MyLSTMCell(3, 0), ValueError, r"hidden_size must be a positive int, got 0"),
-        (lambda: rnn.MyLSTMCell(3, 4)(torch.ones(2, 3, dtype=torch.long)), TypeError, r"x must be a floating-point tensor"),
-        (lambda: rnn.MyLSTMCell(3, 4)(torch.randn(2, 3), torch.zeros(2, 4)), TypeError, r"state must be a tuple \(h, c\)"),
+        (
+            lambda: rnn.MyLSTMCell(3, 4)(torch.ones(2, 3, dtype=torch.long)),
+            TypeError,
+            r"x must be a floating-point tensor",
+        ),
+        (
+            lambda: rnn.MyLSTMCell(3, 4)(torch.randn(2, 3), torch.zeros(2, 4)),
+            TypeError,
+            r"state must be a tuple \(h, c\)",
+        ),
     ],
     "dlfp.models.rnn.LSTMForecaster": [
         (lambda: rnn.LSTMForecaster(num_layers=0), ValueError, r"num_layers must be a positive int, got 0"),
-        (lambda: rnn.LSTMForecaster()(torch.randn(3, 50)), ValueError, r"x must have shape \(batch, time, 1\), got \(3, 50\)"),
+        (
+            lambda: rnn.LSTMForecaster()(torch.randn(3, 50)),
+            ValueError,
+            r"x must have shape \(batch, time, 1\), got \(3, 50\)",
+        ),
     ],
     # --- dlfp.models.transformer
     "dlfp.models.transformer.MyTransformerBlock": [
         (lambda: transformer.MyTransformerBlock(8, 2, dropout=1.5), ValueError, r"dropout must be in \[0, 1\)"),
-        (lambda: transformer.MyTransformerBlock(8, 2)(torch.randn(2, 5)), ValueError, r"x must have shape \(B, L, 8\), got \(2, 5\)"),
+        (
+            lambda: transformer.MyTransformerBlock(8, 2)(torch.randn(2, 5)),
+            ValueError,
+            r"x must have shape \(B, L, 8\), got \(2, 5\)",
+        ),
     ],
     "dlfp.models.transformer.BurgersTransformer": [
         (lambda: transformer.BurgersTransformer(num_layers=0), ValueError, r"num_layers must be a positive int, got 0"),
-        (lambda: transformer.BurgersTransformer(n_points=16, d_model=8, nhead=2)(torch.randn(2, 15)), ValueError,
-         r"u0 must have shape \(B, 16\), got \(2, 15\)"),
+        (
+            lambda: transformer.BurgersTransformer(n_points=16, d_model=8, nhead=2)(torch.randn(2, 15)),
+            ValueError,
+            r"u0 must have shape \(B, 16\), got \(2, 15\)",
+        ),
     ],
     # --- dlfp.models.vgg
     "dlfp.models.vgg.conv_bn_relu": [
@@ -784,7 +1144,11 @@ CASES: dict[str, list[tuple[Callable[[], object], type[BaseException], str]]] = 
     ],
     "dlfp.models.vgg.MyVGG": [
         (lambda: vgg.MyVGG(channels=()), ValueError, r"channels must name at least one block"),
-        (lambda: vgg.MyVGG()(torch.randn(2, 3, 28, 28)), ValueError, r"x must have shape \(N, 1, 28, 28\), got \(2, 3, 28, 28\)"),
+        (
+            lambda: vgg.MyVGG()(torch.randn(2, 3, 28, 28)),
+            ValueError,
+            r"x must have shape \(N, 1, 28, 28\), got \(2, 3, 28, 28\)",
+        ),
         (lambda: vgg.MyVGG()([0.0]), TypeError, r"x must be a torch\.Tensor, got list"),
     ],
     "dlfp.models.vgg.shape_table": [
@@ -798,16 +1162,30 @@ CASES: dict[str, list[tuple[Callable[[], object], type[BaseException], str]]] = 
         (lambda: numpy_nn.init_params(2, 0, 2), ValueError, r"d_hidden must be a positive int, got 0"),
     ],
     "dlfp.numpy_nn.forward": [
-        (lambda: numpy_nn.forward(numpy_setup()[0], numpy_setup()[1][:, :1]), ValueError, r"X must have shape \(N, 2\)"),
-        (lambda: numpy_nn.forward({"W1": None}, numpy_setup()[1]), ValueError, r"params must be a dict with exactly the keys"),
+        (
+            lambda: numpy_nn.forward(numpy_setup()[0], numpy_setup()[1][:, :1]),
+            ValueError,
+            r"X must have shape \(N, 2\)",
+        ),
+        (
+            lambda: numpy_nn.forward({"W1": None}, numpy_setup()[1]),
+            ValueError,
+            r"params must be a dict with exactly the keys",
+        ),
     ],
     "dlfp.numpy_nn.softmax_cross_entropy": [
-        (lambda: numpy_nn.softmax_cross_entropy(np.zeros((2, 2)), np.array([0.0, 1.0])), TypeError,
-         r"y must hold integer class labels"),
+        (
+            lambda: numpy_nn.softmax_cross_entropy(np.zeros((2, 2)), np.array([0.0, 1.0])),
+            TypeError,
+            r"y must hold integer class labels",
+        ),
     ],
     "dlfp.numpy_nn.backward": [
-        (lambda: numpy_nn.backward(numpy_setup()[0], {"X": None}, np.zeros((2, 3))), ValueError,
-         r"cache must hold X, z1 and a1"),
+        (
+            lambda: numpy_nn.backward(numpy_setup()[0], {"X": None}, np.zeros((2, 3))),
+            ValueError,
+            r"cache must hold X, z1 and a1",
+        ),
     ],
     "dlfp.numpy_nn.sgd_step": [
         (lambda: numpy_nn.sgd_step(numpy_setup()[0], numpy_setup()[0], -1.0), ValueError, r"lr must be positive"),
@@ -818,7 +1196,11 @@ CASES: dict[str, list[tuple[Callable[[], object], type[BaseException], str]]] = 
     "dlfp.numpy_nn.train": [
         (lambda: numpy_nn.train(*numpy_setup()[1:], epochs=0), ValueError, r"epochs must be a positive int, got 0"),
         (lambda: numpy_nn.train(np.full((4, 2), np.nan), np.zeros(4, dtype=np.int64)), ValueError, r"X must be finite"),
-        (lambda: numpy_nn.train(*numpy_setup()[1:], max_steps=0), ValueError, r"max_steps must be a positive int or None"),
+        (
+            lambda: numpy_nn.train(*numpy_setup()[1:], max_steps=0),
+            ValueError,
+            r"max_steps must be a positive int or None",
+        ),
     ],
     # --- dlfp.optim
     "dlfp.optim.SGD": [
@@ -838,7 +1220,11 @@ CASES: dict[str, list[tuple[Callable[[], object], type[BaseException], str]]] = 
         (lambda: physics.screened_poisson_green(1), ValueError, r"n must be an int >= 2, got 1"),
     ],
     "dlfp.physics.solve_screened_poisson": [
-        (lambda: physics.solve_screened_poisson(torch.zeros(4, 5)), ValueError, r"rho must have shape \(\*, n, n\), got \(4, 5\)"),
+        (
+            lambda: physics.solve_screened_poisson(torch.zeros(4, 5)),
+            ValueError,
+            r"rho must have shape \(\*, n, n\), got \(4, 5\)",
+        ),
         (lambda: physics.solve_screened_poisson(torch.full((4, 4), NAN)), ValueError, r"rho must be finite"),
     ],
     "dlfp.physics.smooth_random_field": [
@@ -846,27 +1232,46 @@ CASES: dict[str, list[tuple[Callable[[], object], type[BaseException], str]]] = 
     ],
     # --- dlfp.profile: its input is the environment
     "dlfp.profile.current_profile": [
-        (with_env("DLFP_PROFILE", "fast", profile.current_profile), ValueError,
-         r"DLFP_PROFILE must be one of \('quick', 'full'\), got 'fast'"),
+        (
+            with_env("DLFP_PROFILE", "fast", profile.current_profile),
+            ValueError,
+            r"DLFP_PROFILE must be one of \('quick', 'full'\), got 'fast'",
+        ),
     ],
     "dlfp.profile.pick": [
-        (with_env("DLFP_PROFILE", "fast", lambda: profile.pick(quick=1, full=2)), ValueError,
-         r"DLFP_PROFILE must be one of"),
+        (
+            with_env("DLFP_PROFILE", "fast", lambda: profile.pick(quick=1, full=2)),
+            ValueError,
+            r"DLFP_PROFILE must be one of",
+        ),
     ],
     # --- dlfp.receptive_field
     "dlfp.receptive_field.gradient_support": [
-        (lambda: receptive_field.gradient_support(nn.Conv2d(1, 1, 3), (8, 8)), ValueError,
-         r"input_shape must be \(C, H, W\) with positive ints, got \(8, 8\)"),
+        (
+            lambda: receptive_field.gradient_support(nn.Conv2d(1, 1, 3), (8, 8)),
+            ValueError,
+            r"input_shape must be \(C, H, W\) with positive ints, got \(8, 8\)",
+        ),
         (lambda: receptive_field.gradient_support(lambda x: x, (1, 8, 8)), TypeError, r"model must be an nn\.Module"),
     ],
     "dlfp.receptive_field.support_extent": [
-        (lambda: receptive_field.support_extent(torch.zeros(4, 4)), TypeError,
-         r"support must have dtype torch\.bool, got torch\.float32"),
-        (lambda: receptive_field.support_extent(torch.zeros(1, 4, 4, dtype=torch.bool)), ValueError,
-         r"support must have shape \(H, W\)"),
+        (
+            lambda: receptive_field.support_extent(torch.zeros(4, 4)),
+            TypeError,
+            r"support must have dtype torch\.bool, got torch\.float32",
+        ),
+        (
+            lambda: receptive_field.support_extent(torch.zeros(1, 4, 4, dtype=torch.bool)),
+            ValueError,
+            r"support must have shape \(H, W\)",
+        ),
     ],
     "dlfp.receptive_field.theoretical_receptive_field": [
-        (lambda: receptive_field.theoretical_receptive_field("conv"), TypeError, r"model must be an nn\.Module, got 'conv'"),
+        (
+            lambda: receptive_field.theoretical_receptive_field("conv"),
+            TypeError,
+            r"model must be an nn\.Module, got 'conv'",
+        ),
     ],
     # --- dlfp.reftables
     "dlfp.reftables.Equivalent": [
@@ -874,17 +1279,30 @@ CASES: dict[str, list[tuple[Callable[[], object], type[BaseException], str]]] = 
         (lambda: reftables.Equivalent("a", " "), ValueError, r"torch must hold at least one expression"),
     ],
     "dlfp.reftables.same": [
-        (lambda: reftables.same(1.0, 1.0, rtol=-1.0), ValueError, r"rtol and atol must be non-negative, got rtol=-1\.0"),
+        (
+            lambda: reftables.same(1.0, 1.0, rtol=-1.0),
+            ValueError,
+            r"rtol and atol must be non-negative, got rtol=-1\.0",
+        ),
     ],
     "dlfp.reftables.same_distribution": [
-        (lambda: reftables.same_distribution(np.zeros(200), np.zeros(200), sigmas=0), ValueError,
-         r"sigmas must be positive, got 0"),
-        (lambda: reftables.same_distribution(np.zeros(3), np.zeros(200)), ValueError,
-         r"samples must have at least 100 elements each, got 3 and 200"),
+        (
+            lambda: reftables.same_distribution(np.zeros(200), np.zeros(200), sigmas=0),
+            ValueError,
+            r"sigmas must be positive, got 0",
+        ),
+        (
+            lambda: reftables.same_distribution(np.zeros(3), np.zeros(200)),
+            ValueError,
+            r"samples must have at least 100 elements each, got 3 and 200",
+        ),
     ],
     "dlfp.reftables.check_equivalents": [
-        (lambda: reftables.check_equivalents([reftables.Equivalent("a", "a")], 3), TypeError,
-         r"inputs must be a callable returning a mapping, got int"),
+        (
+            lambda: reftables.check_equivalents([reftables.Equivalent("a", "a")], 3),
+            TypeError,
+            r"inputs must be a callable returning a mapping, got int",
+        ),
         (lambda: reftables.check_equivalents(["a"], dict), TypeError, r"rows\[0\] must be an Equivalent, got str"),
     ],
     "dlfp.reftables.checked_table": [
@@ -892,29 +1310,55 @@ CASES: dict[str, list[tuple[Callable[[], object], type[BaseException], str]]] = 
     ],
     "dlfp.reftables.markdown_table": [
         (lambda: reftables.markdown_table([], []), ValueError, r"header must name at least one column"),
-        (lambda: reftables.markdown_table(["a", "b"], [["x"]]), ValueError,
-         r"rows\[0\] must have 2 cells like the header, got 1"),
+        (
+            lambda: reftables.markdown_table(["a", "b"], [["x"]]),
+            ValueError,
+            r"rows\[0\] must have 2 cells like the header, got 1",
+        ),
     ],
     "dlfp.reftables.argument_default": [
         (lambda: reftables.argument_default(3, "lr"), TypeError, r"fn must be a callable with a signature, got 3"),
-        (lambda: reftables.argument_default(torch.optim.SGD, 0), TypeError, r"name must be an argument name \(str\), got 0"),
+        (
+            lambda: reftables.argument_default(torch.optim.SGD, 0),
+            TypeError,
+            r"name must be an argument name \(str\), got 0",
+        ),
     ],
     "dlfp.reftables.argument_cell": [
-        (lambda: reftables.argument_cell("eps", []), ValueError, r"owners must name at least one callable for 'eps', got none"),
-        (lambda: reftables.argument_cell(None, [nn.LayerNorm]), TypeError, r"name must be an argument name \(str\), got None"),
+        (
+            lambda: reftables.argument_cell("eps", []),
+            ValueError,
+            r"owners must name at least one callable for 'eps', got none",
+        ),
+        (
+            lambda: reftables.argument_cell(None, [nn.LayerNorm]),
+            TypeError,
+            r"name must be an argument name \(str\), got None",
+        ),
     ],
     "dlfp.reftables.resolve": [
-        (lambda: reftables.resolve("np.zeros"), ValueError, r"name must start with one of \['torch', 'nn', 'F', 'optim'\]"),
+        (
+            lambda: reftables.resolve("np.zeros"),
+            ValueError,
+            r"name must start with one of \['torch', 'nn', 'F', 'optim'\]",
+        ),
         (lambda: reftables.resolve(3), ValueError, r"name must be a dotted name such as 'nn\.ReLU', got 3"),
     ],
     "dlfp.reftables.api_cell": [
-        (lambda: reftables.api_cell("nn.Softmaxx"), ValueError, r"nn has no attribute 'Softmaxx' \(looking up 'nn\.Softmaxx'\)"),
+        (
+            lambda: reftables.api_cell("nn.Softmaxx"),
+            ValueError,
+            r"nn has no attribute 'Softmaxx' \(looking up 'nn\.Softmaxx'\)",
+        ),
         (lambda: reftables.api_cell(), ValueError, r"api_cell needs at least one name, got none"),
     ],
     # --- dlfp.shapes
     "dlfp.shapes.broadcast_shape": [
-        (lambda: shapes.broadcast_shape((4, 3), (4,)), ValueError,
-         r"shapes \[\(4, 3\), \(4,\)\] do not broadcast: dimension -1"),
+        (
+            lambda: shapes.broadcast_shape((4, 3), (4,)),
+            ValueError,
+            r"shapes \[\(4, 3\), \(4,\)\] do not broadcast: dimension -1",
+        ),
         (lambda: shapes.broadcast_shape(5), TypeError, r"shapes\[0\] must be a sequence of ints, got 5 \(int\)"),
     ],
     "dlfp.shapes.conv_output_size": [
@@ -926,36 +1370,82 @@ CASES: dict[str, list[tuple[Callable[[], object], type[BaseException], str]]] = 
         (lambda: shapes.pool_output_size(8, "2"), TypeError, r"kernel_size must be a positive int, got '2' \(str\)"),
     ],
     "dlfp.shapes.conv_transpose_output_size": [
-        (lambda: shapes.conv_transpose_output_size(3.0, 3), TypeError, r"size must be a positive int, got 3\.0 \(float\)"),
-        (lambda: shapes.conv_transpose_output_size(3, 3, 2, 0, output_padding=2), ValueError,
-         r"output_padding must be smaller than stride or dilation"),
+        (
+            lambda: shapes.conv_transpose_output_size(3.0, 3),
+            TypeError,
+            r"size must be a positive int, got 3\.0 \(float\)",
+        ),
+        (
+            lambda: shapes.conv_transpose_output_size(3, 3, 2, 0, output_padding=2),
+            ValueError,
+            r"output_padding must be smaller than stride or dilation",
+        ),
     ],
     "dlfp.shapes.check_shape": [
-        (lambda: shapes.check_shape(torch.zeros(4, 1, 28, 28), (None, 3, 28, 28), "images"), ValueError,
-         r"images must have shape \(\*, 3, 28, 28\), got \(4, 1, 28, 28\)"),
-        (lambda: shapes.check_shape(torch.zeros(2), "2"), TypeError, r"expected must be a sequence of non-negative ints or None"),
+        (
+            lambda: shapes.check_shape(torch.zeros(4, 1, 28, 28), (None, 3, 28, 28), "images"),
+            ValueError,
+            r"images must have shape \(\*, 3, 28, 28\), got \(4, 1, 28, 28\)",
+        ),
+        (
+            lambda: shapes.check_shape(torch.zeros(2), "2"),
+            TypeError,
+            r"expected must be a sequence of non-negative ints or None",
+        ),
     ],
     # --- dlfp.speed
     "dlfp.speed.autocast_dtype": [
-        (lambda: speed.autocast_dtype("gpu0"), ValueError, r"device must be a torch\.device or device string, got 'gpu0'"),
+        (
+            lambda: speed.autocast_dtype("gpu0"),
+            ValueError,
+            r"device must be a torch\.device or device string, got 'gpu0'",
+        ),
     ],
     "dlfp.speed.make_grad_scaler": [
-        (lambda: speed.make_grad_scaler("cpu", torch.int32), ValueError,
-         r"dtype must be None or a floating-point torch\.dtype, got torch\.int32"),
-        (lambda: speed.make_grad_scaler("gpu0", torch.float16), ValueError, r"device must be a torch\.device or device string"),
+        (
+            lambda: speed.make_grad_scaler("cpu", torch.int32),
+            ValueError,
+            r"dtype must be None or a floating-point torch\.dtype, got torch\.int32",
+        ),
+        (
+            lambda: speed.make_grad_scaler("gpu0", torch.float16),
+            ValueError,
+            r"device must be a torch\.device or device string",
+        ),
     ],
     "dlfp.speed.make_train_step": [
-        (lambda: speed.make_train_step("net", sgd(nn.Linear(1, 1))), TypeError, r"model must be an nn\.Module, got str"),
-        (lambda: speed.make_train_step(nn.Linear(1, 1), sgd(nn.Linear(1, 1)), amp_dtype=F64), ValueError,
-         r"amp_dtype must be None, torch\.float16 or torch\.bfloat16, got torch\.float64"),
+        (
+            lambda: speed.make_train_step("net", sgd(nn.Linear(1, 1))),
+            TypeError,
+            r"model must be an nn\.Module, got str",
+        ),
+        (
+            lambda: speed.make_train_step(nn.Linear(1, 1), sgd(nn.Linear(1, 1)), amp_dtype=F64),
+            ValueError,
+            r"amp_dtype must be None, torch\.float16 or torch\.bfloat16, got torch\.float64",
+        ),
     ],
     "dlfp.speed.time_interleaved": [
-        (lambda: speed.time_interleaved({"a": lambda: None}, rounds=0), ValueError, r"rounds must be an int >= 1, got 0"),
-        (lambda: speed.time_interleaved({"a": lambda: None}, rounds=1, max_seconds="10"), TypeError,
-         r"max_seconds must be a real number, got '10' \(str\)"),
-        (lambda: speed.time_interleaved({}, rounds=1), TypeError, r"steps must be a non-empty dict of name -> callable"),
-        (lambda: speed.time_interleaved({"a": lambda: None}, rounds=1, sync="gpu0"), ValueError,
-         r"sync must be a torch\.device or device string, got 'gpu0'"),
+        (
+            lambda: speed.time_interleaved({"a": lambda: None}, rounds=0),
+            ValueError,
+            r"rounds must be an int >= 1, got 0",
+        ),
+        (
+            lambda: speed.time_interleaved({"a": lambda: None}, rounds=1, max_seconds="10"),
+            TypeError,
+            r"max_seconds must be a real number, got '10' \(str\)",
+        ),
+        (
+            lambda: speed.time_interleaved({}, rounds=1),
+            TypeError,
+            r"steps must be a non-empty dict of name -> callable",
+        ),
+        (
+            lambda: speed.time_interleaved({"a": lambda: None}, rounds=1, sync="gpu0"),
+            ValueError,
+            r"sync must be a torch\.device or device string, got 'gpu0'",
+        ),
     ],
     "dlfp.speed.compilers_found": [
         (lambda: speed.compilers_found("gcc"), TypeError, r"names must be a sequence of program names .*, got 'gcc'"),
@@ -976,53 +1466,105 @@ CASES: dict[str, list[tuple[Callable[[], object], type[BaseException], str]]] = 
         (lambda: stable.softmax(torch.tensor([NAN, 1.0])), ValueError, r"z must not contain NaN, got 1 NaN entry"),
     ],
     "dlfp.stable.cross_entropy": [
-        (lambda: stable.cross_entropy(torch.randn(3, 4), torch.tensor([0.0, 1.0, 2.0])), TypeError,
-         r"targets must be an integer tensor, got dtype torch\.float32"),
-        (lambda: stable.cross_entropy(torch.randn(3, 4), torch.tensor([0, 1, 4])), ValueError, r"targets must lie in \[0, 3\]"),
+        (
+            lambda: stable.cross_entropy(torch.randn(3, 4), torch.tensor([0.0, 1.0, 2.0])),
+            TypeError,
+            r"targets must be an integer tensor, got dtype torch\.float32",
+        ),
+        (
+            lambda: stable.cross_entropy(torch.randn(3, 4), torch.tensor([0, 1, 4])),
+            ValueError,
+            r"targets must lie in \[0, 3\]",
+        ),
     ],
     "dlfp.stable.cross_entropy_grad": [
-        (lambda: stable.cross_entropy_grad(torch.randn(3, 4), torch.tensor([0, 1])), ValueError,
-         r"targets must have shape \(3,\) to match logits \(3, 4\), got \(2,\)"),
-        (lambda: stable.cross_entropy_grad(torch.randn(3), torch.tensor([0, 1, 2])), ValueError,
-         r"logits must have shape \(N, C\), got \(3,\)"),
+        (
+            lambda: stable.cross_entropy_grad(torch.randn(3, 4), torch.tensor([0, 1])),
+            ValueError,
+            r"targets must have shape \(3,\) to match logits \(3, 4\), got \(2,\)",
+        ),
+        (
+            lambda: stable.cross_entropy_grad(torch.randn(3), torch.tensor([0, 1, 2])),
+            ValueError,
+            r"logits must have shape \(N, C\), got \(3,\)",
+        ),
     ],
     # --- dlfp.train
     "dlfp.train.accuracy": [
         (lambda: train.accuracy(torch.randn(3, 2), [0, 1, 1]), TypeError, r"targets must be a torch\.Tensor, got list"),
-        (lambda: train.accuracy(torch.randn(3, 2), torch.tensor([0, 1])), ValueError, r"targets must have shape \(3,\)"),
+        (
+            lambda: train.accuracy(torch.randn(3, 2), torch.tensor([0, 1])),
+            ValueError,
+            r"targets must have shape \(3,\)",
+        ),
     ],
     "dlfp.train.train_one_epoch": [
-        (lambda: train.train_one_epoch(nn.Linear(1, 1), [], nn.MSELoss(), sgd(nn.Linear(1, 1)), accumulation_steps=0),
-         ValueError, r"accumulation_steps must be a positive int, got 0"),
-        (lambda: train.train_one_epoch(nn.Linear(1, 1), line_loader(), nn.MSELoss(), "adam"), TypeError,
-         r"optimizer must be a torch\.optim\.Optimizer"),
-        (lambda: train.train_one_epoch(nn.Linear(1, 1), [(torch.full((2, 1), NAN), torch.zeros(2, 1))], nn.MSELoss(),
-                                       sgd(nn.Linear(1, 1))),
-         ValueError, r"batch 0 inputs must not contain NaN"),
+        (
+            lambda: train.train_one_epoch(
+                nn.Linear(1, 1), [], nn.MSELoss(), sgd(nn.Linear(1, 1)), accumulation_steps=0
+            ),
+            ValueError,
+            r"accumulation_steps must be a positive int, got 0",
+        ),
+        (
+            lambda: train.train_one_epoch(nn.Linear(1, 1), line_loader(), nn.MSELoss(), "adam"),
+            TypeError,
+            r"optimizer must be a torch\.optim\.Optimizer",
+        ),
+        (
+            lambda: train.train_one_epoch(
+                nn.Linear(1, 1), [(torch.full((2, 1), NAN), torch.zeros(2, 1))], nn.MSELoss(), sgd(nn.Linear(1, 1))
+            ),
+            ValueError,
+            r"batch 0 inputs must not contain NaN",
+        ),
     ],
     "dlfp.train.evaluate": [
-        (lambda: train.evaluate(nn.Linear(1, 1), 3, nn.MSELoss()), TypeError, r"loader must be iterable \(e\.g\. a DataLoader\)"),
-        (lambda: train.evaluate(nn.Linear(1, 1), line_loader(), nn.MSELoss(), max_steps=0), ValueError,
-         r"max_steps must be a positive int or None"),
+        (
+            lambda: train.evaluate(nn.Linear(1, 1), 3, nn.MSELoss()),
+            TypeError,
+            r"loader must be iterable \(e\.g\. a DataLoader\)",
+        ),
+        (
+            lambda: train.evaluate(nn.Linear(1, 1), line_loader(), nn.MSELoss(), max_steps=0),
+            ValueError,
+            r"max_steps must be a positive int or None",
+        ),
     ],
     "dlfp.train.fit": [
-        (lambda: train.fit(nn.Linear(1, 1), line_loader(), nn.MSELoss(), sgd(nn.Linear(1, 1)), 0), ValueError,
-         r"epochs must be a positive int, got 0"),
-        (lambda: train.fit(nn.Linear(1, 1), line_loader(), nn.MSELoss(), sgd(nn.Linear(1, 1)), 2, patience=2), ValueError,
-         r"patience \(early stopping\) needs a val_loader"),
-        (lambda: train.fit(nn.Linear(1, 1), line_loader(), nn.MSELoss(), sgd(nn.Linear(1, 1)), 2, max_seconds=NAN),
-         ValueError, r"max_seconds must be a number, got nan"),
+        (
+            lambda: train.fit(nn.Linear(1, 1), line_loader(), nn.MSELoss(), sgd(nn.Linear(1, 1)), 0),
+            ValueError,
+            r"epochs must be a positive int, got 0",
+        ),
+        (
+            lambda: train.fit(nn.Linear(1, 1), line_loader(), nn.MSELoss(), sgd(nn.Linear(1, 1)), 2, patience=2),
+            ValueError,
+            r"patience \(early stopping\) needs a val_loader",
+        ),
+        (
+            lambda: train.fit(nn.Linear(1, 1), line_loader(), nn.MSELoss(), sgd(nn.Linear(1, 1)), 2, max_seconds=NAN),
+            ValueError,
+            r"max_seconds must be a number, got nan",
+        ),
     ],
     # --- dlfp.validation: the checks themselves
     "dlfp.validation.describe": [
         (lambda: validation.describe(1, max_length=0), ValueError, r"max_length must be a positive int, got 0"),
     ],
     "dlfp.validation.check_type": [
-        (lambda: validation.check_type("model", 3, nn.Module, "an nn.Module"), TypeError, r"model must be an nn\.Module, got 3 \(int\)"),
+        (
+            lambda: validation.check_type("model", 3, nn.Module, "an nn.Module"),
+            TypeError,
+            r"model must be an nn\.Module, got 3 \(int\)",
+        ),
     ],
     "dlfp.validation.check_floating_dtype": [
-        (lambda: validation.check_floating_dtype("dtype", torch.int64), TypeError,
-         r"dtype must be a floating-point torch\.dtype, got torch\.int64"),
+        (
+            lambda: validation.check_floating_dtype("dtype", torch.int64),
+            TypeError,
+            r"dtype must be a floating-point torch\.dtype, got torch\.int64",
+        ),
     ],
     "dlfp.validation.check_callable": [
         (lambda: validation.check_callable("fn", 3), TypeError, r"fn must be callable, got 3 \(int\)"),
@@ -1044,33 +1586,67 @@ CASES: dict[str, list[tuple[Callable[[], object], type[BaseException], str]]] = 
         (lambda: validation.check_in_range("p", 2, 0, 1), ValueError, r"p must be in \[0, 1\], got 2"),
     ],
     "dlfp.validation.check_choice": [
-        (lambda: validation.check_choice("mode", "x", ("a", "b")), ValueError, r"mode must be 'a' or 'b', got 'x' \(str\)"),
+        (
+            lambda: validation.check_choice("mode", "x", ("a", "b")),
+            ValueError,
+            r"mode must be 'a' or 'b', got 'x' \(str\)",
+        ),
     ],
     "dlfp.validation.check_tensor": [
-        (lambda: validation.check_tensor("x", torch.zeros(3, 28, 28), ndim=4, dims="(N, C, H, W)"), ValueError,
-         r"x must be a 4-D tensor \(N, C, H, W\), got shape \(3, 28, 28\)"),
-        (lambda: validation.check_tensor("x", torch.tensor([1.0, NAN, float("inf")]), finite=True), ValueError,
-         r"x must be finite, got 2 NaN or infinite entries"),
-        (lambda: validation.check_tensor("x", torch.zeros(2), device="meta"), ValueError, r"x must be on device meta, got cpu"),
+        (
+            lambda: validation.check_tensor("x", torch.zeros(3, 28, 28), ndim=4, dims="(N, C, H, W)"),
+            ValueError,
+            r"x must be a 4-D tensor \(N, C, H, W\), got shape \(3, 28, 28\)",
+        ),
+        (
+            lambda: validation.check_tensor("x", torch.tensor([1.0, NAN, float("inf")]), finite=True),
+            ValueError,
+            r"x must be finite, got 2 NaN or infinite entries",
+        ),
+        (
+            lambda: validation.check_tensor("x", torch.zeros(2), device="meta"),
+            ValueError,
+            r"x must be on device meta, got cpu",
+        ),
     ],
     "dlfp.validation.check_same_device": [
-        (lambda: validation.check_same_device(q=torch.zeros(1), k=torch.zeros(1, device="meta")), ValueError,
-         r"q and k must be on the same device, got q on cpu, k on meta"),
+        (
+            lambda: validation.check_same_device(q=torch.zeros(1), k=torch.zeros(1, device="meta")),
+            ValueError,
+            r"q and k must be on the same device, got q on cpu, k on meta",
+        ),
     ],
     "dlfp.validation.check_model_input": [
-        (lambda: validation.check_model_input("x", torch.zeros(2, 3), nn.Linear(4, 1), shape=("N", 4)), ValueError,
-         r"x must have shape \(N, 4\), got \(2, 3\)"),
-        (lambda: validation.check_model_input("x", torch.zeros(2, 4, device="meta"), nn.Linear(4, 1)), ValueError,
-         r"x must be on the model's device cpu, got meta"),
+        (
+            lambda: validation.check_model_input("x", torch.zeros(2, 3), nn.Linear(4, 1), shape=("N", 4)),
+            ValueError,
+            r"x must have shape \(N, 4\), got \(2, 3\)",
+        ),
+        (
+            lambda: validation.check_model_input("x", torch.zeros(2, 4, device="meta"), nn.Linear(4, 1)),
+            ValueError,
+            r"x must be on the model's device cpu, got meta",
+        ),
     ],
     "dlfp.validation.check_array": [
         (lambda: validation.check_array("X", [[1.0]], ndim=2), TypeError, r"X must be a numpy\.ndarray, got list"),
-        (lambda: validation.check_array("X", np.zeros(3), ndim=2, dims="(N, D)"), ValueError,
-         r"X must be a 2-D array \(N, D\), got shape \(3,\)"),
+        (
+            lambda: validation.check_array("X", np.zeros(3), ndim=2, dims="(N, D)"),
+            ValueError,
+            r"X must be a 2-D array \(N, D\), got shape \(3,\)",
+        ),
     ],
     "dlfp.validation.check_path": [
-        (lambda: validation.check_path("path", 3), TypeError, r"path must be a str or os\.PathLike path, got 3 \(int\)"),
-        (lambda: validation.check_path("path", MISSING, must_exist="file"), FileNotFoundError, r"path must be an existing file"),
+        (
+            lambda: validation.check_path("path", 3),
+            TypeError,
+            r"path must be a str or os\.PathLike path, got 3 \(int\)",
+        ),
+        (
+            lambda: validation.check_path("path", MISSING, must_exist="file"),
+            FileNotFoundError,
+            r"path must be an existing file",
+        ),
     ],
 }
 
@@ -1079,9 +1655,7 @@ def _ids():
     return [f"{name}[{i}]" for name, cases in CASES.items() for i in range(len(cases))]
 
 
-@pytest.mark.parametrize(
-    "call, error, pattern", [case for cases in CASES.values() for case in cases], ids=_ids()
-)
+@pytest.mark.parametrize("call, error, pattern", [case for cases in CASES.values() for case in cases], ids=_ids())
 def test_bad_input_gets_a_clear_error(call, error, pattern):
     with pytest.raises(error, match=pattern):
         call()

@@ -1,6 +1,6 @@
 import json
-from pathlib import Path
 from datetime import date
+from pathlib import Path
 
 import pytest
 
@@ -63,12 +63,23 @@ def test_result_name():
 
 def test_save_drops_raw_rounds_and_names_the_file(tmp_path):
     raw = tmp_path / "raw.json"
-    raw.write_text(json.dumps({
-        "datetime": "2026-11-23T00:00:00",
-        "commit_info": {"id": "abcdef1234"},
-        "benchmarks": [{"group": "g", "fullname": "t::x", "params": {}, "extra_info": {"device": "Some GPU"},
-                        "stats": {"min": 1.0, "data": [1.0, 2.0]}}],
-    }))
+    raw.write_text(
+        json.dumps(
+            {
+                "datetime": "2026-11-23T00:00:00",
+                "commit_info": {"id": "abcdef1234"},
+                "benchmarks": [
+                    {
+                        "group": "g",
+                        "fullname": "t::x",
+                        "params": {},
+                        "extra_info": {"device": "Some GPU"},
+                        "stats": {"min": 1.0, "data": [1.0, 2.0]},
+                    }
+                ],
+            }
+        )
+    )
     from dlfp.benchreport import save
 
     out = save(raw, tmp_path / "results")

@@ -37,11 +37,18 @@ def run(tmp_path_factory):
     """One launch of two gloo processes on the CPU, tiny sizes, bounded by a timeout."""
     work = tmp_path_factory.mktemp("ddp")
     args = [f"--{k.replace('_', '-')}={v}" for k, v in ARGS.items()]
-    args += [f"--out={work / 'out.json'}", f"--checkpoint={work / 'ckpt' / 'model.pt'}",
-             f"--grad-out={work / 'grad.pt'}", "--timeout=60"]
+    args += [
+        f"--out={work / 'out.json'}",
+        f"--checkpoint={work / 'ckpt' / 'model.pt'}",
+        f"--grad-out={work / 'grad.pt'}",
+        "--timeout=60",
+    ]
     src = str(Path(dlfp.__file__).parents[1])
-    env = {**os.environ, "OMP_NUM_THREADS": "1",
-           "PYTHONPATH": os.pathsep.join(p for p in (src, os.environ.get("PYTHONPATH")) if p)}
+    env = {
+        **os.environ,
+        "OMP_NUM_THREADS": "1",
+        "PYTHONPATH": os.pathsep.join(p for p in (src, os.environ.get("PYTHONPATH")) if p),
+    }
     proc = subprocess.run(torchrun_command(2, args), env=env, timeout=120, capture_output=True, text=True)
     assert proc.returncode == 0, proc.stderr[-4000:]
     return work, json.loads((work / "out.json").read_text())
@@ -170,10 +177,12 @@ def test_torchrun_command():
 def test_parse_args_rejects_bad_values(capsys):
     args = parse_args(["--out", "x.json", "--epochs", "2"])
     assert args.epochs == 2 and args.checkpoint is None and args.timeout == 60.0
-    for bad, message in ((["--epochs", "0"], "--epochs must be >= 1, got 0"),
-                         (["--max-steps", "-1"], "--max-steps must be >= 1, got -1"),
-                         (["--timeout", "0"], "--timeout must be > 0"),
-                         ([], "--out")):
+    for bad, message in (
+        (["--epochs", "0"], "--epochs must be >= 1, got 0"),
+        (["--max-steps", "-1"], "--max-steps must be >= 1, got -1"),
+        (["--timeout", "0"], "--timeout must be > 0"),
+        ([], "--out"),
+    ):
         with pytest.raises(SystemExit):
             parse_args((["--out", "x.json"] if bad else []) + bad)
         assert message in capsys.readouterr().err

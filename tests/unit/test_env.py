@@ -14,9 +14,7 @@ def _fake_devices(monkeypatch, cuda: bool, mps: bool):
     monkeypatch.delenv(DEVICE_ENV_VAR, raising=False)
 
 
-@pytest.mark.parametrize(
-    "cuda, mps, expected", [(True, True, "cuda"), (False, True, "mps"), (False, False, "cpu")]
-)
+@pytest.mark.parametrize("cuda, mps, expected", [(True, True, "cuda"), (False, True, "mps"), (False, False, "cpu")])
 def test_device_preference_order(monkeypatch, cuda, mps, expected):
     _fake_devices(monkeypatch, cuda, mps)
     assert pick_device().type == expected

@@ -5,8 +5,14 @@ import pytest
 import torch
 
 from dlfp.data.fields import (
-    AMPLITUDE, H, generate_field, generate_fields, k_equality, measure_power_spectrum,
-    power_spectrum, wavenumbers,
+    AMPLITUDE,
+    H,
+    generate_field,
+    generate_fields,
+    k_equality,
+    measure_power_spectrum,
+    power_spectrum,
+    wavenumbers,
 )
 
 
@@ -55,7 +61,7 @@ def test_measured_spectrum_recovers_the_input():
     k, p = measure_power_spectrum(f)
     assert k.shape == (32,) and p.shape == (600, 32)
     for j, o in enumerate((0.15, 0.45)):
-        mean = p[j * 300:(j + 1) * 300].mean(0)
+        mean = p[j * 300 : (j + 1) * 300].mean(0)
         ratio = mean / power_spectrum(k, o)
         assert torch.all((ratio[4:] - 1).abs() < 0.1), ratio  # shells with many modes
     k1, p1 = measure_power_spectrum(f[0])

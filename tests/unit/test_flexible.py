@@ -34,9 +34,7 @@ def test_matches_hand_written_sequential():
     torch.manual_seed(0)
     m = FlexibleMLP(6, [8, 4], 3, activation="tanh")
     ref = nn.Sequential(nn.Linear(6, 8), nn.Tanh(), nn.Linear(8, 4), nn.Tanh(), nn.Linear(4, 3))
-    ref.load_state_dict(
-        {k: v for k, v in zip(ref.state_dict(), m.state_dict().values())}, strict=True
-    )
+    ref.load_state_dict({k: v for k, v in zip(ref.state_dict(), m.state_dict().values())}, strict=True)
     x = torch.randn(10, 6)
     torch.testing.assert_close(m(x), ref(x))
 
@@ -52,8 +50,9 @@ def test_batch_norm_dropout_and_modes():
     assert not torch.equal(m(x), m(x))  # dropout masks differ
 
 
-@pytest.mark.parametrize("init, bound", [("xavier", lambda i, o: math.sqrt(6 / (i + o))),
-                                         ("kaiming", lambda i, o: math.sqrt(6 / i))])
+@pytest.mark.parametrize(
+    "init, bound", [("xavier", lambda i, o: math.sqrt(6 / (i + o))), ("kaiming", lambda i, o: math.sqrt(6 / i))]
+)
 def test_init_bounds(init, bound):
     torch.manual_seed(0)
     m = FlexibleMLP(784, [256], 10, init=init)

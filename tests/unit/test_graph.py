@@ -8,8 +8,14 @@ def test_graph_nodes_of_scalar_expression():
     a, w, b = (torch.tensor(v, requires_grad=True) for v in (2.0, 3.0, 4.0))
     L = (w * a + b) ** 2
     names = [n.name for n in graph_nodes(L)]
-    assert names == ["PowBackward0", "AddBackward0", "MulBackward0",
-                     "AccumulateGrad", "AccumulateGrad", "AccumulateGrad"]
+    assert names == [
+        "PowBackward0",
+        "AddBackward0",
+        "MulBackward0",
+        "AccumulateGrad",
+        "AccumulateGrad",
+        "AccumulateGrad",
+    ]
     nodes = graph_nodes(L)
     assert nodes[0] == GraphNode(0, "PowBackward0")
     assert [n.depth for n in nodes] == [0, 1, 2, 3, 3, 2]

@@ -49,8 +49,12 @@ def test_normal_init_and_rejects():
 
 def test_inits_have_documented_variance():
     w = torch.empty(400, 400)
-    for name, var in (("lecun_normal", 1 / 400), ("xavier_normal", 2 / 800), ("kaiming_normal", 2 / 400),
-                      ("pytorch_default", 1 / (3 * 400))):
+    for name, var in (
+        ("lecun_normal", 1 / 400),
+        ("xavier_normal", 2 / 800),
+        ("kaiming_normal", 2 / 400),
+        ("pytorch_default", 1 / (3 * 400)),
+    ):
         torch.manual_seed(0)
         INITS[name](w)
         assert float(w.var()) == pytest.approx(var, rel=0.03), name
@@ -75,8 +79,15 @@ def test_signal_stats_linear_variance_law():
     assert all(r == pytest.approx(math.sqrt(512), rel=0.1) for r in ratios)
 
 
-@pytest.mark.parametrize("kwargs, err", [({"depth": 0}, ValueError), ({"init": "nope"}, ValueError),
-                                         ({"init": 3}, TypeError), ({"activation": "gelu"}, ValueError)])
+@pytest.mark.parametrize(
+    "kwargs, err",
+    [
+        ({"depth": 0}, ValueError),
+        ({"init": "nope"}, ValueError),
+        ({"init": 3}, TypeError),
+        ({"activation": "gelu"}, ValueError),
+    ],
+)
 def test_signal_stats_rejects(kwargs, err):
     args = {"depth": 2, "width": 4, "init": "zeros"} | kwargs
     with pytest.raises(err):

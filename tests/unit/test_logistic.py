@@ -49,8 +49,9 @@ def test_hand_gradient_matches_autograd():
 def test_training_separates_held_out_blobs(hand):
     X, y = blobs(seed=0)
     Xt, yt = blobs(seed=1, n=500)
-    model = train_logistic_regression(X, y, lr=0.5, steps=100, hand_gradient=hand,
-                                      generator=torch.Generator().manual_seed(0))
+    model = train_logistic_regression(
+        X, y, lr=0.5, steps=100, hand_gradient=hand, generator=torch.Generator().manual_seed(0)
+    )
     assert model.losses[-1] < model.losses[0] / 5
     assert model.accuracy(Xt, yt) > 0.95
     assert model.W.is_leaf and model.W.requires_grad and model.W.grad is None
@@ -70,7 +71,11 @@ def test_hand_and_autograd_training_agree():
         (lambda: binary_cross_entropy(torch.rand(4, 1), torch.ones(4)), ValueError, "same shape"),
         (lambda: train_logistic_regression(torch.randn(4, 2), torch.ones(4)), ValueError, r"\(N, 1\)"),
         (lambda: train_logistic_regression(torch.randn(4, 2), torch.ones(4, 1), lr=0), ValueError, "lr"),
-        (lambda: logistic_gradients(torch.randn(4, 2), torch.ones(4, 1), torch.zeros(3, 1), torch.zeros(1)), ValueError, "W must"),
+        (
+            lambda: logistic_gradients(torch.randn(4, 2), torch.ones(4, 1), torch.zeros(3, 1), torch.zeros(1)),
+            ValueError,
+            "W must",
+        ),
     ],
 )
 def test_validation(call, err, match):

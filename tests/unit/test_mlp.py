@@ -18,8 +18,12 @@ def test_mlp_matches_sequential_with_same_weights():
     torch.manual_seed(0)
     model = MLP()
     seq = nn.Sequential(nn.Linear(10, 64), nn.ReLU(), nn.Linear(64, 32), nn.ReLU(), nn.Linear(32, 1))
-    seq.load_state_dict({k.replace("layer1", "0").replace("layer2", "2").replace("layer3", "4"): v
-                         for k, v in model.state_dict().items()})
+    seq.load_state_dict(
+        {
+            k.replace("layer1", "0").replace("layer2", "2").replace("layer3", "4"): v
+            for k, v in model.state_dict().items()
+        }
+    )
     x = torch.randn(32, 10)
     torch.testing.assert_close(model(x), seq(x))
     assert model(x).shape == (32, 1)

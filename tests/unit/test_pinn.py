@@ -58,8 +58,9 @@ def test_pinn_derivatives_against_finite_differences():
 def test_training_recovers_cosine():
     torch.manual_seed(0)
     model = PINN(32, 3)
-    hist = train_pinn(model, n_collocation=128, adam_steps=200, lbfgs_steps=100,
-                      generator=torch.Generator().manual_seed(0))
+    hist = train_pinn(
+        model, n_collocation=128, adam_steps=200, lbfgs_steps=100, generator=torch.Generator().manual_seed(0)
+    )
     t = torch.linspace(0, 2 * math.pi, 500)[:, None]
     with torch.no_grad():
         err = (model(t) - harmonic_oscillator(t)).abs().max().item()

@@ -110,13 +110,18 @@ def test_check_must_give_a_bool():
 
 def test_each_evaluation_gets_fresh_unshared_inputs():
     # In place on both sides: with shared or reused inputs the second pair would see 2.0, not 1.0.
-    row = Equivalent(("np.add(a, 1, out=a)",), ("a.add_(1)", "a.add_(1)"),
-                     check="same(n, r) and r is T.a and n is N.a and N.a[0, 0] == 1.0")
+    row = Equivalent(
+        ("np.add(a, 1, out=a)",),
+        ("a.add_(1)", "a.add_(1)"),
+        check="same(n, r) and r is T.a and n is N.a and N.a[0, 0] == 1.0",
+    )
     check_equivalents([row], inputs)
     shared = np.zeros(3)
     with pytest.raises(AssertionError):  # inputs() returning one array every time is caught by the check
-        check_equivalents([Equivalent("np.add(a, 1, out=a)", ("a.add_(1)", "a.add_(1)"), check="N.a[0] == 1.0")],
-                          lambda: {"a": shared})
+        check_equivalents(
+            [Equivalent("np.add(a, 1, out=a)", ("a.add_(1)", "a.add_(1)"), check="N.a[0] == 1.0")],
+            lambda: {"a": shared},
+        )
 
 
 def test_check_equivalents_validates_its_arguments():

@@ -30,7 +30,9 @@ def test_numpy_network_is_reproducible():
 def test_logistic_regression_is_reproducible():
     def run():
         X, y = two_blobs(100, seed=1)
-        return train_logistic_regression(X, y.float().unsqueeze(1), steps=30, generator=torch.Generator().manual_seed(2))
+        return train_logistic_regression(
+            X, y.float().unsqueeze(1), steps=30, generator=torch.Generator().manual_seed(2)
+        )
 
     a, b = run(), run()
     assert torch.equal(a.W, b.W) and torch.equal(a.b, b.b) and a.losses == b.losses
@@ -40,8 +42,9 @@ def test_pinn_is_reproducible():
     def run():
         torch.manual_seed(4)
         model = PINN(hidden=8, depth=2)
-        history = train_pinn(model, n_collocation=32, adam_steps=20, lbfgs_steps=5,
-                             generator=torch.Generator().manual_seed(5))
+        history = train_pinn(
+            model, n_collocation=32, adam_steps=20, lbfgs_steps=5, generator=torch.Generator().manual_seed(5)
+        )
         return model, history
 
     (m1, h1), (m2, h2) = run(), run()

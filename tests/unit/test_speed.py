@@ -67,12 +67,12 @@ def test_train_step_validation():
 
 def test_time_interleaved_rotates_and_is_bounded():
     calls = []
-    times = time_interleaved({"a": lambda: calls.append("a"), "b": lambda: calls.append("b")},
-                             rounds=3, warmup=1)
+    times = time_interleaved({"a": lambda: calls.append("a"), "b": lambda: calls.append("b")}, rounds=3, warmup=1)
     assert calls == ["a", "b", "a", "b", "b", "a", "a", "b"]  # warm-up, then rounds starting a, b, a
     assert [len(v) for v in times.values()] == [3, 3] and all(t >= 0 for v in times.values() for t in v)
-    slow = time_interleaved({"sleep": lambda: torch.randn(200, 200) @ torch.randn(200, 200)},
-                            rounds=10**6, max_seconds=0.05, warmup=0)
+    slow = time_interleaved(
+        {"sleep": lambda: torch.randn(200, 200) @ torch.randn(200, 200)}, rounds=10**6, max_seconds=0.05, warmup=0
+    )
     assert 1 <= len(slow["sleep"]) < 10**6
     with pytest.raises(ValueError, match="rounds must be an int >= 1, got 0"):
         time_interleaved({"a": lambda: None}, rounds=0)

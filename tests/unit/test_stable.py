@@ -42,8 +42,9 @@ def test_cross_entropy_grad_matches_autograd():
     torch.testing.assert_close(cross_entropy_grad(z.detach(), y), z.grad)
 
 
-@pytest.mark.parametrize("bad, err", [([1.0, 2.0], TypeError), (torch.tensor([1, 2]), TypeError),
-                                      (torch.tensor(1.0), ValueError)])
+@pytest.mark.parametrize(
+    "bad, err", [([1.0, 2.0], TypeError), (torch.tensor([1, 2]), TypeError), (torch.tensor(1.0), ValueError)]
+)
 def test_logsumexp_rejects(bad, err):
     with pytest.raises(err, match="z"):
         logsumexp(bad)

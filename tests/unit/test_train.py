@@ -46,9 +46,7 @@ def test_accumulation_equals_the_large_batch():
         torch.optim.SGD(small.parameters(), lr=0.1),
         accumulation_steps=4,
     )
-    train_one_epoch(
-        large, DataLoader(data, batch_size=16), nn.MSELoss(), torch.optim.SGD(large.parameters(), lr=0.1)
-    )
+    train_one_epoch(large, DataLoader(data, batch_size=16), nn.MSELoss(), torch.optim.SGD(large.parameters(), lr=0.1))
     for p, q in zip(small.parameters(), large.parameters()):
         torch.testing.assert_close(p, q)
 
@@ -71,9 +69,7 @@ def test_fit_learns_the_line_and_records_history():
     torch.manual_seed(0)
     model = nn.Linear(1, 1)
     loader = DataLoader(line_data(), batch_size=16, shuffle=True)
-    history = fit(
-        model, loader, nn.MSELoss(), torch.optim.SGD(model.parameters(), lr=0.1), 30, val_loader=loader
-    )
+    history = fit(model, loader, nn.MSELoss(), torch.optim.SGD(model.parameters(), lr=0.1), 30, val_loader=loader)
     assert history.epochs == 30 and history.stopped == "completed"
     assert history.val_loss[-1] < 1e-3
     torch.testing.assert_close(model.weight.detach(), torch.tensor([[3.0]]), atol=0.02, rtol=0)
@@ -85,8 +81,13 @@ def test_early_stopping_restores_the_best_weights():
     train = DataLoader(line_data(seed=1), batch_size=8)
     val = DataLoader(line_data(seed=2), batch_size=8)
     history = fit(
-        model, train, nn.MSELoss(), torch.optim.SGD(model.parameters(), lr=0.5), 200,
-        val_loader=val, patience=3,
+        model,
+        train,
+        nn.MSELoss(),
+        torch.optim.SGD(model.parameters(), lr=0.5),
+        200,
+        val_loader=val,
+        patience=3,
     )  # lr 0.5 is large enough to oscillate, so the loss stops improving
     assert history.stopped.startswith("early stopping")
     assert evaluate(model, val, nn.MSELoss())["loss"] == pytest.approx(min(history.val_loss))
@@ -173,12 +174,15 @@ def test_train_one_epoch_and_evaluate_time_bounds():
     model = nn.Linear(1, 1)
     opt = torch.optim.SGD(model.parameters(), lr=0.01)
     seen = []
-    train_one_epoch(model, loader, lambda out, y: seen.append(1) or nn.functional.mse_loss(out, y), opt,
-                    max_seconds=0.0)
+    train_one_epoch(
+        model, loader, lambda out, y: seen.append(1) or nn.functional.mse_loss(out, y), opt, max_seconds=0.0
+    )
     assert len(seen) == 1  # one batch is always trained, then the bound stops the epoch
     seen.clear()
     result = evaluate(model, loader, lambda out, y: seen.append(1) or nn.functional.mse_loss(out, y), max_seconds=0.0)
-    assert len(seen) == 1 and result["loss"] == pytest.approx(evaluate(model, loader, nn.MSELoss(), max_steps=1)["loss"])
+    assert len(seen) == 1 and result["loss"] == pytest.approx(
+        evaluate(model, loader, nn.MSELoss(), max_steps=1)["loss"]
+    )
 
 
 def test_nan_batches_are_refused_with_their_index():

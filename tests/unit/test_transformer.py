@@ -8,8 +8,9 @@ from dlfp.models.transformer import BurgersTransformer, MyTransformerBlock
 @pytest.mark.parametrize("norm_first", [False, True])
 def test_block_matches_transformer_encoder_layer(norm_first):
     torch.manual_seed(0)
-    ref = nn.TransformerEncoderLayer(32, 4, dim_feedforward=64, dropout=0.0, batch_first=True,
-                                     norm_first=norm_first).eval()
+    ref = nn.TransformerEncoderLayer(
+        32, 4, dim_feedforward=64, dropout=0.0, batch_first=True, norm_first=norm_first
+    ).eval()
     mine = MyTransformerBlock(32, 4, dim_feedforward=64, norm_first=norm_first)
     mine.load_state_dict(ref.state_dict())
     x = torch.randn(3, 11, 32)

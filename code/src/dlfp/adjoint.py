@@ -201,7 +201,9 @@ def _check_ode(W: torch.Tensor, x0: torch.Tensor, target: torch.Tensor, steps: i
     check_positive("t_final", t_final)
 
 
-def euler_loss(W: torch.Tensor, x0: torch.Tensor, target: torch.Tensor, steps: int, t_final: float = 1.0) -> torch.Tensor:
+def euler_loss(
+    W: torch.Tensor, x0: torch.Tensor, target: torch.Tensor, steps: int, t_final: float = 1.0
+) -> torch.Tensor:
     """Integrate :math:`\\dot x = \\tanh(Wx)` by explicit Euler and return :math:`L = \\tfrac12\\lVert x_N - y\\rVert^2`.
 
     .. math::

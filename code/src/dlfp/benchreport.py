@@ -65,7 +65,11 @@ def load_run(path: str | Path) -> Run:
         raise ValueError(f"{path} is not a pytest-benchmark JSON result: {err}") from err
     if not benches:
         raise ValueError(f"{path} holds no benchmarks")
-    device = benches[0].get("extra_info", {}).get("device", data.get("machine_info", {}).get("cpu", {}).get("brand_raw", "unknown"))
+    device = (
+        benches[0]
+        .get("extra_info", {})
+        .get("device", data.get("machine_info", {}).get("cpu", {}).get("brand_raw", "unknown"))
+    )
     commit = data.get("commit_info", {}).get("id", "unknown")[:10]
     return Run(path, device, commit, data.get("datetime", ""), {b["fullname"]: b for b in benches})
 
@@ -169,9 +173,12 @@ def result_name(device: str | None = None, commit: str | None = None, today: dat
 
         device = device_name(pick_device())
     if commit is None:
-        commit = subprocess.run(
-            ["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, check=False
-        ).stdout.strip() or "nocommit"
+        commit = (
+            subprocess.run(
+                ["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, check=False
+            ).stdout.strip()
+            or "nocommit"
+        )
     slug = re.sub(r"[^A-Za-z0-9]+", "-", device).strip("-").lower()
     return f"{(today or date.today()).isoformat()}_{commit}_{slug}.json"
 

@@ -93,8 +93,7 @@ def set_rng_state(state: dict[str, Any], generators: dict[str, torch.Generator] 
     random.setstate((py["version"], tuple(py["internal"]), py["gauss"]))
     npy = state["numpy"]
     np.random.set_state(
-        (npy["name"], npy["keys"].numpy().astype(np.uint32), npy["pos"], npy["has_gauss"],
-         npy["cached_gaussian"])
+        (npy["name"], npy["keys"].numpy().astype(np.uint32), npy["pos"], npy["has_gauss"], npy["cached_gaussian"])
     )
     torch.set_rng_state(state["torch"])
     cuda = state.get("cuda", [])
@@ -216,8 +215,7 @@ def load_checkpoint(
     if not isinstance(ckpt, dict) or ckpt.get("format") != FORMAT:
         found = sorted(ckpt)[:6] if isinstance(ckpt, dict) else type(ckpt).__name__
         raise CheckpointError(
-            f"{path} is a PyTorch file but not a {FORMAT} (expected a dict with "
-            f"format={FORMAT!r}; found {found})"
+            f"{path} is a PyTorch file but not a {FORMAT} (expected a dict with format={FORMAT!r}; found {found})"
         )
     missing = [key for key in REQUIRED if key not in ckpt]
     if missing:

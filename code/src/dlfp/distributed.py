@@ -40,9 +40,10 @@ import os
 import sys
 import tempfile
 import time
+from collections.abc import Sequence
 from datetime import timedelta
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
 import torch
 import torch.distributed as dist
@@ -75,9 +76,7 @@ def _require_process_group(what: str) -> None:
         raise RuntimeError(f"{what} needs an initialised process group (dist.init_process_group)")
 
 
-def choose_backend(
-    world_size: int, *, cuda_available: bool | None = None, device_count: int | None = None
-) -> str:
+def choose_backend(world_size: int, *, cuda_available: bool | None = None, device_count: int | None = None) -> str:
     """The ``torch.distributed`` backend for ``world_size`` processes on this machine.
 
     ``"nccl"`` (NVIDIA's collective library, GPU to GPU) when CUDA is available,
@@ -203,9 +202,7 @@ def per_rank_batch(batch_size: int, world_size: int) -> int:
     _check_int("batch_size", batch_size)
     _check_int("world_size", world_size)
     if batch_size % world_size:
-        raise ValueError(
-            f"batch_size must be divisible by world_size={world_size}, got {batch_size}"
-        )
+        raise ValueError(f"batch_size must be divisible by world_size={world_size}, got {batch_size}")
     return batch_size // world_size
 
 
@@ -249,10 +246,9 @@ def flat_grad(model: nn.Module) -> torch.Tensor:
     """
     if not isinstance(model, nn.Module):
         raise TypeError(f"model must be an nn.Module, got {type(model).__name__}")
-    return torch.cat([
-        (p.grad if p.grad is not None else torch.zeros_like(p)).detach().flatten()
-        for p in model.parameters()
-    ])
+    return torch.cat(
+        [(p.grad if p.grad is not None else torch.zeros_like(p)).detach().flatten() for p in model.parameters()]
+    )
 
 
 def ddp_gradients(model: nn.Module, x: torch.Tensor, y: torch.Tensor, loss_fn=nn.functional.mse_loss) -> torch.Tensor:
@@ -328,30 +324,45 @@ def torchrun_command(nproc_per_node: int, script_args: Sequence[str] = (), *, py
     if isinstance(script_args, str) or not all(isinstance(a, str) for a in script_args):
         raise TypeError(f"script_args must be a sequence of strings, got {script_args!r}")
     return [
-        python or sys.executable, "-m", "torch.distributed.run", "--standalone",
-        f"--nproc-per-node={nproc_per_node}", "-m", "dlfp.distributed", *script_args,
+        python or sys.executable,
+        "-m",
+        "torch.distributed.run",
+        "--standalone",
+        f"--nproc-per-node={nproc_per_node}",
+        "-m",
+        "dlfp.distributed",
+        *script_args,
     ]
 
 
 def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     """The command-line options of :func:`main` (``--help`` lists them)."""
-    parser = argparse.ArgumentParser(prog="dlfp.distributed", description="Data-parallel training of ScaleMLP (launch with torchrun).")
+    parser = argparse.ArgumentParser(
+        prog="dlfp.distributed", description="Data-parallel training of ScaleMLP (launch with torchrun)."
+    )
     parser.add_argument("--epochs", type=int, default=3, help="epochs to train (default 3)")
-    parser.add_argument("--batch-size", type=int, default=256,
-                        help="global batch size, split evenly over the processes (default 256)")
+    parser.add_argument(
+        "--batch-size", type=int, default=256, help="global batch size, split evenly over the processes (default 256)"
+    )
     parser.add_argument("--max-steps", type=int, default=1000, help="stop after this many steps (default 1000)")
     parser.add_argument("--n-samples", type=int, default=4096, help="size of the data set (default 4096)")
     parser.add_argument("--width", type=int, default=256, help="hidden width of ScaleMLP (default 256)")
     parser.add_argument("--depth", type=int, default=2, help="hidden residual layers (default 2)")
     parser.add_argument("--lr", type=float, default=0.05, help="SGD learning rate (default 0.05)")
     parser.add_argument("--seed", type=int, default=0, help="seed of data, model and sampler (default 0)")
-    parser.add_argument("--timeout", type=float, default=60.0,
-                        help="seconds a collective may wait for the other ranks (default 60)")
+    parser.add_argument(
+        "--timeout", type=float, default=60.0, help="seconds a collective may wait for the other ranks (default 60)"
+    )
     parser.add_argument("--out", type=Path, required=True, help="JSON file rank 0 writes the measurements to")
-    parser.add_argument("--checkpoint", type=Path, default=None,
-                        help="checkpoint rank 0 writes after every epoch (default: none)")
-    parser.add_argument("--grad-out", type=Path, default=None,
-                        help="file rank 0 saves the all-reduced gradient of the check to (default: none)")
+    parser.add_argument(
+        "--checkpoint", type=Path, default=None, help="checkpoint rank 0 writes after every epoch (default: none)"
+    )
+    parser.add_argument(
+        "--grad-out",
+        type=Path,
+        default=None,
+        help="file rank 0 saves the all-reduced gradient of the check to (default: none)",
+    )
     args = parser.parse_args(argv)
     for name in ("epochs", "batch_size", "max_steps", "n_samples", "width"):
         value = getattr(args, name)
@@ -526,10 +537,15 @@ def train_worker(args: argparse.Namespace, device: torch.device) -> dict[str, An
         with torch.no_grad():
             losses.append(nn.functional.mse_loss(model(x.to(device)), y.to(device)).item())
         if args.checkpoint is not None:
-            wrote.append(save_on_rank0(
-                args.checkpoint, model, epoch=epoch + 1, optimizer=optimizer,
-                extra={"loss": losses[-1], "world_size": world_size, "backend": dist.get_backend()},
-            ))
+            wrote.append(
+                save_on_rank0(
+                    args.checkpoint,
+                    model,
+                    epoch=epoch + 1,
+                    optimizer=optimizer,
+                    extra={"loss": losses[-1], "world_size": world_size, "backend": dist.get_backend()},
+                )
+            )
     params = torch.cat([p.detach().flatten() for p in model.parameters()])
     return {
         "rank": rank,

@@ -8,7 +8,7 @@ from __future__ import annotations
 import os
 import platform
 import random
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import numpy as np
 import torch
@@ -144,7 +144,7 @@ def banner(device: torch.device | str | None = None) -> str:
         TypeError, ValueError: if ``device`` is not a device or a valid device string.
     """
     device = pick_device() if device is None else _as_device(device)
-    when = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    when = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     return (
         f"executed {when} · {device.type} ({device_name(device)}) · "
         f"profile {current_profile()} · torch {torch.__version__}"

@@ -40,9 +40,7 @@ class ActivationRecorder:
 
     def __init__(self, model: nn.Module, types: tuple[type, ...] | None = None):
         check_type("model", model, nn.Module, "an nn.Module")
-        if types is not None and not (
-            isinstance(types, tuple) and all(isinstance(t, type) for t in types)
-        ):
+        if types is not None and not (isinstance(types, tuple) and all(isinstance(t, type) for t in types)):
             got = repr(types) if isinstance(types, tuple) else describe(types)
             raise TypeError(f"types must be a tuple of classes, got {got}")
         self.model, self.types = model, types

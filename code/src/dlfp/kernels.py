@@ -33,14 +33,9 @@ def matmul_naive(A: torch.Tensor, B: torch.Tensor) -> torch.Tensor:
     check_tensor("A", A, ndim=2, dims="(n, k)")
     check_tensor("B", B, ndim=2, dims="(k, m)")
     if A.shape[1] != B.shape[0]:
-        raise ValueError(
-            f"inner dimensions differ: A is {tuple(A.shape)}, B is {tuple(B.shape)}"
-        )
+        raise ValueError(f"inner dimensions differ: A is {tuple(A.shape)}, B is {tuple(B.shape)}")
     if A.dtype != B.dtype or A.device != B.device:
-        raise ValueError(
-            f"A and B must share dtype and device, got {A.dtype}/{A.device} "
-            f"and {B.dtype}/{B.device}"
-        )
+        raise ValueError(f"A and B must share dtype and device, got {A.dtype}/{A.device} and {B.dtype}/{B.device}")
     n, m = A.shape[0], B.shape[1]
     C = torch.empty(n, m, dtype=A.dtype, device=A.device)
     for i in range(n):
@@ -96,9 +91,7 @@ def conv2d_unfold(
     return out.reshape(B, c_out, h_out, w_out)
 
 
-def layer_norm_naive(
-    x: torch.Tensor, weight: torch.Tensor, bias: torch.Tensor, eps: float = 1e-5
-) -> torch.Tensor:
+def layer_norm_naive(x: torch.Tensor, weight: torch.Tensor, bias: torch.Tensor, eps: float = 1e-5) -> torch.Tensor:
     """Layer normalisation over the last dimension, written out.
 
     .. math::

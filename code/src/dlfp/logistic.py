@@ -32,7 +32,7 @@ def _check_xy(X: torch.Tensor, y: torch.Tensor) -> None:
     check_tensor("X", X, floating=True)
     check_tensor("X", X, shape=("N", "D"), finite=True)
     check_tensor("y", y)
-    check_tensor("y", y, shape=(X.shape[0], 1), note=f" = (N, 1) to match the logits XW + b", finite=True)
+    check_tensor("y", y, shape=(X.shape[0], 1), note=" = (N, 1) to match the logits XW + b", finite=True)
     check_same_device(X=X, y=y)
 
 
@@ -108,8 +108,7 @@ def logistic_gradients(
     check_tensor("b", b, floating=True)
     if W.shape != (X.shape[1], 1) or b.shape != (1,):
         raise ValueError(
-            f"W must have shape ({X.shape[1]}, 1) and b shape (1,), got "
-            f"{tuple(W.shape)} and {tuple(b.shape)}"
+            f"W must have shape ({X.shape[1]}, 1) and b shape (1,), got {tuple(W.shape)} and {tuple(b.shape)}"
         )
     with torch.no_grad():
         residual = sigmoid(X @ W + b) - y  # (N, 1)

@@ -75,10 +75,12 @@ def two_moons(n: int, noise: float = 0.1, rng: np.random.Generator | None = None
     n0 = n // 2
     t0 = rng.uniform(0, np.pi, n0)
     t1 = rng.uniform(0, np.pi, n - n0)
-    X = np.concatenate([
-        np.stack([np.cos(t0), np.sin(t0)], axis=1),
-        np.stack([1 - np.cos(t1), 0.5 - np.sin(t1)], axis=1),
-    ])
+    X = np.concatenate(
+        [
+            np.stack([np.cos(t0), np.sin(t0)], axis=1),
+            np.stack([1 - np.cos(t1), 0.5 - np.sin(t1)], axis=1),
+        ]
+    )
     X += noise * rng.standard_normal(X.shape)
     X = (X - X.mean(0)) / X.std(0)
     y = np.concatenate([np.zeros(n0, dtype=np.int64), np.ones(n - n0, dtype=np.int64)])
@@ -128,9 +130,7 @@ def _check_params(params: object, name: str = "params") -> Params:
     W1, b1, W2, b2 = (params[k] for k in ("W1", "b1", "W2", "b2"))
     _array(W1, "W1", 2), _array(b1, "b1", 1), _array(W2, "W2", 2), _array(b2, "b2", 1)
     if b1.shape[0] != W1.shape[0] or W2.shape[1] != W1.shape[0] or b2.shape[0] != W2.shape[0]:
-        raise ValueError(
-            f"inconsistent parameter shapes W1 {W1.shape}, b1 {b1.shape}, W2 {W2.shape}, b2 {b2.shape}"
-        )
+        raise ValueError(f"inconsistent parameter shapes W1 {W1.shape}, b1 {b1.shape}, W2 {W2.shape}, b2 {b2.shape}")
     return params
 
 
@@ -289,7 +289,7 @@ def train(
                 history["stopped"] = f"time bound {max_seconds:g} s reached after {steps} steps"
             if history["stopped"] != "completed":
                 break
-            idx = order[start:start + bs]
+            idx = order[start : start + bs]
             logits, cache = forward(params, X[idx])
             loss, dlogits = softmax_cross_entropy(logits, y[idx])
             sgd_step(params, backward(params, cache, dlogits), lr)

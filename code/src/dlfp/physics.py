@@ -27,7 +27,9 @@ def _symbol(n: int, spacing: float, kappa: float, dtype: torch.dtype) -> torch.T
     return s[:, None] + s[None, :] + kappa**2
 
 
-def screened_poisson_green(n: int, spacing: float = 1.0, kappa: float = 1.0, dtype: torch.dtype = torch.float64) -> torch.Tensor:
+def screened_poisson_green(
+    n: int, spacing: float = 1.0, kappa: float = 1.0, dtype: torch.dtype = torch.float64
+) -> torch.Tensor:
     """Periodic lattice Green's function :math:`G` of :math:`(-\\nabla_h^2 + \\kappa^2)\\,\\phi = \\rho`.
 
     :math:`\\nabla_h^2` is the 5-point finite-difference Laplacian with grid

@@ -38,9 +38,7 @@ def current_profile() -> str:
     if not value:
         return "full" if torch.cuda.is_available() else "quick"
     if value not in PROFILES:
-        raise ValueError(
-            f"{ENV_VAR} must be one of {PROFILES}, got {os.environ[ENV_VAR]!r}"
-        )
+        raise ValueError(f"{ENV_VAR} must be one of {PROFILES}, got {os.environ[ENV_VAR]!r}")
     return value
 
 

@@ -91,8 +91,7 @@ def gradient_support(
             inside = 0 <= p < y.shape[2] and 0 <= q < y.shape[3]
             if not inside or (channel is not None and not 0 <= channel < y.shape[1]):
                 raise ValueError(
-                    f"channel {channel} and position {(p, q)} must lie inside the output "
-                    f"of shape {tuple(y.shape[1:])}"
+                    f"channel {channel} and position {(p, q)} must lie inside the output of shape {tuple(y.shape[1:])}"
                 )
             unit = y[0, :, p, q].sum() if channel is None else y[0, channel, p, q]
             (grad,) = torch.autograd.grad(unit, x)

@@ -336,7 +336,7 @@ def resolve(name: str) -> Any:
     obj = PREFIXES[head]
     for depth, part in enumerate(rest, start=1):
         if not hasattr(obj, part):
-            raise ValueError(f"{'.'.join([head, *rest[:depth - 1]])} has no attribute {part!r} (looking up {name!r})")
+            raise ValueError(f"{'.'.join([head, *rest[: depth - 1]])} has no attribute {part!r} (looking up {name!r})")
         obj = getattr(obj, part)
     return obj
 

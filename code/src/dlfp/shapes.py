@@ -64,9 +64,7 @@ def broadcast_shape(*shapes: Shape) -> tuple[int, ...]:
     return tuple(out)
 
 
-def conv_output_size(
-    size: int, kernel_size: int, stride: int = 1, padding: int = 0, dilation: int = 1
-) -> int:
+def conv_output_size(size: int, kernel_size: int, stride: int = 1, padding: int = 0, dilation: int = 1) -> int:
     """Output length of a convolution along one spatial dimension.
 
     .. math::
@@ -82,15 +80,16 @@ def conv_output_size(
         ValueError: if an argument is out of range or the kernel does not fit.
     """
     for name, value, low in (
-        ("size", size, 1), ("kernel_size", kernel_size, 1), ("stride", stride, 1),
-        ("padding", padding, 0), ("dilation", dilation, 1),
+        ("size", size, 1),
+        ("kernel_size", kernel_size, 1),
+        ("stride", stride, 1),
+        ("padding", padding, 0),
+        ("dilation", dilation, 1),
     ):
         check_int(name, value, minimum=low)
     span = dilation * (kernel_size - 1) + 1
     if size + 2 * padding < span:
-        raise ValueError(
-            f"kernel spans {span} samples but the padded input has only {size + 2 * padding}"
-        )
+        raise ValueError(f"kernel spans {span} samples but the padded input has only {size + 2 * padding}")
     return (size + 2 * padding - span) // stride + 1
 
 
@@ -119,8 +118,7 @@ def pool_output_size(
     stride = kernel_size if stride is None else stride
     if padding * 2 > kernel_size:
         raise ValueError(
-            f"padding must be at most half of kernel_size, got padding={padding}, "
-            f"kernel_size={kernel_size}"
+            f"padding must be at most half of kernel_size, got padding={padding}, kernel_size={kernel_size}"
         )
     floor_size = conv_output_size(size, kernel_size, stride, padding, dilation)
     if not ceil_mode:
@@ -159,8 +157,12 @@ def conv_transpose_output_size(
             smaller than the stride or the dilation, or the output is empty.
     """
     for name, value, low in (
-        ("size", size, 1), ("kernel_size", kernel_size, 1), ("stride", stride, 1),
-        ("padding", padding, 0), ("output_padding", output_padding, 0), ("dilation", dilation, 1),
+        ("size", size, 1),
+        ("kernel_size", kernel_size, 1),
+        ("stride", stride, 1),
+        ("padding", padding, 0),
+        ("output_padding", output_padding, 0),
+        ("dilation", dilation, 1),
     ):
         check_int(name, value, minimum=low)
     if output_padding >= max(stride, dilation):
@@ -186,8 +188,10 @@ def check_shape(tensor: torch.Tensor, expected: Sequence[int | None], name: str 
         ValueError: naming ``name``, the expected and the actual shape.
     """
     check_type("name", name, str, "a str")
-    if isinstance(expected, str) or not isinstance(expected, Sequence | torch.Size) or not all(
-        e is None or (isinstance(e, int) and not isinstance(e, bool) and e >= 0) for e in expected
+    if (
+        isinstance(expected, str)
+        or not isinstance(expected, Sequence | torch.Size)
+        or not all(e is None or (isinstance(e, int) and not isinstance(e, bool) and e >= 0) for e in expected)
     ):
         raise TypeError(f"expected must be a sequence of non-negative ints or None, got {expected!r}")
     check_tensor(name, tensor, shape=tuple(expected))

@@ -121,8 +121,8 @@ def make_train_step(
             optimizer.step()
         else:
             scaler.scale(loss).backward()  # gradients of S * loss
-            scaler.step(optimizer)         # unscale; skip the step on inf/NaN
-            scaler.update()                # grow S, or shrink it after an overflow
+            scaler.step(optimizer)  # unscale; skip the step on inf/NaN
+            scaler.update()  # grow S, or shrink it after an overflow
         return loss.detach()
 
     return step
@@ -169,7 +169,7 @@ def time_interleaved(
     for k in range(rounds):
         if k and time.perf_counter() > deadline:
             break
-        for name in names[k % len(names):] + names[: k % len(names)]:
+        for name in names[k % len(names) :] + names[: k % len(names)]:
             t0 = time.perf_counter()
             steps[name]()
             if cuda:
@@ -187,9 +187,7 @@ def compilers_found(names: Sequence[str] = COMPILERS) -> dict[str, str | None]:
         TypeError: if ``names`` is not a sequence of non-empty strings (one
             string is refused: it would be looked up letter by letter).
     """
-    if isinstance(names, str) or not isinstance(names, Sequence) or not all(
-        isinstance(n, str) and n for n in names
-    ):
+    if isinstance(names, str) or not isinstance(names, Sequence) or not all(isinstance(n, str) and n for n in names):
         raise TypeError(f"names must be a sequence of program names such as ('g++', 'gcc'), got {names!r}")
     return {name: shutil.which(name) for name in names}
 

@@ -82,12 +82,16 @@ def _check_targets(logits: torch.Tensor, targets: object) -> torch.Tensor:
     check_tensor("logits", logits, shape=("N", "C"), floating=True, finite=True, allow_inf=True)
     check_tensor("targets", targets, integer=True, note=" (class indices)")
     check_tensor(
-        "targets", targets, shape=(logits.shape[0],), device=logits.device,
+        "targets",
+        targets,
+        shape=(logits.shape[0],),
+        device=logits.device,
         note=f" to match logits {tuple(logits.shape)}",
     )
     if len(targets) and (targets.min() < 0 or targets.max() >= logits.shape[1]):
-        raise ValueError(f"targets must lie in [0, {logits.shape[1] - 1}], got values "
-                         f"{int(targets.min())}..{int(targets.max())}")
+        raise ValueError(
+            f"targets must lie in [0, {logits.shape[1] - 1}], got values {int(targets.min())}..{int(targets.max())}"
+        )
     return targets.long()
 
 

@@ -281,9 +281,7 @@ def check_tensor(
     if min_ndim is not None and value.ndim < min_ndim:
         label = f" {dims}" if dims else ""
         plural = "" if min_ndim == 1 else "s"
-        raise ValueError(
-            f"{name} must have at least {min_ndim} dimension{plural}{label}{note}, got shape {actual}"
-        )
+        raise ValueError(f"{name} must have at least {min_ndim} dimension{plural}{label}{note}, got shape {actual}")
     if floating and not value.is_floating_point():
         raise TypeError(f"{name} must be a floating-point tensor, got dtype {value.dtype}")
     if integer and (value.is_floating_point() or value.is_complex() or value.dtype == torch.bool):

@@ -43,9 +43,7 @@ def grid(n_points: int, dtype: torch.dtype = torch.float64) -> torch.Tensor:
     return torch.arange(n_points, dtype=dtype) / n_points
 
 
-def solve_burgers(
-    u0: torch.Tensor, nu: float, t_final: float, n_steps: int | None = None
-) -> torch.Tensor:
+def solve_burgers(u0: torch.Tensor, nu: float, t_final: float, n_steps: int | None = None) -> torch.Tensor:
     """Solve :math:`u_t + (u^2/2)_x = \\nu u_{xx}` on the periodic unit interval up to ``t_final``.
 
     In Fourier space, with wavenumbers :math:`k = 2\\pi m`,

@@ -71,9 +71,7 @@ class FieldDataset(Dataset):
 
     def __init__(self, fields: torch.Tensor, targets: torch.Tensor, transform=None):
         if not isinstance(fields, torch.Tensor) or not isinstance(targets, torch.Tensor):
-            raise TypeError(
-                f"fields and targets must be torch.Tensors, got {describe(fields)} and {describe(targets)}"
-            )
+            raise TypeError(f"fields and targets must be torch.Tensors, got {describe(fields)} and {describe(targets)}")
         check_tensor("fields", fields, finite=True)
         check_tensor("targets", targets, finite=True)
         if fields.ndim == 3:
@@ -88,8 +86,9 @@ class FieldDataset(Dataset):
         self.fields, self.targets, self.transform = fields.float(), targets.float(), transform
 
     @classmethod
-    def generate(cls, num_samples: int, size: int = 64, param_range=(0.1, 0.5), seed: int = 0,
-                 transform=None, chunk: int = 1000) -> FieldDataset:
+    def generate(
+        cls, num_samples: int, size: int = 64, param_range=(0.1, 0.5), seed: int = 0, transform=None, chunk: int = 1000
+    ) -> FieldDataset:
         """Draw :math:`\\Omega_m \\sim U(\\text{param\\_range})` and one field each, ``chunk`` fields per FFT."""
         check_int("num_samples", num_samples, minimum=1)
         check_int("chunk", chunk, minimum=1)
@@ -97,8 +96,9 @@ class FieldDataset(Dataset):
         low, high = _check_range(param_range)
         g = torch.Generator().manual_seed(seed)
         omega = low + (high - low) * torch.rand(num_samples, generator=g, dtype=torch.float64)
-        fields = torch.cat([generate_fields(omega[i:i + chunk], size=size, seed=g)
-                            for i in range(0, num_samples, chunk)])
+        fields = torch.cat(
+            [generate_fields(omega[i : i + chunk], size=size, seed=g) for i in range(0, num_samples, chunk)]
+        )
         return cls(fields, omega, transform)
 
     def __len__(self) -> int:
@@ -189,7 +189,12 @@ def create_dataloaders(
     else:
         train = FieldDataset.generate(train_samples, size, param_range, seed=seed, transform=transform)
     val = FieldDataset.generate(val_samples, size, param_range, seed=seed + 1_000_003)
-    train_loader = DataLoader(train, batch_size=batch_size, shuffle=True, num_workers=num_workers,
-                              generator=torch.Generator().manual_seed(seed))
+    train_loader = DataLoader(
+        train,
+        batch_size=batch_size,
+        shuffle=True,
+        num_workers=num_workers,
+        generator=torch.Generator().manual_seed(seed),
+    )
     val_loader = DataLoader(val, batch_size=batch_size, shuffle=False, num_workers=num_workers)
     return train_loader, val_loader

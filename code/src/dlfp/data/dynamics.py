@@ -26,9 +26,7 @@ from dlfp.validation import check_int, check_positive, check_real, check_same_de
 LORENZ_SIGMA, LORENZ_RHO, LORENZ_BETA = 10.0, 28.0, 8.0 / 3.0
 
 
-def harmonic_oscillator(
-    t: torch.Tensor, u0: float = 1.0, v0: float = 0.0, omega: float = 1.0
-) -> torch.Tensor:
+def harmonic_oscillator(t: torch.Tensor, u0: float = 1.0, v0: float = 0.0, omega: float = 1.0) -> torch.Tensor:
     """Exact solution of :math:`u'' + \\omega^2 u = 0`, :math:`u(0)=u_0`, :math:`u'(0)=v_0`:
 
     .. math::
@@ -168,14 +166,23 @@ def lorenz_trajectory(
     params = tuple(check_real(n, v) for n, v in (("sigma", sigma), ("rho", rho), ("beta", beta)))
     if transient > 0:
         warm = solve_ivp(
-            lambda t, s: _rhs(s, *params), (0.0, transient), start,
-            method="DOP853", rtol=rtol, atol=atol,
+            lambda t, s: _rhs(s, *params),
+            (0.0, transient),
+            start,
+            method="DOP853",
+            rtol=rtol,
+            atol=atol,
         )
         start = warm.y[:, -1]
     t_eval = dt * np.arange(n_steps)
     sol = solve_ivp(
-        lambda t, s: _rhs(s, *params), (0.0, t_eval[-1]), start,
-        method="DOP853", t_eval=t_eval, rtol=rtol, atol=atol,
+        lambda t, s: _rhs(s, *params),
+        (0.0, t_eval[-1]),
+        start,
+        method="DOP853",
+        t_eval=t_eval,
+        rtol=rtol,
+        atol=atol,
     )
     if not sol.success:  # pragma: no cover - DOP853 does not fail on this system
         raise RuntimeError(f"solve_ivp failed: {sol.message}")
@@ -231,15 +238,17 @@ def lorenz_max_lyapunov(
     check_positive("atol", atol)
     check_int("seed", seed, minimum=0)
     if not t_total >= renorm_every:
-        raise ValueError(
-            f"t_total must be at least renorm_every ({renorm_every}), got {t_total!r}"
-        )
+        raise ValueError(f"t_total must be at least renorm_every ({renorm_every}), got {t_total!r}")
     params = tuple(check_real(n, v) for n, v in (("sigma", sigma), ("rho", rho), ("beta", beta)))
     state = _check_state(x0)
     if transient > 0:
         state = solve_ivp(
-            lambda t, s: _rhs(s, *params), (0.0, transient), state,
-            method="DOP853", rtol=rtol, atol=atol,
+            lambda t, s: _rhs(s, *params),
+            (0.0, transient),
+            state,
+            method="DOP853",
+            rtol=rtol,
+            atol=atol,
         ).y[:, -1]
     v = np.random.default_rng(seed).standard_normal(3)
     v /= np.linalg.norm(v)
@@ -289,9 +298,7 @@ def shifted_windows(series: torch.Tensor, length: int, stride: int = 1) -> tuple
     return windows[:, :-1], windows[:, 1:]
 
 
-def valid_time(
-    prediction: torch.Tensor, truth: torch.Tensor, dt: float, scale: float, threshold: float = 0.4
-) -> float:
+def valid_time(prediction: torch.Tensor, truth: torch.Tensor, dt: float, scale: float, threshold: float = 0.4) -> float:
     """How long a forecast stays on track: the time before its normalised error first exceeds ``threshold``.
 
     .. math::
@@ -315,9 +322,7 @@ def valid_time(
             ``dt``, ``scale``, ``threshold`` are not positive.
     """
     check_tensor("prediction", prediction, shape=("K", "D"))
-    check_tensor(
-        "truth", truth, shape=tuple(prediction.shape), finite=True, note=" (the shape of prediction)"
-    )
+    check_tensor("truth", truth, shape=tuple(prediction.shape), finite=True, note=" (the shape of prediction)")
     check_same_device(prediction=prediction, truth=truth)
     for name, value in (("dt", dt), ("scale", scale), ("threshold", threshold)):
         check_positive(name, value)

@@ -163,9 +163,7 @@ def generate_field(omega_m: float, size: int = 64, seed: int | torch.Generator |
     return generate_fields(omega, size=size, seed=seed).numpy()
 
 
-def measure_power_spectrum(
-    fields: torch.Tensor, cell_size: float = CELL_SIZE
-) -> tuple[torch.Tensor, torch.Tensor]:
+def measure_power_spectrum(fields: torch.Tensor, cell_size: float = CELL_SIZE) -> tuple[torch.Tensor, torch.Tensor]:
     """Azimuthally averaged power spectrum :math:`\\hat P(k) = \\Delta^2 |\\mathcal{F}[\\delta]_\\mathbf{k}|^2 / N^2`.
 
     Modes are binned in shells :math:`n = \\mathrm{round}(|\\mathbf{k}|/k_f)`,

@@ -38,9 +38,7 @@ def two_sine_series(
     return t, clean + noise * torch.randn(n, generator=g), clean
 
 
-def sliding_windows(
-    series: torch.Tensor, window: int = 50, horizon: int = 1
-) -> tuple[torch.Tensor, torch.Tensor]:
+def sliding_windows(series: torch.Tensor, window: int = 50, horizon: int = 1) -> tuple[torch.Tensor, torch.Tensor]:
     """Cut a series into (input window, target) pairs for many-to-one forecasting.
 
     Pair *k* has inputs :math:`y_k, \\dots, y_{k+w-1}` and target
@@ -69,9 +67,7 @@ def sliding_windows(
         series = series[:, None]
     count = series.shape[0] - window - horizon + 1
     if count < 1:
-        raise ValueError(
-            f"series of length {series.shape[0]} is too short for window={window} and horizon={horizon}"
-        )
+        raise ValueError(f"series of length {series.shape[0]} is too short for window={window} and horizon={horizon}")
     inputs = series[: count + window - 1].unfold(0, window, 1).transpose(1, 2).contiguous()
     targets = series[window + horizon - 1 :].contiguous()
     return inputs, targets

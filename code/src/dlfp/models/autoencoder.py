@@ -41,9 +41,7 @@ def add_gaussian_noise(
     check_type("generator", generator, (torch.Generator, type(None)), "a torch.Generator or None")
     check_tensor("images", images, finite=True)
     if images.numel() and (images.min() < 0 or images.max() > 1):
-        raise ValueError(
-            f"images must have values in [0, 1], got [{images.min():.3g}, {images.max():.3g}]"
-        )
+        raise ValueError(f"images must have values in [0, 1], got [{images.min():.3g}, {images.max():.3g}]")
     noise = torch.randn(images.shape, generator=generator, dtype=images.dtype).to(images.device)
     return (images + std * noise).clamp(0.0, 1.0)
 
@@ -82,13 +80,18 @@ class ConvDenoisingAutoencoder(nn.Module):
     def __init__(self) -> None:
         super().__init__()
         self.encoder = nn.Sequential(
-            nn.Conv2d(1, 16, 3, stride=2, padding=1), nn.ReLU(),
-            nn.Conv2d(16, 32, 3, stride=2, padding=1), nn.ReLU(),
-            nn.Conv2d(32, 64, 3, stride=2, padding=0), nn.ReLU(),
+            nn.Conv2d(1, 16, 3, stride=2, padding=1),
+            nn.ReLU(),
+            nn.Conv2d(16, 32, 3, stride=2, padding=1),
+            nn.ReLU(),
+            nn.Conv2d(32, 64, 3, stride=2, padding=0),
+            nn.ReLU(),
         )
         self.decoder = nn.Sequential(
-            nn.ConvTranspose2d(64, 32, 3, stride=2, padding=0, output_padding=0), nn.ReLU(),
-            nn.ConvTranspose2d(32, 16, 3, stride=2, padding=1, output_padding=1), nn.ReLU(),
+            nn.ConvTranspose2d(64, 32, 3, stride=2, padding=0, output_padding=0),
+            nn.ReLU(),
+            nn.ConvTranspose2d(32, 16, 3, stride=2, padding=1, output_padding=1),
+            nn.ReLU(),
             nn.ConvTranspose2d(16, 1, 3, stride=2, padding=1, output_padding=1),
         )
 

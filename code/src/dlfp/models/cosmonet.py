@@ -55,9 +55,7 @@ class CosmoNet(nn.Module):
     def _check(self, x: torch.Tensor) -> None:
         check_model_input("x", x, self, shape=("B", 1, "H", "W"))
         if min(x.shape[-2:]) < 8:
-            raise ValueError(
-                f"x must have H and W at least 8 (three 2x2 poolings), got (H, W) = {tuple(x.shape[-2:])}"
-            )
+            raise ValueError(f"x must have H and W at least 8 (three 2x2 poolings), got (H, W) = {tuple(x.shape[-2:])}")
 
     def get_feature_maps(self, x: torch.Tensor) -> dict[str, torch.Tensor]:
         """Every intermediate activation, by layer name, in order of computation.

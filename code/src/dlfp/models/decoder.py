@@ -99,9 +99,7 @@ class DecoderBlock(nn.Module):
         self.d_model = d_model
         self.ln1, self.ln2 = nn.LayerNorm(d_model), nn.LayerNorm(d_model)
         self.attn = CausalSelfAttention(d_model, n_heads)
-        self.mlp = nn.Sequential(
-            nn.Linear(d_model, 4 * d_model), nn.GELU(), nn.Linear(4 * d_model, d_model)
-        )
+        self.mlp = nn.Sequential(nn.Linear(d_model, 4 * d_model), nn.GELU(), nn.Linear(4 * d_model, d_model))
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         check_model_input("x", x, self, shape=("B", "L", self.d_model))
@@ -136,12 +134,21 @@ class DecoderOnlyTransformer(nn.Module):
     """
 
     def __init__(
-        self, d_in: int = 3, d_model: int = 64, n_heads: int = 4, n_layers: int = 2, max_len: int = 50,
+        self,
+        d_in: int = 3,
+        d_model: int = 64,
+        n_heads: int = 4,
+        n_layers: int = 2,
+        max_len: int = 50,
         increment_scale: float | torch.Tensor = 1.0,
     ) -> None:
         super().__init__()
         for name, value in (
-            ("d_in", d_in), ("d_model", d_model), ("n_heads", n_heads), ("n_layers", n_layers), ("max_len", max_len)
+            ("d_in", d_in),
+            ("d_model", d_model),
+            ("n_heads", n_heads),
+            ("n_layers", n_layers),
+            ("max_len", max_len),
         ):
             check_int(name, value, minimum=1)
         self.d_in, self.max_len = d_in, max_len

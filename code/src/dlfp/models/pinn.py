@@ -106,9 +106,7 @@ def _grad(y: torch.Tensor, t: torch.Tensor) -> torch.Tensor:
     # or the second derivative of a piecewise-linear ReLU network)
     if not y.requires_grad:
         return torch.zeros_like(t)
-    (dy,) = torch.autograd.grad(
-        y, t, grad_outputs=torch.ones_like(y), create_graph=True, materialize_grads=True
-    )
+    (dy,) = torch.autograd.grad(y, t, grad_outputs=torch.ones_like(y), create_graph=True, materialize_grads=True)
     return dy
 
 
@@ -229,8 +227,13 @@ def train_pinn(
     if lbfgs_steps and history.stopped == "completed":
         grid = torch.linspace(0, model.t_max, n_collocation, dtype=dtype, device=device)[:, None]
         lbfgs = torch.optim.LBFGS(
-            model.parameters(), lr=1.0, max_iter=lbfgs_steps, history_size=50,
-            tolerance_grad=1e-12, tolerance_change=1e-15, line_search_fn="strong_wolfe",
+            model.parameters(),
+            lr=1.0,
+            max_iter=lbfgs_steps,
+            history_size=50,
+            tolerance_grad=1e-12,
+            tolerance_change=1e-15,
+            line_search_fn="strong_wolfe",
         )
         evaluated = [p.detach().clone() for p in model.parameters()] if max_seconds is not None else None
 
@@ -251,8 +254,6 @@ def train_pinn(
             with torch.no_grad():
                 for p, saved in zip(model.parameters(), evaluated):
                     p.copy_(saved)
-            history.stopped = (
-                f"time bound {max_seconds:g} s reached after {len(history.lbfgs_loss)} L-BFGS evaluations"
-            )
+            history.stopped = f"time bound {max_seconds:g} s reached after {len(history.lbfgs_loss)} L-BFGS evaluations"
     history.seconds = time.perf_counter() - start
     return history

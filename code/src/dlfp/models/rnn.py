@@ -24,8 +24,6 @@ def _check_input(x: torch.Tensor, size: int, name: str, model: nn.Module, batch:
     check_model_input(name, x, model, shape=(batch, size))
 
 
-
-
 class MyRNNCell(nn.Module):
     """A vanilla (Elman) RNN cell built from two ``nn.Linear`` layers.
 

@@ -71,17 +71,13 @@ class MyTransformerBlock(nn.Module):
         self.dropout = nn.Dropout(dropout)
 
     def _attention(self, x, mask, need_weights):
-        out, attn = self.self_attn(
-            x, x, x, attn_mask=mask, need_weights=need_weights, average_attn_weights=False
-        )
+        out, attn = self.self_attn(x, x, x, attn_mask=mask, need_weights=need_weights, average_attn_weights=False)
         return self.dropout(out), attn
 
     def _feed_forward(self, x):
         return self.dropout(self.linear2(self.dropout(torch.relu(self.linear1(x)))))
 
-    def forward(
-        self, x: torch.Tensor, mask: torch.Tensor | None = None, return_attention: bool = False
-    ):
+    def forward(self, x: torch.Tensor, mask: torch.Tensor | None = None, return_attention: bool = False):
         check_model_input("x", x, self, shape=("B", "L", self.d_model))
         if mask is not None:
             check_tensor("mask", mask)
@@ -139,9 +135,7 @@ class BurgersTransformer(nn.Module):
         self.n_points = n_points
         self.embed = nn.Linear(1, d_model)
         self.register_buffer("pe", sinusoidal_positional_encoding(n_points, d_model), persistent=False)
-        self.blocks = nn.ModuleList(
-            MyTransformerBlock(d_model, nhead, dim_feedforward) for _ in range(num_layers)
-        )
+        self.blocks = nn.ModuleList(MyTransformerBlock(d_model, nhead, dim_feedforward) for _ in range(num_layers))
         self.head = nn.Linear(d_model, 1)
 
     def forward(self, u0: torch.Tensor, return_attention: bool = False):

@@ -119,15 +119,11 @@ class MyVGG(nn.Module):
         for _ in channels:
             side = conv_output_size(side, 3, 1, 1)
             if side < 2:
-                raise ValueError(
-                    f"image_size {image_size} is too small for {len(channels)} blocks"
-                )
+                raise ValueError(f"image_size {image_size} is too small for {len(channels)} blocks")
             side = pool_output_size(side, 2)
         widths = (in_channels, *channels)
         self.features = nn.Sequential(*(vgg_block(a, b) for a, b in zip(widths, widths[1:])))
-        self.classifier = nn.Sequential(
-            nn.Flatten(), nn.Linear(channels[-1] * side * side, num_classes)
-        )
+        self.classifier = nn.Sequential(nn.Flatten(), nn.Linear(channels[-1] * side * side, num_classes))
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         check_model_input("x", x, self, shape=("N", self.in_channels, self.image_size, self.image_size))
