@@ -13,7 +13,7 @@ ROOT = Path(__file__).resolve().parents[2]
 def toc_pages(root: Path = ROOT) -> list[Path]:
     """Every page of the table of contents, in reading order."""
     site_map = parse_toc_yaml(root / "_toc.yml")
-    return [root / f"{doc}.md" for doc in site_map]
+    return [root / f"{doc.removesuffix('.md')}.md" for doc in site_map]  # the suffix is optional in _toc.yml
 
 
 def read_notebook(page: Path):
