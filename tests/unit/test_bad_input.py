@@ -518,7 +518,7 @@ CASES: dict[str, list[tuple[Callable[[], object], type[BaseException], str]]] = 
     ],
     # --- dlfp.distributed (no process group: every argument is refused before one is needed)
     "dlfp.distributed.ScaleMLP": [
-        (lambda: distributed.ScaleMLP(4, 0), ValueError, r"width must be an int >= 1, got 0"),
+        (lambda: distributed.ScaleMLP(4, 0), ValueError, r"width must be a positive int, got 0"),
         (
             lambda: distributed.ScaleMLP(4, 8)(torch.zeros(5, 3)),
             ValueError,
@@ -535,20 +535,24 @@ CASES: dict[str, list[tuple[Callable[[], object], type[BaseException], str]]] = 
         (lambda: distributed.tanh_gelu(torch.arange(3)), TypeError, r"x must be a floating-point tensor"),
     ],
     "dlfp.distributed.choose_backend": [
-        (lambda: distributed.choose_backend(0), ValueError, r"world_size must be an int >= 1, got 0"),
+        (lambda: distributed.choose_backend(0), ValueError, r"world_size must be a positive int, got 0"),
         (
             lambda: distributed.choose_backend(2, cuda_available=True, device_count=-1),
             ValueError,
-            r"device_count must be an int >= 0, got -1",
+            r"device_count must be a non-negative int, got -1",
         ),
     ],
     "dlfp.distributed.device_for": [
         (lambda: distributed.device_for("mpi", 0), ValueError, r"backend must be 'nccl' or 'gloo', got 'mpi'"),
-        (lambda: distributed.device_for("gloo", -1), ValueError, r"local_rank must be an int >= 0, got -1"),
+        (lambda: distributed.device_for("gloo", -1), ValueError, r"local_rank must be a non-negative int, got -1"),
     ],
     "dlfp.distributed.make_regression": [
-        (lambda: distributed.make_regression(0), ValueError, r"n must be an int >= 1, got 0"),
-        (lambda: distributed.make_regression(10, 1.5), TypeError, r"in_features must be an int, got float"),
+        (lambda: distributed.make_regression(0), ValueError, r"n must be a positive int, got 0"),
+        (
+            lambda: distributed.make_regression(10, 1.5),
+            TypeError,
+            r"in_features must be a positive int, got 1\.5 \(float\)",
+        ),
     ],
     "dlfp.distributed.per_rank_batch": [
         (
@@ -605,12 +609,12 @@ CASES: dict[str, list[tuple[Callable[[], object], type[BaseException], str]]] = 
         (
             lambda: distributed.time_allreduce(torch.zeros(3), repeats=0),
             ValueError,
-            r"repeats must be an int >= 1, got 0",
+            r"repeats must be a positive int, got 0",
         ),
         (lambda: distributed.time_allreduce([0.0]), TypeError, r"tensor must be a torch\.Tensor, got list"),
     ],
     "dlfp.distributed.torchrun_command": [
-        (lambda: distributed.torchrun_command(0), ValueError, r"nproc_per_node must be an int >= 1, got 0"),
+        (lambda: distributed.torchrun_command(0), ValueError, r"nproc_per_node must be a positive int, got 0"),
         (
             lambda: distributed.torchrun_command(2, "--epochs 3"),
             TypeError,

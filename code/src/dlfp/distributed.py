@@ -63,14 +63,6 @@ from dlfp.validation import (
 LAUNCH_VARIABLES = ("RANK", "WORLD_SIZE", "LOCAL_RANK")
 
 
-def _check_int(name: str, value: object, minimum: int = 1) -> int:
-    if not isinstance(value, int) or isinstance(value, bool):
-        raise TypeError(f"{name} must be an int, got {type(value).__name__}")
-    if value < minimum:
-        raise ValueError(f"{name} must be an int >= {minimum}, got {value}")
-    return value
-
-
 def _require_process_group(what: str) -> None:
     if not (dist.is_available() and dist.is_initialized()):
         raise RuntimeError(f"{what} needs an initialised process group (dist.init_process_group)")
@@ -89,12 +81,12 @@ def choose_backend(world_size: int, *, cuda_available: bool | None = None, devic
         TypeError, ValueError: if ``world_size`` is not an int >= 1, or
             ``device_count`` not an int >= 0.
     """
-    _check_int("world_size", world_size)
+    check_int("world_size", world_size, minimum=1)
     if cuda_available is None:
         cuda_available = torch.cuda.is_available()
     if device_count is None:
         device_count = torch.cuda.device_count() if cuda_available else 0
-    _check_int("device_count", device_count, minimum=0)
+    check_int("device_count", device_count, minimum=0)
     if cuda_available and dist.is_nccl_available() and world_size <= device_count:
         return "nccl"
     return "gloo"
@@ -112,7 +104,7 @@ def device_for(backend: str, local_rank: int) -> torch.device:
     """
     if backend not in ("nccl", "gloo"):
         raise ValueError(f"backend must be 'nccl' or 'gloo', got {backend!r}")
-    _check_int("local_rank", local_rank, minimum=0)
+    check_int("local_rank", local_rank, minimum=0)
     return torch.device("cuda", local_rank) if backend == "nccl" else torch.device("cpu")
 
 
@@ -157,8 +149,8 @@ class ScaleMLP(nn.Module):
     def __init__(self, in_features: int = 16, width: int = 256, depth: int = 2, out_features: int = 1):
         super().__init__()
         for name, value in (("in_features", in_features), ("width", width), ("out_features", out_features)):
-            _check_int(name, value)
-        _check_int("depth", depth, minimum=0)
+            check_int(name, value, minimum=1)
+        check_int("depth", depth, minimum=0)
         self.inp = nn.Linear(in_features, width)
         self.hidden = nn.ModuleList(nn.Linear(width, width) for _ in range(depth))
         self.out = nn.Linear(width, out_features)
@@ -180,9 +172,9 @@ def make_regression(n: int, in_features: int = 16, *, seed: int = 0) -> tuple[to
     Shape:
         - Returns ``X`` :math:`(n, d)` and ``y`` :math:`(n, 1)`, float32.
     """
-    _check_int("n", n)
-    _check_int("in_features", in_features)
-    _check_int("seed", seed, minimum=0)
+    check_int("n", n, minimum=1)
+    check_int("in_features", in_features, minimum=1)
+    check_int("seed", seed, minimum=0)
     g = torch.Generator().manual_seed(seed)
     a = torch.randn(in_features, generator=g)
     a = a / a.norm()
@@ -199,8 +191,8 @@ def per_rank_batch(batch_size: int, world_size: int) -> int:
             does not divide ``batch_size`` (the shards would differ in size and
             the average of the shard means would no longer be the global mean).
     """
-    _check_int("batch_size", batch_size)
-    _check_int("world_size", world_size)
+    check_int("batch_size", batch_size, minimum=1)
+    check_int("world_size", world_size, minimum=1)
     if batch_size % world_size:
         raise ValueError(f"batch_size must be divisible by world_size={world_size}, got {batch_size}")
     return batch_size // world_size
@@ -222,10 +214,10 @@ def epoch_orders(
         TypeError, ValueError: if a count is not a positive int or ``rank``
             is not in ``[0, world_size)``.
     """
-    _check_int("n", n)
-    _check_int("world_size", world_size)
-    _check_int("epochs", epochs)
-    _check_int("rank", rank, minimum=0)
+    check_int("n", n, minimum=1)
+    check_int("world_size", world_size, minimum=1)
+    check_int("epochs", epochs, minimum=1)
+    check_int("rank", rank, minimum=0)
     check_int("seed", seed)
     if rank >= world_size:
         raise ValueError(f"rank must be in [0, world_size={world_size}), got {rank}")
@@ -320,7 +312,7 @@ def torchrun_command(nproc_per_node: int, script_args: Sequence[str] = (), *, py
         TypeError, ValueError: if ``nproc_per_node`` is not an int >= 1 or an
             argument is not a string.
     """
-    _check_int("nproc_per_node", nproc_per_node)
+    check_int("nproc_per_node", nproc_per_node, minimum=1)
     if isinstance(script_args, str) or not all(isinstance(a, str) for a in script_args):
         raise TypeError(f"script_args must be a sequence of strings, got {script_args!r}")
     return [
@@ -462,7 +454,7 @@ def time_allreduce(tensor: torch.Tensor, repeats: int = 5) -> list[float]:
         RuntimeError: if no process group is initialised.
     """
     check_tensor("tensor", tensor)
-    _check_int("repeats", repeats)
+    check_int("repeats", repeats, minimum=1)
     _require_process_group("time_allreduce")
     times = []
     for _ in range(repeats):

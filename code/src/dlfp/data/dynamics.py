@@ -79,6 +79,14 @@ def _rhs(state: np.ndarray, sigma: float, rho: float, beta: float) -> np.ndarray
     return np.array([sigma * (y - x), x * (rho - z) - y, x * y - beta * z])
 
 
+def _settle(state: np.ndarray, params: tuple, transient: float, rtol: float, atol: float) -> np.ndarray:
+    # the state after integrating away `transient` time units, onto the attractor
+    if transient <= 0:
+        return state
+    warm = solve_ivp(lambda t, s: _rhs(s, *params), (0.0, transient), state, method="DOP853", rtol=rtol, atol=atol)
+    return warm.y[:, -1]
+
+
 def lorenz_jacobian(
     state: np.ndarray,
     sigma: float = LORENZ_SIGMA,
@@ -164,16 +172,7 @@ def lorenz_trajectory(
     check_positive("atol", atol)
     start = _check_state(x0)
     params = tuple(check_real(n, v) for n, v in (("sigma", sigma), ("rho", rho), ("beta", beta)))
-    if transient > 0:
-        warm = solve_ivp(
-            lambda t, s: _rhs(s, *params),
-            (0.0, transient),
-            start,
-            method="DOP853",
-            rtol=rtol,
-            atol=atol,
-        )
-        start = warm.y[:, -1]
+    start = _settle(start, params, transient, rtol, atol)
     t_eval = dt * np.arange(n_steps)
     sol = solve_ivp(
         lambda t, s: _rhs(s, *params),
@@ -240,16 +239,7 @@ def lorenz_max_lyapunov(
     if not t_total >= renorm_every:
         raise ValueError(f"t_total must be at least renorm_every ({renorm_every}), got {t_total!r}")
     params = tuple(check_real(n, v) for n, v in (("sigma", sigma), ("rho", rho), ("beta", beta)))
-    state = _check_state(x0)
-    if transient > 0:
-        state = solve_ivp(
-            lambda t, s: _rhs(s, *params),
-            (0.0, transient),
-            state,
-            method="DOP853",
-            rtol=rtol,
-            atol=atol,
-        ).y[:, -1]
+    state = _settle(_check_state(x0), params, transient, rtol, atol)
     v = np.random.default_rng(seed).standard_normal(3)
     v /= np.linalg.norm(v)
 
