@@ -38,7 +38,7 @@ site-test: install
 page: install
 	$(BIN)/python -m pytest tests/book/test_pages.py --page $(PAGE)
 
-## Time the full benchmark ladder, write benchmarks/results/<date>_<commit>_<device>.json, compare.
+## Time the full benchmark ladder, write code/src/dlfp/book/results/<date>_<commit>_<device>.json, compare.
 bench: install
 	mkdir -p _build
 	DLFP_BENCH=full $(BIN)/python -m pytest tests/benchmarks --benchmark-enable \

@@ -4,7 +4,7 @@ myst-nb (through jupyter-cache) reuses a page's stored outputs whenever the
 page's code cells are unchanged. A page that calls ``dlfp`` would then show
 stale outputs after ``dlfp`` changed. This extension makes the cache
 directory depend on a hash of everything outside the page that decides its
-outputs — the files under ``code/src``, ``requirements.txt``, ``benchmarks/results``, the profile and
+outputs — the files under ``code/src`` (the committed benchmark results included), ``requirements.txt``, ``data``, the profile and
 the device kind — so any change to those starts from an empty cache and every
 page executes again.
 
@@ -19,9 +19,9 @@ import os
 import shutil
 from pathlib import Path
 
-# Everything outside a page that decides its output: the package, the pinned
-# environment, and the committed benchmark results the appendix renders.
-DEFAULT_KEY_PATHS = ("code/src", "requirements.txt", "benchmarks/results")
+# Everything outside a page that decides its output: the package (with the committed
+# benchmark results the appendix renders), the pinned environment and the shipped data.
+DEFAULT_KEY_PATHS = ("code/src", "requirements.txt", "data")
 KEEP = 3  # cache directories kept, newest first (e.g. both profiles and one spare)
 
 
@@ -77,6 +77,10 @@ def _set_cache_path(app, config) -> None:
 
 
 def setup(app):
+    # Kernels inherit the build's environment: dlfp.book.glue stores values for the prose only here.
+    from dlfp.book import BUILD_ENV_VAR
+
+    os.environ[BUILD_ENV_VAR] = "1"
     app.add_config_value("dlfp_cache_key_paths", list(DEFAULT_KEY_PATHS), "env")
     app.connect("config-inited", _set_cache_path)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

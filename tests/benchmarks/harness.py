@@ -2,7 +2,7 @@
 
 ``pytest`` runs every benchmark once at its smallest size (smoke mode:
 ``--benchmark-disable`` in pytest.ini). ``DLFP_BENCH=full`` selects the full
-size ladder; ``make bench`` times it and writes JSON to benchmarks/results/.
+size ladder; ``make bench`` times it and writes JSON to code/src/dlfp/book/results/.
 """
 
 from __future__ import annotations

@@ -26,6 +26,7 @@ from jupyter_cache import get_cache
 from jupyter_cache.base import CacheBundleIn
 from jupyter_cache.executors.utils import single_nb_execution
 
+from dlfp.book import BUILD_ENV_VAR
 from tests.book.pages import ROOT, has_code, read_notebook, toc_pages
 
 TIMEOUT_S = 600  # per cell, as in _config.yml
@@ -60,7 +61,8 @@ def execution_cache():
     return get_cache(path)
 
 
-def test_page_executes(page, execution_cache, request):
+def test_page_executes(page, execution_cache, request, monkeypatch):
+    monkeypatch.setenv(BUILD_ENV_VAR, "1")  # as the build: glued values are stored for the prose
     nb = read_notebook(page)
     if not request.config.getoption("fresh"):
         try:

@@ -59,6 +59,7 @@ from dlfp import (
     train,
     validation,
 )
+from dlfp.book import prose
 from dlfp.data import burgers, datasets, dynamics, fields, images, root, synthetic, windows
 from dlfp.models import attention, autoencoder, cosmonet, decoder, flexible, mlp, pinn, rnn, transformer, vgg
 
@@ -486,6 +487,13 @@ CASES: dict[str, list[tuple[Callable[[], object], type[BaseException], str]]] = 
     # --- dlfp.data.root: its input is the environment
     "dlfp.data.root.data_root": [
         (with_env("DLFP_DATA", __file__, root.data_root), NotADirectoryError, r"DLFP_DATA must name a directory"),
+    ],
+    "dlfp.data.root.data_roots": [
+        (with_env("DLFP_DATA", __file__, root.data_roots), NotADirectoryError, r"DLFP_DATA must name a directory"),
+    ],
+    # --- dlfp.book.prose
+    "dlfp.book.prose.glue": [
+        (lambda: prose.glue(3, 1.0), TypeError, r"name must be a non-empty str, got 3"),
     ],
     # --- dlfp.data.synthetic
     "dlfp.data.synthetic.noisy_line": [

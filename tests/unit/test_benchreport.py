@@ -87,9 +87,14 @@ def test_save_drops_raw_rounds_and_names_the_file(tmp_path):
     assert "data" not in json.loads(out.read_text())["benchmarks"][0]["stats"]
 
 
-def test_default_results_are_the_repository_s_and_a_missing_folder_is_explained(tmp_path):
+def test_default_results_ship_with_the_package_and_a_missing_folder_is_explained(tmp_path):
+    import tomllib
+
+    import dlfp.book
     from dlfp.benchreport import RESULTS, load_runs
 
-    assert RESULTS == Path(__file__).resolve().parents[2] / "benchmarks" / "results"
+    assert RESULTS == Path(dlfp.book.__file__).parent / "results" and load_runs()  # committed runs load
+    pyproject = tomllib.loads((Path(__file__).resolve().parents[2] / "code" / "pyproject.toml").read_text())
+    assert "results/*.json" in pyproject["tool"]["setuptools"]["package-data"]["dlfp.book"]  # shipped in wheels
     with pytest.raises(FileNotFoundError, match="directory must hold committed benchmark results"):
         load_runs(tmp_path / "absent")

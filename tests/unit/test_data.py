@@ -1,4 +1,3 @@
-import os
 import socket
 import time
 from pathlib import Path
@@ -6,11 +5,12 @@ from pathlib import Path
 import pytest
 import torch
 
-from dlfp.data import DataUnavailableError, data_root, load_mnist, mnist_datasets
-from dlfp.data.root import ENV_VAR
+from dlfp.data import DataUnavailableError, data_root, data_roots, load_mnist, mnist_datasets
+from dlfp.data.images import MNIST_FILES, _md5
+from dlfp.data.root import ENV_VAR, _shipped_root
 
-# The read-only mirror holding the MNIST test split only (DESIGN.md §6).
-MIRROR = Path(os.environ.get(ENV_VAR) or Path(__file__).resolve().parents[3] / "shared" / "data")
+# The MNIST test split the repository ships as the offline default (data/, DESIGN.md §6).
+MIRROR = Path(__file__).resolve().parents[2] / "data"
 
 
 def test_data_root_from_environment(monkeypatch, tmp_path):
@@ -21,10 +21,43 @@ def test_data_root_from_environment(monkeypatch, tmp_path):
     assert data_root() == tmp_path / "cache" / "dlfp"
 
 
-@pytest.mark.skipif(
-    not (MIRROR / "mnist" / "MNIST" / "raw" / "t10k-images-idx3-ubyte.gz").is_file(),
-    reason="the shared MNIST test-split mirror (../shared/data) is not beside this checkout",
-)
+def test_shipped_test_split_is_the_official_one():
+    raw = MIRROR / "mnist" / "MNIST" / "raw"
+    assert {p.name for p in raw.iterdir()} == {name for name, _ in MNIST_FILES["test"]}
+    for name, md5 in MNIST_FILES["test"]:
+        assert _md5(raw / name) == md5, name
+
+
+def test_data_roots_order(monkeypatch, tmp_path):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.delenv(ENV_VAR, raising=False)
+    assert _shipped_root() == MIRROR  # dlfp runs from this checkout
+    assert data_roots() == [tmp_path / "cache" / "dlfp", MIRROR]  # user cache, then the shipped copy
+    monkeypatch.setenv(ENV_VAR, str(tmp_path / "mine"))
+    assert data_roots() == [tmp_path / "mine"]  # DLFP_DATA alone when set
+
+
+def test_nothing_configured_finds_the_shipped_copy_offline(monkeypatch, tmp_path):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "empty-cache"))
+    monkeypatch.delenv(ENV_VAR, raising=False)
+    monkeypatch.setattr(socket, "create_connection", lambda *a, **k: (_ for _ in ()).throw(OSError()))
+    split = load_mnist("test")
+    assert len(split) == 10_000 and str(MIRROR) in split.source
+    data = mnist_datasets(n_train=10, n_test=10)
+    assert "offline fallback" in data.note
+
+
+def test_user_cache_comes_before_the_shipped_copy(monkeypatch, tmp_path):
+    cache = tmp_path / "cache"
+    raw = cache / "dlfp" / "mnist" / "MNIST" / "raw"
+    raw.mkdir(parents=True)
+    for name, _ in MNIST_FILES["test"]:
+        (raw / name).write_bytes((MIRROR / "mnist" / "MNIST" / "raw" / name).read_bytes())
+    monkeypatch.setenv("XDG_CACHE_HOME", str(cache))
+    monkeypatch.delenv(ENV_VAR, raising=False)
+    assert str(raw) in load_mnist("test", download=False).source
+
+
 def test_test_split_from_read_only_mirror():
     split = load_mnist("test", root=MIRROR, download=False)
     assert split.images.shape == (10_000, 28, 28) and split.images.dtype == torch.uint8
@@ -63,10 +96,6 @@ def test_unknown_split():
         load_mnist("val")
 
 
-@pytest.mark.skipif(
-    not (MIRROR / "mnist" / "MNIST" / "raw" / "t10k-images-idx3-ubyte.gz").is_file(),
-    reason="the shared MNIST test-split mirror (../shared/data) is not beside this checkout",
-)
 def test_mnist_datasets_offline_fallback_is_disjoint_and_disclosed(monkeypatch):
     monkeypatch.setattr(socket, "create_connection", lambda *a, **k: (_ for _ in ()).throw(OSError()))
     data = mnist_datasets(root=MIRROR, seed=0)

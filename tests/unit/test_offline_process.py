@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-MIRROR = Path(__file__).resolve().parents[2].parent / "shared" / "data"
+MIRROR = Path(__file__).resolve().parents[2] / "data"  # the shipped MNIST test split
 HAS_TEST_SPLIT = (MIRROR / "mnist" / "MNIST" / "raw" / "t10k-images-idx3-ubyte.gz").is_file()
 
 # Fallback isolation: every socket operation that could reach the network raises.
@@ -78,7 +78,7 @@ def test_missing_mnist_fails_fast_with_advice(isolation, tmp_path):
     assert seconds < 15, f"offline failure took {seconds:.1f} s"
 
 
-@pytest.mark.skipif(not HAS_TEST_SPLIT, reason="the shared MNIST mirror (../shared/data) is not beside this checkout")
+@pytest.mark.skipif(not HAS_TEST_SPLIT, reason="the shipped MNIST test split (data/) is missing")
 @pytest.mark.parametrize("isolation", ISOLATION)
 def test_offline_fallback_is_disclosed(isolation):
     script = textwrap.dedent(

@@ -1,12 +1,12 @@
 """Read, compare and summarise the committed benchmark results.
 
-Results are pytest-benchmark JSON files in ``benchmarks/results/``, one per
+Results are pytest-benchmark JSON files in ``dlfp/book/results/`` (``code/src/dlfp/book/results`` in the repository), one per
 run, named ``<date>_<commit>_<device>.json``. Each benchmark's ``extra_info``
 carries the device, dtype and derived rates (see ``tests/benchmarks``).
 
 Command line (from the repository root)::
 
-    python -m dlfp.benchreport save RAW.json  # store a raw pytest-benchmark run in benchmarks/results/
+    python -m dlfp.benchreport save RAW.json  # store a raw pytest-benchmark run in dlfp/book/results/
     python -m dlfp.benchreport compare     # newest run against the previous one on the same device
     python -m dlfp.benchreport compare NEW.json OLD.json --threshold 0.25
 
@@ -29,9 +29,9 @@ from pathlib import Path
 
 from dlfp.validation import check_path, check_type
 
-# The repository's committed results (code/src/dlfp/ -> repository root), so the
-# commands and the benchmarks appendix find them from any working directory.
-RESULTS = Path(__file__).resolve().parents[3] / "benchmarks" / "results"
+# The committed results ship inside the package (dlfp/book/results, package data), so the
+# benchmarks appendix renders them wherever dlfp is installed, a wheel or Colab included.
+RESULTS = Path(__file__).resolve().parent / "book" / "results"
 DEFAULT_THRESHOLD = 0.25
 
 
@@ -79,15 +79,14 @@ def load_runs(directory: str | Path = RESULTS) -> list[Run]:
 
     Raises:
         TypeError: if ``directory`` is not a path.
-        FileNotFoundError: if it is not an existing directory (e.g. ``dlfp``
-            installed without the repository beside it).
+        FileNotFoundError: if it is not an existing directory.
     """
     directory = check_path("directory", directory)
     if not directory.is_dir():
         raise FileNotFoundError(
             f"directory must hold committed benchmark results, but {directory} does not exist; "
-            "the results live in a checkout of the book's repository: clone it and "
-            "`pip install -e code` there, or pass the folder explicitly"
+            "dlfp ships them as package data in dlfp/book/results: reinstall dlfp from the "
+            "repository's code/ folder, or pass the folder explicitly"
         )
     runs = [load_run(p) for p in sorted(directory.glob("*.json"))]
     return sorted(runs, key=lambda r: r.datetime)
@@ -216,11 +215,11 @@ def save(raw: str | Path, directory: str | Path = RESULTS) -> Path:
 def _main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m dlfp.benchreport")
     sub = parser.add_subparsers(dest="command", required=True)
-    save_ = sub.add_parser("save", help="store a raw pytest-benchmark JSON in benchmarks/results")
+    save_ = sub.add_parser("save", help="store a raw pytest-benchmark JSON in dlfp/book/results")
     save_.add_argument("raw")
     save_.add_argument("--results", default=str(RESULTS))
     cmp_ = sub.add_parser("compare", help="compare two runs on the same device")
-    cmp_.add_argument("new", nargs="?", help="newer result (default: newest in benchmarks/results)")
+    cmp_.add_argument("new", nargs="?", help="newer result (default: newest in dlfp/book/results)")
     cmp_.add_argument("old", nargs="?", help="older result (default: previous run on the same device)")
     cmp_.add_argument("--threshold", type=float, default=DEFAULT_THRESHOLD)
     cmp_.add_argument("--results", default=str(RESULTS))

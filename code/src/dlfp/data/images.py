@@ -1,14 +1,18 @@
 """MNIST through torchvision, with an offline path that never hangs.
 
-Files live where torchvision puts them, under the data root's ``mnist``
-folder: ``$DLFP_DATA/mnist/MNIST/raw``. Lookup order for a split (``train``
-or ``test``):
+Files live where torchvision puts them, under a data root's ``mnist``
+folder: ``<root>/mnist/MNIST/raw``. The roots are those of
+:func:`dlfp.data.data_roots` (``$DLFP_DATA``, else the user cache, then the
+test split the repository ships). In each root, in order, a split (``train``
+or ``test``) is looked for as
 
 1. the extracted files torchvision itself writes (a completed download);
 2. the official gzip files of that split alone, verified by MD5 — the form of
-   a read-only local mirror, which may hold only the test split;
-3. ``torchvision.datasets.MNIST(download=True)``, after a connectivity probe
-   that gives up within ``timeout`` seconds.
+   a read-only local mirror and of the shipped copy, which hold only the test split;
+
+and, found in none, fetched by ``torchvision.datasets.MNIST(download=True)``
+into the first root, after a connectivity probe that gives up within
+``timeout`` seconds.
 
 If none works, :class:`DataUnavailableError` says what was looked for and
 what to do.
@@ -28,7 +32,7 @@ from urllib.parse import urlparse
 import numpy as np
 import torch
 
-from dlfp.data.root import ENV_VAR, data_root
+from dlfp.data.root import ENV_VAR, data_roots
 from dlfp.validation import check_choice, check_in_range, check_int, check_path, check_positive
 
 # The files and MD5 sums torchvision checks (torchvision.datasets.MNIST.resources).
@@ -106,6 +110,17 @@ def _from_gzip_mirror(raw: Path, split: str) -> MNISTSplit | None:
     )
 
 
+def _from_folder(mnist, root: Path, split: str) -> MNISTSplit | None:
+    """A split found in ``root`` (torchvision's root for MNIST), or ``None``."""
+    raw = root / "MNIST" / "raw"
+    try:  # 1. a complete torchvision download
+        ds = mnist(str(root), train=split == "train", download=False)
+        return MNISTSplit(ds.data, ds.targets.long(), split, f"torchvision files in {raw}")
+    except RuntimeError:
+        pass
+    return _from_gzip_mirror(raw, split)  # 2. the official gzip files (a mirror, the shipped copy)
+
+
 def _reachable(url: str, timeout: float) -> bool:
     host = urlparse(url).hostname
     port = 443 if url.startswith("https") else 80
@@ -126,9 +141,10 @@ def load_mnist(
 
     Args:
         split: ``"train"`` (60,000 images) or ``"test"`` (10,000 images).
-        root: the data root; defaults to :func:`dlfp.data.data_root`
-            (``$DLFP_DATA``). Files live in ``root/mnist/MNIST/raw`` (the
-            ``mnist`` folder is torchvision's root for this dataset).
+        root: the data root; by default every root of :func:`dlfp.data.data_roots`
+            is searched (``$DLFP_DATA``, else the user cache, then the copy the
+            repository ships) and a download goes to the first. Files live in
+            ``root/mnist/MNIST/raw`` (``mnist`` is torchvision's root for this dataset).
         download: allow torchvision to download a missing split.
         timeout: seconds the connectivity probe waits before giving up.
 
@@ -146,32 +162,28 @@ def load_mnist(
     if root is not None:
         check_path("root", root)
     check_positive("timeout", timeout)
-    root = (Path(root) if root is not None else data_root()) / "mnist"
-    raw = root / "MNIST" / "raw"
-
+    roots = [Path(root)] if root is not None else data_roots()
     from torchvision.datasets import MNIST  # heavy import, only when data is needed
 
-    try:  # 1. a complete torchvision download
-        ds = MNIST(str(root), train=split == "train", download=False)
-        return MNISTSplit(ds.data, ds.targets.long(), split, f"torchvision files in {raw}")
-    except RuntimeError:
-        pass
+    for folder in (r / "mnist" for r in roots):
+        found = _from_folder(MNIST, folder, split)
+        if found is not None:
+            return found
 
-    mirrored = _from_gzip_mirror(raw, split)  # 2. a read-only gzip mirror
-    if mirrored is not None:
-        return mirrored
-
+    root = roots[0] / "mnist"  # downloads go to the first root
+    raw = root / "MNIST" / "raw"
+    looked = ", ".join(str(r / "mnist" / "MNIST" / "raw") for r in roots)
     wanted = ", ".join(name for name, _ in MNIST_FILES[split])
     advice = (
         f"Either go online and rerun (torchvision downloads into {raw}), or set "
         f"{ENV_VAR} to a directory whose mnist/MNIST/raw/ holds {wanted}."
     )
     if not download:
-        raise DataUnavailableError(f"MNIST {split} split not found in {raw}. {advice}")
+        raise DataUnavailableError(f"MNIST {split} split not found in {looked}. {advice}")
     mirror = MNIST.mirrors[0]
     if not _reachable(mirror, timeout):  # 3. download, only if the network answers
         raise DataUnavailableError(
-            f"MNIST {split} split not found in {raw} and {urlparse(mirror).hostname} "
+            f"MNIST {split} split not found in {looked} and {urlparse(mirror).hostname} "
             f"is unreachable (no network?). {advice}"
         )
     previous = socket.getdefaulttimeout()

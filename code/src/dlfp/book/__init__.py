@@ -1,0 +1,14 @@
+"""dlfp.book — what the pages need that is not the subject.
+
+Read in this order; each file is one idea:
+
+    prose.py        glue: hand a computed value to the page's prose   = myst_nb.glue, inside the build only
+    results/        the committed benchmark runs the benchmarks appendix renders (package data)
+
+Nothing here is taught; it lets every page run the same way in the book's
+build, in a downloaded notebook and in a plain Python process.
+"""
+
+from dlfp.book.prose import BUILD_ENV_VAR, glue
+
+__all__ = ["BUILD_ENV_VAR", "glue"]
