@@ -9,7 +9,7 @@ STAMP := $(VENV)/.dlfp-installed
 # or failing cell fails the build.
 JB_FLAGS ?= -W -n --keep-going
 
-.PHONY: install book book-all test site-test page bench bench-compare clean
+.PHONY: install book book-all book-full test test-lowest site-test page bench bench-compare clean
 
 install: $(STAMP)
 
@@ -26,9 +26,28 @@ book: install
 book-all: install
 	$(BIN)/jupyter-book build --all $(JB_FLAGS) .
 
+## Execute every page in the full profile (the sources' sizes; the default on a CUDA machine), then build.
+## On two CPU cores some pages take many minutes: this is meant for a GPU (.github/workflows/full-profile.yml).
+book-full: install
+	DLFP_PROFILE=full $(BIN)/python -m pytest tests/book/test_pages.py
+	DLFP_PROFILE=full $(BIN)/jupyter-book build $(JB_FLAGS) .
+
 ## Run the unit tests, execute every page, smoke-run the benchmarks.
 test: install
 	$(BIN)/python -m pytest
+
+## The lowest versions code/pyproject.toml declares, in their own venv: the unit tests, then every page
+## (tools/run_pages.py, outside the build's cache). .github/workflows/lowest.yml runs it weekly.
+LOWEST ?= _build/lowest-venv
+test-lowest:
+	test -x $(LOWEST)/bin/python || $(PYTHON) -m venv $(LOWEST)
+	mkdir -p _build && $(PYTHON) tools/lowest_requirements.py > _build/lowest-requirements.txt
+	$(LOWEST)/bin/python -m pip install -q -r _build/lowest-requirements.txt
+	$(LOWEST)/bin/python -m pip install -q --no-deps -e ./code
+	$(LOWEST)/bin/python -m pip list --format=freeze | grep -iE '^(torch|torchvision|numpy|scipy|matplotlib)=='
+	$(LOWEST)/bin/python -m pytest -q -p no:cacheprovider tests/unit
+	rm -rf _build/lowest-notebooks && $(LOWEST)/bin/python tools/run_pages.py export _build/lowest-notebooks
+	DLFP_PROFILE=quick $(LOWEST)/bin/python tools/run_pages.py run _build/lowest-notebooks --json _build/lowest-pages.json
 
 ## Test the built website in headless Chromium: every page, maths, images, downloads, search, dark mode.
 site-test: install

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-TARGETS = ["code", "tests", "book/_ext"]
+TARGETS = ["code", "tests", "tools", "book/_ext"]
 
 
 def ruff(*args: str) -> subprocess.CompletedProcess:
@@ -27,7 +27,7 @@ def test_ruff_lint():
 
 def test_ruff_format():
     result = ruff("format", "--check", "--no-cache")
-    assert result.returncode == 0, "run `ruff format code tests book/_ext`:\n" + result.stdout + result.stderr
+    assert result.returncode == 0, "run `ruff format code tests tools book/_ext`:\n" + result.stdout + result.stderr
 
 
 def test_text_files_have_no_trailing_whitespace_and_end_with_a_newline():

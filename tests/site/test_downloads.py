@@ -2,23 +2,42 @@
 
 Every page with code offers ``_sources/<page>.ipynb``: the same code cells as
 the page, the outputs the page shows, and a first cell that installs ``dlfp``
-where it is missing. One of them is downloaded over HTTP and executed in a
-fresh directory outside the repository; ``tests/book`` already executes every
-page in an empty temporary directory (``run_in_temp``), which is what makes
-all the others equally portable.
+where it is missing. :func:`test_every_download_runs_with_only_dlfp` runs
+**every** one of them top to bottom, each in its own empty directory, in a
+kernel of a virtual environment that holds only what a learner has:
+``dlfp`` installed from ``code/`` (not editable), its declared dependencies
+and ``ipykernel`` — no myst-nb, no Jupyter Book, no repository on the path
+(``learner_python``, built once in ``_build/learner-venv`` from the same
+wheels as the book's own environment). That kernel is also told a CUDA GPU is
+present while ``DLFP_DEVICE=cpu`` (``tests/site/fake_gpu``), so every
+``torch.cuda.is_available()`` branch of the pages runs and any tensor placed
+on a device other than the one ``dlfp.pick_device()`` chose fails.
 """
 
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
 import urllib.request
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 import nbformat
 import pytest
 import yaml
-from jupyter_cache.executors.utils import single_nb_execution
+from nbclient import NotebookClient
 
 from tests.book.pages import ROOT, has_code, read_notebook, toc_pages
+
+LEARNER_VENV = ROOT / "_build" / "learner-venv"
+DOWNLOAD_STATS = ROOT / "_build" / "download-stats.json"
+FAKE_GPU = Path(__file__).resolve().parent / "fake_gpu"
+OFFLINE = Path(__file__).resolve().parent / "offline"
+BOOK_ONLY = ("myst_nb", "jupyter_book", "jupyter_cache", "nbclient", "jupytext", "pytest", "sphinx")
 
 
 def code_sources(nb) -> list[str]:
@@ -40,17 +59,12 @@ def test_every_page_with_code_offers_its_executed_notebook(site):
         assert any(c.get("outputs") for c in cells), f"{offered}: no outputs, not the executed notebook"
 
 
-def test_downloaded_notebook_runs_in_a_fresh_directory(base_url, tmp_path):
-    url = f"{base_url}/_sources/book/physicists-guide/01-tensor.ipynb"
-    with urllib.request.urlopen(url, timeout=30) as response:
-        nb = nbformat.reads(response.read().decode("utf-8"), as_version=4)
-    for cell in nb.cells:  # run it as a reader would: from a clean slate
-        if cell.cell_type == "code":
-            cell.outputs, cell.execution_count = [], None
-    result = single_nb_execution(nb, cwd=str(tmp_path), timeout=600, allow_errors=False)
-    assert result.err is None, result.exc_string
-    banner = nb.cells[[c.cell_type for c in nb.cells].index("code", 1)].outputs  # first cell after the install cell
-    assert "profile" in json.dumps(banner), "the page's banner did not print"
+def test_the_download_button_serves_the_executed_notebook(site, base_url):
+    page = "book/physicists-guide/01-tensor.ipynb"  # what the download button of that page links to
+    html = (site / "book" / "physicists-guide" / "01-tensor.html").read_text(encoding="utf-8")
+    assert "_sources/book/physicists-guide/01-tensor.ipynb" in html
+    with urllib.request.urlopen(f"{base_url}/_sources/{page}", timeout=30) as response:
+        assert response.read() == (site / "_sources" / page).read_bytes()
 
 
 @pytest.mark.parametrize("name", ["Colab", "Binder"])
@@ -62,3 +76,107 @@ def test_launch_buttons_point_at_the_published_notebook(site, name):
     expected = launch_urls(repository, "notebooks", "book/physicists-guide/01-tensor")[name]
     assert f'href="{expected}"' in html, f"{name} button does not link to {expected}"
     assert expected.endswith(".ipynb")
+
+
+def _pip(python: Path, *args: str) -> None:
+    subprocess.run([str(python), "-m", "pip", "install", "-q", "--disable-pip-version-check", *args], check=True)
+
+
+@pytest.fixture(scope="session")
+def learner_python() -> Path:
+    """The python of a venv holding only dlfp (from ``code/``, not editable), its
+    dependencies and a kernel; made once (about 2 minutes, 6 GB, mostly torch),
+    then only dlfp is reinstalled so it is the current code."""
+    python = LEARNER_VENV / "bin" / "python"
+    start = time.perf_counter()
+    constraints = ROOT / "_build" / "learner-constraints.txt"  # the book's pins, so the same wheels are reused
+    pins = [line for line in (ROOT / "requirements.txt").read_text().splitlines() if line[:1].isalnum()]
+    constraints.parent.mkdir(parents=True, exist_ok=True)
+    constraints.write_text("\n".join(pins) + "\n")
+    if not python.exists():
+        subprocess.run([sys.executable, "-m", "venv", str(LEARNER_VENV)], check=True)
+        _pip(python, "-c", str(constraints), str(ROOT / "code"), "ipykernel")
+    _pip(python, "--no-deps", "--force-reinstall", "-c", str(constraints), str(ROOT / "code"))
+    print(f"learner venv ready in {time.perf_counter() - start:.0f} s: {LEARNER_VENV}")
+    return python
+
+
+def test_the_learner_venv_holds_only_dlfp_and_a_kernel(learner_python):
+    probe = (
+        "import importlib.util, json, dlfp; "
+        f"print(json.dumps({{m: importlib.util.find_spec(m) is not None for m in {BOOK_ONLY!r}}})); "
+        "print(dlfp.__file__)"
+    )
+    out = subprocess.run([str(learner_python), "-c", probe], capture_output=True, text=True, check=True, cwd="/")
+    present, location = out.stdout.splitlines()
+    assert not any(json.loads(present).values()), f"the learner venv has book tooling: {present}"
+    assert "site-packages" in location and str(ROOT / "code") not in location, location  # installed, not editable
+
+
+def _learner_kernel(folder: Path, python: Path) -> str:
+    """A kernelspec for ``python`` whose environment is a learner's: no build flag, no
+    repository on the path; CPU forced while CUDA is reported present; the quick profile;
+    MNIST from the repository's shipped test split (this machine is offline)."""
+    spec = folder / "kernels" / "dlfp-learner"
+    spec.mkdir(parents=True)
+    env = {
+        "DLFP_DEVICE": "cpu",
+        "DLFP_PROFILE": "quick",
+        "DLFP_DATA": str(ROOT / "data"),
+        "DLFP_BOOK_BUILD": "0",
+        "PYTHONPATH": str(FAKE_GPU),
+        "MPLBACKEND": "module://matplotlib_inline.backend_inline",
+    }
+    argv = [str(python), "-m", "ipykernel_launcher", "-f", "{connection_file}"]
+    (spec / "kernel.json").write_text(
+        json.dumps({"argv": argv, "display_name": "learner", "language": "python", "env": env})
+    )
+    return "dlfp-learner"
+
+
+def _run_download(path: Path, kernel: str) -> tuple[float, str | None]:
+    nb = nbformat.read(path, as_version=4)
+    for cell in nb.cells:  # as a reader runs it: from a clean slate
+        if cell.cell_type == "code":
+            cell.outputs, cell.execution_count = [], None
+    start = time.perf_counter()
+    with tempfile.TemporaryDirectory(prefix="dlfp-download-") as cwd:
+        client = NotebookClient(nb, kernel_name=kernel, timeout=600, resources={"metadata": {"path": cwd}})
+        try:
+            client.execute()
+        except Exception as err:  # CellExecutionError names the cell and the error
+            return time.perf_counter() - start, f"{type(err).__name__}: {str(err)[-2000:]}"
+    return time.perf_counter() - start, None
+
+
+def test_every_download_runs_with_only_dlfp(site, learner_python, tmp_path, monkeypatch):
+    monkeypatch.setenv("JUPYTER_PATH", str(tmp_path))
+    kernel = _learner_kernel(tmp_path, learner_python)
+    downloads = sorted((site / "_sources").rglob("*.ipynb"))
+    assert len(downloads) == sum(has_code(read_notebook(p)) for p in toc_pages())
+    start = time.perf_counter()
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+        results = dict(zip(downloads, pool.map(lambda p: _run_download(p, kernel), downloads), strict=True))
+    wall = time.perf_counter() - start
+    stats = {str(p.relative_to(site / "_sources")): round(seconds, 1) for p, (seconds, _) in results.items()}
+    DOWNLOAD_STATS.write_text(json.dumps({"wall_seconds": round(wall, 1), "pages": stats}, indent=1))
+    print(f"{len(downloads)} downloads executed in {wall:.0f} s wall ({sum(stats.values()):.0f} s summed)")
+    failures = {p.relative_to(site / "_sources"): err for p, (_, err) in results.items() if err}
+    assert not failures, "\n\n".join(f"{p}: {err}" for p, err in failures.items())
+
+
+def test_a_download_without_data_says_in_one_line_what_to_do(site, learner_python, tmp_path, monkeypatch):
+    # an offline learner with no MNIST anywhere: no DLFP_DATA, an empty user cache, no shipped copy
+    monkeypatch.setenv("JUPYTER_PATH", str(tmp_path))
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    env = {"DLFP_DATA": "", "XDG_CACHE_HOME": str(empty), "PYTHONPATH": str(OFFLINE)}
+    kernel = _learner_kernel(tmp_path, learner_python, "dlfp-offline", **env)
+    nb = nbformat.read(site / "_sources" / "book" / "gradiens" / "module-5-cnn.ipynb", as_version=4)
+    client = NotebookClient(nb, kernel_name=kernel, timeout=600, resources={"metadata": {"path": str(empty)}})
+    with pytest.raises(Exception, match="DataUnavailableError"):
+        client.execute()
+    error = next(o for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", []) if o.output_type == "error")
+    assert error.ename == "DataUnavailableError", error.ename
+    assert "unreachable" in error.evalue and "set DLFP_DATA to a directory" in error.evalue, error.evalue
+    assert "\n" not in error.evalue  # one line saying what to do

@@ -64,16 +64,20 @@ def graph_nodes(tensor: torch.Tensor) -> list[GraphNode]:
             f"tracking (requires_grad={tensor.requires_grad})"
         )
     nodes: list[GraphNode] = []
-    seen: set[int] = set()
+    # A node is known by the object behind it: for AccumulateGrad its leaf tensor, since some torch
+    # versions hand out a new Python wrapper at each access; the values keep those objects alive,
+    # so that no id is reused during the walk.
+    seen: dict[int, object] = {}
     stack = [(tensor.grad_fn, 0)]
     while stack:
         fn, depth = stack.pop()
         variable = getattr(fn, "variable", None)
         shape = tuple(variable.shape) if isinstance(variable, torch.Tensor) else None
-        if id(fn) in seen:
+        identity = variable if isinstance(variable, torch.Tensor) else fn
+        if id(identity) in seen:
             nodes.append(GraphNode(depth, type(fn).__name__, shape, repeated=True))
             continue
-        seen.add(id(fn))
+        seen[id(identity)] = identity
         nodes.append(GraphNode(depth, type(fn).__name__, shape))
         children = [child for child, _ in fn.next_functions if child is not None]
         stack.extend((child, depth + 1) for child in reversed(children))
