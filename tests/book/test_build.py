@@ -64,7 +64,8 @@ def set_probe(root: Path, value: int) -> None:
 
 
 def build(root: Path, *extra: str) -> subprocess.CompletedProcess:
-    env = dict(os.environ, PYTHONPATH=str(root / "code" / "src"))
+    paths = [root / "code" / "src", ROOT / "code" / "src"]  # the probe, then this checkout's dlfp
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(map(str, paths)))
     jb = Path(sys.executable).with_name("jupyter-book")
     return subprocess.run(
         [str(jb), "build", "-W", "--keep-going", *extra, str(root)],
@@ -94,15 +95,23 @@ def test_failing_cell_fails_the_build_and_names_page_and_cell(tmp_path):
     assert "broken.md" in log and "ZeroDivisionError" in log and "x / 0" in log, log
 
 
-def test_raises_exception_tag_is_allowed(tmp_path):
-    book = make_book(
-        tmp_path,
-        {"expected-error": cell("1 / 0", tags=("raises-exception",)) + cell("print('after')")},
-    )
+DEMO = "from dlfp.book import expect_error\n\nwith expect_error(ZeroDivisionError, match='division'):\n    1 / {d}"
+
+
+def test_an_error_demonstration_builds_and_shows_the_error(tmp_path):
+    book = make_book(tmp_path, {"expected-error": cell(DEMO.format(d=0)) + cell("print('after')")})
     result = build(book)
     assert result.returncode == 0, result.stdout + result.stderr
     text = html_text(book, "expected-error")
-    assert "ZeroDivisionError" in text and "after" in text
+    assert "ZeroDivisionError: division by zero" in text and "after" in text
+
+
+def test_a_demonstrated_error_that_does_not_come_fails_the_build(tmp_path):
+    book = make_book(tmp_path, {"missing-error": cell(DEMO.format(d=1))})
+    result = build(book)
+    log = result.stdout + result.stderr
+    assert result.returncode != 0, log
+    assert "missing-error.md" in log and "expected ZeroDivisionError matching 'division', but nothing was raised" in log
 
 
 def test_changing_the_package_reexecutes_the_page(tmp_path):

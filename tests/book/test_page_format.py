@@ -2,8 +2,9 @@
 
 Cheap checks, run before any page executes: a page is a MyST-markdown notebook
 that jupytext reads as such, with one ``(label)=`` and one ``#`` title; a page
-with code prints the execution banner in its first code cell; no ``.md`` file
-under book/ is left out of the table of contents.
+with code prints the execution banner in its first code cell; no cell is
+tagged ``raises-exception`` (errors are demonstrated with ``expect_error``);
+no ``.md`` file under book/ is left out of the table of contents.
 """
 
 from __future__ import annotations
@@ -34,6 +35,18 @@ def test_page_conventions(page):
     assert nb.metadata["kernelspec"]["name"] == "python3"
     first_code = next(cell for cell in nb.cells if cell.cell_type == "code")
     assert "dlfp.banner(" in first_code.source, "the first code cell must print dlfp.banner(device)"
+
+
+@pytest.mark.parametrize("page", PAGES, ids=IDS)
+def test_no_cell_may_raise_unchecked(page):
+    # nbclient lets a cell tagged raises-exception raise or not and passes either way;
+    # an error demonstration uses dlfp.book.expect_error, which fails when the error does not come
+    tagged = [
+        index
+        for index, cell in enumerate(c for c in read_notebook(page).cells if c.cell_type == "code")
+        if "raises-exception" in cell.metadata.get("tags", [])
+    ]
+    assert not tagged, f"code cells {tagged} are tagged raises-exception; use `with expect_error(...)` instead"
 
 
 def test_no_orphan_pages():

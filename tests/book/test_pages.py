@@ -7,7 +7,10 @@ The executed notebook is stored in the build's execution cache (book/_ext/exec_c
 the cache already holds — executed successfully with the same code, package,
 requirements, profile and device — is not executed a second time unless
 ``--fresh`` is given; jupyter-cache only ever stores successful executions.
-A cell tagged ``raises-exception`` may raise; any other error fails the test.
+Every error fails the test, including one from a cell tagged ``raises-exception``
+(nbclient would let such a cell raise, or not, and pass either way): a page
+that demonstrates an error does it with ``dlfp.book.expect_error``, which fails
+when the error does not come, and a tagged cell is refused before execution.
 """
 
 from __future__ import annotations
@@ -33,6 +36,7 @@ TIMEOUT_S = 600  # per cell, as in _config.yml
 MAX_RSS_BYTES = 4 * 2**30  # no page may need more than 4 GiB of memory (quick profile)
 STATS = ROOT / "_build" / "page-stats.json"  # per-page execution time and peak memory
 REPORTS = ROOT / "_build" / "reports"  # a failing page's traceback and partly executed notebook
+ALLOW_ERROR_TAG = "raises-exception"  # nbclient lets a cell with this tag raise; the book does not
 
 
 def pytest_generate_tests(metafunc):
@@ -64,6 +68,12 @@ def execution_cache():
 def test_page_executes(page, execution_cache, request, monkeypatch):
     monkeypatch.setenv(BUILD_ENV_VAR, "1")  # as the build: glued values are stored for the prose
     nb = read_notebook(page)
+    if tagged := errors_allowed(nb):  # nbclient honours the tag even with allow_errors=False
+        pytest.fail(
+            f"{page.relative_to(ROOT)}: code cells {tagged} are tagged {ALLOW_ERROR_TAG!r}; "
+            "demonstrate the error with dlfp.book.expect_error instead",
+            pytrace=False,
+        )
     if not request.config.getoption("fresh"):
         try:
             record = execution_cache.match_cache_notebook(nb)
@@ -106,6 +116,12 @@ def _record_shard(request, page: Path, seconds: float) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     manifest[str(page.relative_to(ROOT))] = seconds
     path.write_text(json.dumps(manifest, indent=1, sort_keys=True))
+
+
+def errors_allowed(nb) -> list[int]:
+    """Indices (code cells counted from 0) of cells whose tag lets them raise, or not, unchecked."""
+    code_cells = [cell for cell in nb.cells if cell.cell_type == "code"]
+    return [i for i, cell in enumerate(code_cells) if ALLOW_ERROR_TAG in cell.metadata.get("tags", [])]
 
 
 def failing_cell(nb) -> str:

@@ -59,7 +59,7 @@ from dlfp import (
     train,
     validation,
 )
-from dlfp.book import prose
+from dlfp.book import errors, prose
 from dlfp.data import burgers, datasets, dynamics, fields, images, root, synthetic, windows
 from dlfp.models import attention, autoencoder, cosmonet, decoder, flexible, mlp, pinn, rnn, transformer, vgg
 
@@ -490,6 +490,11 @@ CASES: dict[str, list[tuple[Callable[[], object], type[BaseException], str]]] = 
     ],
     "dlfp.data.root.data_roots": [
         (with_env("DLFP_DATA", __file__, root.data_roots), NotADirectoryError, r"DLFP_DATA must name a directory"),
+    ],
+    # --- dlfp.book.errors
+    "dlfp.book.errors.expect_error": [
+        (lambda: errors.expect_error("ValueError"), TypeError, r"exc_type must be an exception class or a tuple"),
+        (lambda: errors.expect_error(ValueError, match=3), TypeError, r"match must be a str \(a regular expression\)"),
     ],
     # --- dlfp.book.prose
     "dlfp.book.prose.glue": [

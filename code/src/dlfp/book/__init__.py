@@ -3,12 +3,14 @@
 Read in this order; each file is one idea:
 
     prose.py        glue: hand a computed value to the page's prose   = myst_nb.glue, inside the build only
+    errors.py       expect_error: show an expected error, fail without it   = pytest.raises, printing the error
     results/        the committed benchmark runs the benchmarks appendix renders (package data)
 
 Nothing here is taught; it lets every page run the same way in the book's
 build, in a downloaded notebook and in a plain Python process.
 """
 
+from dlfp.book.errors import expect_error
 from dlfp.book.prose import BUILD_ENV_VAR, glue
 
-__all__ = ["BUILD_ENV_VAR", "glue"]
+__all__ = ["BUILD_ENV_VAR", "expect_error", "glue"]
