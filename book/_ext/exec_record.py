@@ -111,6 +111,22 @@ def _under(path: str, prefixes: list[str]) -> bool:
     return any(path == p or path.startswith(p.rstrip("/") + "/") for p in prefixes)
 
 
+def _classify(real: str, root: Path, ignored: list[str]) -> tuple[str | None, bool]:
+    """``(tracked path relative to the root, None)`` or ``(None, whether it is untracked)``.
+
+    Inside the root only the tracked files count and only ignored folders inside it
+    (a ``.venv``) are ignored, so a root that lies in the temporary folder still works.
+    """
+    if "__pycache__" in real:
+        return None, False
+    if real.startswith(f"{root}/"):
+        rel = Path(real).relative_to(root).as_posix()
+        if _is_tracked(rel):
+            return rel, False
+        return None, not _under(real, [p for p in ignored if p.startswith(f"{root}/")])
+    return None, not _under(real, ignored)
+
+
 @dataclass
 class Dependencies:
     files: dict[str, str | None] = field(default_factory=dict)  # file -> SHA-256 (None: must not exist)
@@ -148,23 +164,20 @@ def dependencies(root: Path, probe: dict, cwd: str, before: dict[str, str | None
                 (base / "__init__.py").relative_to(root).as_posix(),
             }
     for path in probe["opened"]:
-        real = os.path.realpath(path)
-        if _under(real, ignored) or "__pycache__" in real:
-            continue
-        rel = Path(real).relative_to(root).as_posix() if real.startswith(str(root) + "/") else None
-        if rel is not None and _is_tracked(rel):
+        rel, untracked = _classify(os.path.realpath(path), root, ignored)
+        if rel is not None:
             used.add(rel)
-        else:
+        elif untracked:
             outside.append(f"read {path}")
     listings = {}
     for path in probe["listed"]:
         real = os.path.realpath(path)
-        if _under(real, ignored) or not os.path.isdir(real):  # a search path that does not exist lists nothing
+        if not os.path.isdir(real):  # a search path that does not exist lists nothing
             continue
-        rel = Path(real).relative_to(root).as_posix() if real.startswith(str(root) + "/") else None
-        if rel is not None and _is_tracked(rel):
+        rel, untracked = _classify(real, root, ignored)
+        if rel is not None:
             listings[rel] = listing_hash(root / rel)
-        else:
+        elif untracked:
             outside.append(f"listed {path}")
     python = [s for s in probe["spawned"] if "python" in s or str(root) in s]
     if python:
