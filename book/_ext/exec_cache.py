@@ -206,17 +206,22 @@ def _set_cache_path(app, config) -> None:
     config.nb_execution_cache_path = str(path)
 
 
-def notebook_pages(app, docnames: Iterable[str]) -> dict[str, str]:
-    """docname -> page (relative to the root) for the pages with code."""
-    pages = {}
+def notebook_pages(app, docnames: Iterable[str]) -> tuple[dict[str, str], list[str]]:
+    """``({docname: page}, [page])``: the notebook pages with code, and those without (paths
+    relative to the root)."""
+    with_code, without = {}, []
     for docname in sorted(docnames):
         path = Path(app.env.doc2path(docname))
         if path.suffix != ".md" or not path.read_text(encoding="utf-8").startswith("---"):
             continue
         nb = read_notebook(path)
-        if nb.metadata.get("kernelspec") and any(c.cell_type == "code" for c in nb.cells):
-            pages[docname] = path.relative_to(app.srcdir).as_posix()
-    return pages
+        if nb.metadata.get("kernelspec"):
+            page = path.relative_to(app.srcdir).as_posix()
+            if any(c.cell_type == "code" for c in nb.cells):
+                with_code[docname] = page
+            else:
+                without.append(page)
+    return with_code, without
 
 
 def _execute_outdated(app, env, added, changed, removed) -> list[str]:
@@ -226,7 +231,7 @@ def _execute_outdated(app, env, added, changed, removed) -> list[str]:
     logger = logging.getLogger(__name__)
     root = Path(app.srcdir)
     cache = ExecutionCache(root, Path(app.config.nb_execution_cache_path))
-    pages = notebook_pages(app, env.found_docs)
+    pages, codeless = notebook_pages(app, env.found_docs)
     todo, log = {}, {}
     for page in pages.values():
         valid, reason = cache.status(page, read_notebook(root / page))
@@ -261,10 +266,11 @@ def _execute_outdated(app, env, added, changed, removed) -> list[str]:
     summary = {"elapsed_s": round(time.perf_counter() - start, 2), "workers": workers(len(todo)) if todo else 0}
     Path(app.outdir).parent.mkdir(parents=True, exist_ok=True)
     (Path(app.outdir).parent / LOG).write_text(json.dumps({"build": summary, "pages": log}, indent=1, sort_keys=True))
-    if failed:  # not run a second time by myst-nb: rendered without outputs, the warning fails the build
+    # myst-nb executes nothing itself: a failed page is not run twice (rendered without outputs,
+    # its warning fails the build), a page without code needs no kernel.
+    if excluded := [str(root / p) for p in (*failed, *codeless)]:
         config = env.mystnb_config
-        excluded = [*config.execution_excludepatterns, *(str(root / p) for p in failed)]
-        env.mystnb_config = config.copy(execution_excludepatterns=excluded)
+        env.mystnb_config = config.copy(execution_excludepatterns=[*config.execution_excludepatterns, *excluded])
     executed = {p.removesuffix(".md") for p in todo}
     return sorted(d for d in executed if d in env.found_docs)
 

@@ -78,11 +78,12 @@ def write_executed_notebooks(app, exception):
     for target in Path(app.outdir, "_sources").rglob("*.ipynb"):
         page = Path(app.srcdir, target.relative_to(Path(app.outdir, "_sources"))).with_suffix(".md")
         nb = read_notebook(page)
-        valid, why = cache.status(page.relative_to(app.srcdir).as_posix(), nb)
-        if not valid:  # e.g. the page failed in this build: never offer outputs its inputs did not make
-            logging.getLogger(__name__).warning(f"{page}: no valid execution to offer for download ({why})")
-            continue
-        nb = cache.merged(nb)
+        if any(cell.cell_type == "code" for cell in nb.cells):
+            valid, why = cache.status(page.relative_to(app.srcdir).as_posix(), nb)
+            if not valid:  # e.g. the page failed in this build: never offer outputs its inputs did not make
+                logging.getLogger(__name__).warning(f"{page}: no valid execution to offer for download ({why})")
+                continue
+            nb = cache.merged(nb)
         nb.cells.insert(0, new_code_cell(source, metadata={"tags": [INSTALL_TAG]}))
         nbformat.write(nb, target)
 
