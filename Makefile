@@ -18,7 +18,11 @@ $(STAMP): requirements.txt code/pyproject.toml
 	$(BIN)/python -m pip install -r requirements.txt
 	touch $@
 
-## Build the executed website into _build/html (re-executes only what changed).
+# Pages execute side by side, one per core (book/_ext/exec_cache.py; pytest-xdist for `make test`).
+JOBS ?= auto
+
+## Build the executed website into _build/html. Executes, on every core, only the pages whose
+## code or recorded dependencies changed (book/_ext/exec_cache.py); the rest come from the cache.
 book: install
 	$(BIN)/jupyter-book build $(JB_FLAGS) .
 
@@ -26,17 +30,19 @@ book: install
 book-all: install
 	$(BIN)/jupyter-book build --all $(JB_FLAGS) .
 
-## Run the unit tests, execute every page, smoke-run the benchmarks.
+## Run the unit tests, execute every page (into the build's cache), smoke-run the benchmarks,
+## on every core (JOBS=1 for one process).
 test: install
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest $(if $(filter 1,$(JOBS)),,-n $(JOBS) --dist worksteal)
 
 ## Test the built website in headless Chromium: every page, maths, images, downloads, search, dark mode.
 site-test: install
 	$(BIN)/python -m pytest tests/site --site
 
-## Execute one page and report errors: make page PAGE=book/physicists-guide/01-tensor.md
+## Execute one page and report errors as book/…/page.md:LINE: make page PAGE=book/physicists-guide/01-tensor.md
+## (a page whose cached execution is still valid is not executed again; FRESH=--fresh forces it).
 page: install
-	$(BIN)/python -m pytest tests/book/test_pages.py --page $(PAGE)
+	$(BIN)/python -m pytest tests/book/test_pages.py -q --page $(PAGE) $(FRESH)
 
 ## Time the full benchmark ladder, write code/src/dlfp/book/results/<date>_<commit>_<device>.json, compare.
 bench: install
