@@ -164,11 +164,11 @@ class ExecutionCache:
             tmp.replace(file)
 
 
-def _execute_one(root: str, cache_path: str, page: str, reason: str) -> dict:
+def _execute_one(root: str, cache_path: str, page: str, reason: str, timeout: int) -> dict:
     """Execute and store one page (a worker process's task); a summary for the log."""
     cache = ExecutionCache(Path(root), Path(cache_path))
     path = Path(root) / page
-    outcome = exec_record.execute_page(Path(root), path, read_notebook(path))
+    outcome = exec_record.execute_page(Path(root), path, read_notebook(path), timeout=timeout)
     if outcome.error is None:
         cache.store(outcome, reason, by="build")
     return {"page": page, "seconds": outcome.seconds, "where": outcome.where, "error": outcome.error}
@@ -180,7 +180,7 @@ def workers(n_pages: int) -> int:
     return max(1, min(wanted, n_pages))
 
 
-def execute_all(root: Path, cache_path: Path, todo: dict[str, str]) -> list[dict]:
+def execute_all(root: Path, cache_path: Path, todo: dict[str, str], timeout: int = 600) -> list[dict]:
     """Execute the pages of ``todo`` (page -> reason), in parallel, longest recorded first."""
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
@@ -191,9 +191,11 @@ def execute_all(root: Path, cache_path: Path, todo: dict[str, str]) -> list[dict
     order = sorted(todo, key=lambda p: -times.get(p, 0.0))
     n = workers(len(order))
     if n == 1:
-        return [_execute_one(str(root), str(cache_path), p, todo[p]) for p in order]
-    with ProcessPoolExecutor(n, mp_context=multiprocessing.get_context("spawn")) as pool:
-        futures = [pool.submit(_execute_one, str(root), str(cache_path), p, todo[p]) for p in order]
+        return [_execute_one(str(root), str(cache_path), p, todo[p], timeout) for p in order]
+    # fork: a worker starts with what Sphinx has imported (spawn would import torch again per worker)
+    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+    with ProcessPoolExecutor(n, mp_context=multiprocessing.get_context(method)) as pool:
+        futures = [pool.submit(_execute_one, str(root), str(cache_path), p, todo[p], timeout) for p in order]
         return [f.result() for f in futures]
 
 
@@ -241,7 +243,7 @@ def _execute_outdated(app, env, added, changed, removed) -> list[str]:
     if todo:
         logger.info(f"[dlfp] executing {len(todo)} of {len(pages)} pages on {workers(len(todo))} workers")
     start = time.perf_counter()
-    results = execute_all(root, cache.path, todo) if todo else []
+    results = execute_all(root, cache.path, todo, app.config.nb_execution_timeout) if todo else []
     failed = []
     for result in results:
         entry = log[result["page"]]
