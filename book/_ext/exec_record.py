@@ -35,6 +35,8 @@ import re
 import sys
 import sysconfig
 import tempfile
+import time
+import traceback
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -242,18 +244,33 @@ def execute_page(root: Path, page: Path, nb, timeout: int = 600) -> Outcome:
     before = whole_package(root)
     nb.cells.append(nbformat.v4.new_code_cell(_record_cell_source(src, tops), metadata={"tags": [RECORD_TAG]}))
     run = f"__import__('runpy').run_path({str(PROBE)!r}, init_globals={{'TOPS': {tops!r}}});"
+    rel = Path(os.path.realpath(page)).relative_to(root).as_posix()
+    start = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="dlfp-page-") as cwd, _one_thread_in_quick():
-        result = single_nb_execution(
-            nb, cwd=cwd, timeout=timeout, allow_errors=False, extra_arguments=[f"--IPKernelApp.exec_lines={run}"]
-        )
+        try:
+            result = single_nb_execution(
+                nb, cwd=cwd, timeout=timeout, allow_errors=False, extra_arguments=[f"--IPKernelApp.exec_lines={run}"]
+            )
+        except Exception:  # the kernel died (out of memory, a crash): nbclient raises, it does not report
+            nb.cells.pop()
+            where = failure_location(root, page, nb)
+            return Outcome(rel, nb, time.perf_counter() - start, error=traceback.format_exc(), where=where)
         record = nb.cells.pop()
-        rel = Path(os.path.realpath(page)).relative_to(root).as_posix()
         if result.err is not None:
             return Outcome(rel, nb, result.time, error=result.exc_string, where=failure_location(root, page, nb))
-        text = "".join(o.get("text", "") for o in record.get("outputs", []) if o.get("output_type") == "stream")
-        probe = json.loads(text.strip().splitlines()[-1])
-        deps = dependencies(root, probe, os.path.realpath(cwd), before)
+        deps = dependencies(root, _probe_output(record), os.path.realpath(cwd), before)
     return Outcome(rel, nb, result.time, deps=deps)
+
+
+def _probe_output(cell) -> dict:
+    """What the record cell printed (its last line of JSON); an empty record if unreadable."""
+    text = "".join(o.get("text", "") for o in cell.get("outputs", []) if o.get("output_type") == "stream")
+    for line in reversed(text.strip().splitlines()):
+        try:
+            return json.loads(line)
+        except ValueError:
+            continue
+    return {"installed": False, "modules": {}, "imported": [], "opened": [], "listed": [], "spawned": []}
 
 
 @contextmanager
