@@ -203,8 +203,14 @@ def execute_all(root: Path, cache_path: Path, todo: dict[str, str], timeout: int
 
 
 def _set_cache_path(app, config) -> None:
+    import re
+    import shutil
+
     path = cache_dir(Path(app.srcdir), Path(app.outdir).parent)
     path.mkdir(parents=True, exist_ok=True)
+    for old in path.parent.iterdir():  # caches of the former whole-package key, named by a 16-digit hash
+        if old.is_dir() and re.fullmatch(r"[0-9a-f]{16}", old.name):
+            shutil.rmtree(old, ignore_errors=True)
     config.nb_execution_cache_path = str(path)
 
 
