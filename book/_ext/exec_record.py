@@ -185,7 +185,7 @@ def dependencies(root: Path, probe: dict, cwd: str, before: dict[str, str | None
     if python:
         outside.append(f"started another Python, whose imports are not seen: {python[0]}")
     if outside:
-        return Dependencies(files=whole_package(root), whole_package="; ".join(sorted(outside)[:3]))
+        return Dependencies(files=dict(before), whole_package="; ".join(sorted(outside)[:3]))
     return Dependencies(
         files={rel: before[rel] if rel in before else file_hash(root / rel) for rel in sorted(used)},
         listings=dict(sorted(listings.items())),
