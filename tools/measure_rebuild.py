@@ -6,6 +6,8 @@ nothing is installed), so the checkout's own ``_build`` and cache are left alone
 
 1. ``make book`` from an empty ``_build`` — once per worker count (``--workers``,
    default ``1 2``: ``DLFP_EXEC_WORKERS``), each time from an empty cache;
+   with ``--pytest``, first ``pytest tests/book/test_pages.py [-n N]`` from an
+   empty cache per worker count, then ``make book``, which must execute nothing;
 2. ``make book`` after editing one page's code (a comment line in its first cell);
 3. ``make book`` after a one-line comment at the end of ``code/src/dlfp/hooks.py``;
 4. ``make page PAGE=…`` after adding a failing cell to that page (after its
@@ -18,6 +20,7 @@ which pages were executed and why. Install time is excluded (``make -o install``
 Usage (the full book takes minutes: run it on a quiet machine)::
 
     python tools/measure_rebuild.py                       # the whole book, strict flags
+    python tools/measure_rebuild.py --pytest              # also pytest's page step, 1 and 2 workers
     python tools/measure_rebuild.py book/physicists-guide/01-tensor.md book/appendix/symbols.md
     python tools/measure_rebuild.py --workers 2 --edit book/appendix/symbols.md PAGES...
 
@@ -40,6 +43,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+TEST_PAGES = "tests/book/test_pages.py"
 FAILING = "raise RuntimeError('measure_rebuild: a failing cell')"
 
 
@@ -87,6 +91,9 @@ def main(argv=None) -> int:
     parser.add_argument("--workers", nargs="+", type=int, default=[1, 2], help="clean builds with these workers")
     parser.add_argument("--edit", help="the page to edit and break (default: the first page given, else 01-tensor)")
     parser.add_argument("--out", type=Path, help="also write the results to this JSON file")
+    parser.add_argument(
+        "--pytest", action="store_true", help="first time pytest's page step per worker count, then a build after it"
+    )
     args = parser.parse_args(argv)
     edit = args.edit or (args.pages[0] if args.pages else "book/physicists-guide/01-tensor.md")
     results: list[dict] = []
@@ -94,7 +101,8 @@ def main(argv=None) -> int:
     with tempfile.TemporaryDirectory(prefix="dlfp-measure-") as tmp:
         root = Path(tmp)
         copy_checkout(root)
-        env = {**os.environ, "PYTHONPATH": str(root / "code" / "src"), "PYTHONUNBUFFERED": "1"}
+        path = os.pathsep.join(filter(None, [str(root / "code" / "src"), os.environ.get("PYTHONPATH")]))
+        env = {**os.environ, "PYTHONPATH": path, "PYTHONUNBUFFERED": "1"}  # the copy's dlfp first
         env.setdefault("DLFP_PROFILE", "quick")
         if args.pages:
             subset_toc(root, args.pages)
@@ -108,12 +116,22 @@ def main(argv=None) -> int:
                 entry["executed"] = executed(root)
             results.append(entry)
             ran = entry.get("executed")
-            print(f"{name}: {seconds:.1f} s, rc {result.returncode}" + (f", {len(ran)} pages executed" if ran else ""))
+            done = f", {len(ran)} pages executed" if ran is not None else ""
+            print(f"{name}: {seconds:.1f} s, rc {result.returncode}{done}")
             for page, why in (ran or {}).items():
                 print(f"    {page}: {why}")
             if result.returncode != 0 and command == book:
                 print(result.stdout[-3000:], result.stderr[-3000:], sep="\n")
             return result
+
+        if args.pytest:
+            pages = [arg for p in args.pages for arg in ("--page", p)]
+            for n in args.workers:
+                shutil.rmtree(root / "_build", ignore_errors=True)
+                xdist = [] if n == 1 else ["-n", str(n), "--dist", "worksteal"]
+                command = [str(root / ".venv" / "bin" / "python"), "-m", "pytest", "-q", *xdist]
+                step(f"pytest's page step from an empty cache, {n} worker(s)", [*command, TEST_PAGES, *pages])
+            step("the build after pytest filled the cache (executes nothing)", book)
 
         for n in args.workers:
             shutil.rmtree(root / "_build", ignore_errors=True)
