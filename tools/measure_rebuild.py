@@ -5,7 +5,7 @@ working tree: tracked and untracked-but-not-ignored files; ``.venv`` is linked,
 nothing is installed), so the checkout's own ``_build`` and cache are left alone:
 
 1. ``make book`` from an empty ``_build`` — once per worker count (``--workers``,
-   default ``1 2``: ``DLFP_EXEC_WORKERS``), each time from an empty cache;
+   default ``1,2``: ``DLFP_EXEC_WORKERS``), each time from an empty cache;
    with ``--pytest``, first ``pytest tests/book/test_pages.py [-n N]`` from an
    empty cache per worker count, then ``make book``, which must execute nothing;
 2. ``make book`` after editing one page's code (a comment line in its first cell);
@@ -88,7 +88,12 @@ def first_cell_end(lines: list[str]) -> int:
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("pages", nargs="*", help="build only these pages (default: the whole book)")
-    parser.add_argument("--workers", nargs="+", type=int, default=[1, 2], help="clean builds with these workers")
+    parser.add_argument(
+        "--workers",
+        type=lambda text: [int(n) for n in text.split(",")],
+        default=[1, 2],
+        help="worker counts of the clean executions, comma-separated (default 1,2)",
+    )
     parser.add_argument("--edit", help="the page to edit and break (default: the first page given, else 01-tensor)")
     parser.add_argument("--out", type=Path, help="also write the results to this JSON file")
     parser.add_argument(

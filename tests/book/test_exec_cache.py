@@ -8,7 +8,7 @@ pages the cache says must execute again, executes them, and compares.
 
 from __future__ import annotations
 
-import json
+import os
 import textwrap
 from pathlib import Path
 
@@ -16,6 +16,7 @@ import pytest
 from exec_cache import ExecutionCache, read_notebook
 from exec_record import execute_page
 
+from dlfp.profile import current_profile
 from tests.book.test_build import HEADER, cell
 
 PAGES = {
@@ -148,11 +149,17 @@ def test_a_page_that_reads_an_untracked_file_depends_on_the_whole_package(repo, 
 
 
 def test_a_failing_cell_names_the_page_and_line(repo):
+    first = cell("import os\nprint('threads', os.environ.get('OMP_NUM_THREADS'))")
     source = "x = 1\n\ny = 2\nprint(x / (y - 2))  # line 4 of the cell"
-    write(repo, "book/broken.md", HEADER + "# broken\n\nProse.\n\n" + cell("print('ok')") + "\n" + cell(source))
+    write(repo, "book/broken.md", HEADER + "# broken\n\nProse.\n\n" + first + "\n" + cell(source))
     page = repo / "book" / "broken.md"
     outcome = execute_page(repo, page, read_notebook(page), timeout=60)
     assert outcome.error is not None and "ZeroDivisionError" in outcome.error
     line = page.read_text().splitlines().index("print(x / (y - 2))  # line 4 of the cell") + 1
     assert outcome.where == f"book/broken.md:{line}"
-    json.dumps(outcome.where)  # a plain string, fit for a log
+
+    # pages run side by side, so in the quick profile each kernel gets one intra-op thread
+    quick = current_profile() == "quick" and "OMP_NUM_THREADS" not in os.environ
+    threads = "1" if quick else os.environ.get("OMP_NUM_THREADS")
+    code = [c for c in outcome.nb.cells if c.cell_type == "code"]
+    assert code[0].outputs[0]["text"] == f"threads {threads}\n"
