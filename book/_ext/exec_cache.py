@@ -5,9 +5,9 @@ page's code cells are unchanged: a page calling ``dlfp`` would show stale
 outputs after ``dlfp`` changed. This extension keys every page on what its
 last execution actually used:
 
-* **the store** is jupyter-cache, one per profile and device kind
-  (``_build/.jupyter_cache/<profile>-<device>``), so switching profile keeps
-  the other profile's executions;
+* **the store** is jupyter-cache, one per profile, device kind and Python
+  (``_build/.jupyter_cache/<profile>-<device>-py3.X``), so switching profile
+  keeps the other profile's executions;
 * **beside it**, ``dlfp-deps/<page>.json`` records, per page, the notebook
   hash jupyter-cache gave the execution and its dependencies — every file
   under ``code/src``, ``data/`` and ``requirements.txt`` the execution used,
@@ -52,11 +52,12 @@ LOG = "exec-log.json"
 
 
 def cache_key() -> str:
-    """The environment every page depends on: the profile and the device kind."""
+    """The environment every page depends on: the profile, the device kind and the Python
+    (``requirements.txt``, a dependency of every page, pins the rest)."""
     from dlfp.env import pick_device
     from dlfp.profile import current_profile
 
-    return f"{current_profile()}-{pick_device().type}"
+    return f"{current_profile()}-{pick_device().type}-py{sys.version_info.major}.{sys.version_info.minor}"
 
 
 def cache_dir(root: Path, build_dir: Path) -> Path:
