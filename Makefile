@@ -18,7 +18,11 @@ $(STAMP): requirements.txt code/pyproject.toml
 	$(BIN)/python -m pip install -r requirements.txt
 	touch $@
 
-## Build the executed website into _build/html (re-executes only what changed).
+# Pages execute side by side, one per core (book/_ext/exec_cache.py; pytest-xdist for `make test`).
+JOBS ?= auto
+
+## Build the executed website into _build/html. Executes, on every core, only the pages whose
+## code or recorded dependencies changed (book/_ext/exec_cache.py); the rest come from the cache.
 book: install
 	$(BIN)/jupyter-book build $(JB_FLAGS) .
 
@@ -29,12 +33,13 @@ book-all: install
 ## Execute every page in the full profile (the sources' sizes; the default on a CUDA machine), then build.
 ## On two CPU cores some pages take many minutes: this is meant for a GPU (.github/workflows/full-profile.yml).
 book-full: install
-	DLFP_PROFILE=full $(BIN)/python -m pytest tests/book/test_pages.py
+	DLFP_PROFILE=full $(BIN)/python -m pytest tests/book/test_pages.py $(if $(filter 1,$(JOBS)),,-n $(JOBS) --dist worksteal)
 	DLFP_PROFILE=full $(BIN)/jupyter-book build $(JB_FLAGS) .
 
-## Run the unit tests, execute every page, smoke-run the benchmarks.
+## Run the unit tests, execute every page (into the build's cache), smoke-run the benchmarks,
+## on every core (JOBS=1 for one process).
 test: install
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest $(if $(filter 1,$(JOBS)),,-n $(JOBS) --dist worksteal)
 
 ## The lowest versions code/pyproject.toml declares, in their own venv: the unit tests, then every page
 ## (tools/run_pages.py, outside the build's cache). .github/workflows/lowest.yml runs it weekly.
@@ -53,9 +58,10 @@ test-lowest:
 site-test: install
 	$(BIN)/python -m pytest tests/site --site
 
-## Execute one page and report errors: make page PAGE=book/physicists-guide/01-tensor.md
+## Execute one page and report errors as book/…/page.md:LINE: make page PAGE=book/physicists-guide/01-tensor.md
+## (a page whose cached execution is still valid is not executed again; FRESH=--fresh forces it).
 page: install
-	$(BIN)/python -m pytest tests/book/test_pages.py --page $(PAGE)
+	$(BIN)/python -m pytest tests/book/test_pages.py -q --page $(PAGE) $(FRESH)
 
 ## Time the full benchmark ladder, write code/src/dlfp/book/results/<date>_<commit>_<device>.json, compare.
 bench: install

@@ -1,4 +1,4 @@
-"""Shared test configuration: the repository root and the book's extension path."""
+"""Shared test configuration: the repository root, the book's extension path, the book options."""
 
 from __future__ import annotations
 
@@ -33,3 +33,12 @@ def pytest_addoption(parser):
         action="store_true",
         help="run tests/site against the built website in _build/html (make site-test, after make book)",
     )
+
+
+def pytest_sessionstart(session):
+    """A shard's manifest starts empty once per run (not once per pytest-xdist worker)."""
+    spec = session.config.getoption("shard")
+    if spec and not hasattr(session.config, "workerinput"):
+        import shards
+
+        shards.manifest_path(ROOT / "_build", *shards.parse_shard(spec)).unlink(missing_ok=True)

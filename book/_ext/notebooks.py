@@ -70,18 +70,20 @@ def write_executed_notebooks(app, exception):
     """Write each page's executed notebook, with the install cell, to ``_sources/``."""
     if exception is not None or app.builder.format != "html":
         return
-    from jupyter_cache import get_cache
-    from myst_nb.core.read import read_myst_markdown_notebook
+    from exec_cache import ExecutionCache, read_notebook
+    from sphinx.util import logging
 
-    cache = get_cache(app.config.nb_execution_cache_path)
+    cache = ExecutionCache(Path(app.srcdir), Path(app.config.nb_execution_cache_path))
     source = install_source(_repository(app), app.config.html_theme_options.get("repository_branch", "main"))
     for target in Path(app.outdir, "_sources").rglob("*.ipynb"):
         page = Path(app.srcdir, target.relative_to(Path(app.outdir, "_sources"))).with_suffix(".md")
-        nb = read_myst_markdown_notebook(page.read_text(encoding="utf-8"), path=page)
-        try:
-            _, nb = cache.merge_match_into_notebook(nb)
-        except KeyError as err:
-            raise RuntimeError(f"{page}: no executed notebook in the cache to offer for download") from err
+        nb = read_notebook(page)
+        if any(cell.cell_type == "code" for cell in nb.cells):
+            valid, why = cache.status(page.relative_to(app.srcdir).as_posix(), nb)
+            if not valid:  # e.g. the page failed in this build: never offer outputs its inputs did not make
+                logging.getLogger(__name__).warning(f"{page}: no valid execution to offer for download ({why})")
+                continue
+            nb = cache.merged(nb)
         nb.cells.insert(0, new_code_cell(source, metadata={"tags": [INSTALL_TAG]}))
         nbformat.write(nb, target)
 

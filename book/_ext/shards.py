@@ -11,8 +11,9 @@ seconds once every execution is in jupyter-cache. So a sharded build is:
    its pages go into its execution cache, and ``_build/shard-i-of-N.json``
    records each page and the seconds its execution took.
 3. **merge** — ``python book/_ext/shards.py merge SHARD_DIR ...`` copies every
-   shard's cached notebooks into this checkout's cache and **checks** that
-   every page with code was executed exactly once, and not in zero seconds.
+   shard's cached notebooks and dependency records into this checkout's cache
+   and **checks** that every page with code was executed exactly once, and not
+   in zero seconds, and that every page's cached execution is valid here.
 4. **build** — ``make book-all`` then renders the site from the cache, executing
    nothing.
 
@@ -31,6 +32,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(Path(__file__).parent))  # the other extensions of book/_ext
 TIMES = ROOT / "tests" / "book" / "page-times.json"
 
 
@@ -100,7 +102,11 @@ def check_manifests(manifests: Iterable[Mapping[str, float]], pages_with_code: I
 
 
 def merge_caches(sources: Iterable[Path], target: Path) -> int:
-    """Copy every cached notebook of the ``sources`` caches into ``target``; returns how many."""
+    """Copy every cached notebook of the ``sources`` caches into ``target``, with the pages'
+    dependency records (exec_cache.py); returns how many notebooks."""
+    import shutil
+
+    from exec_cache import DEPS
     from jupyter_cache import get_cache
     from jupyter_cache.base import CacheBundleIn
 
@@ -114,6 +120,9 @@ def merge_caches(sources: Iterable[Path], target: Path) -> int:
                 CacheBundleIn(bundle.nb, record.uri, data=record.data), check_validity=False, overwrite=True
             )
             copied += 1
+        for deps in sorted(Path(source, DEPS).glob("*.json")):
+            Path(target, DEPS).mkdir(parents=True, exist_ok=True)
+            shutil.copy2(deps, Path(target, DEPS, deps.name))
     return copied
 
 
@@ -125,18 +134,16 @@ def _pages_with_code() -> list[str]:
 
 
 def _pages_not_in_cache(cache_path: Path) -> list[str]:
-    from jupyter_cache import get_cache
+    """Pages whose cached execution is missing or no longer valid (the build would execute them)."""
+    from exec_cache import ExecutionCache, read_notebook
 
-    from tests.book.pages import read_notebook
-
-    cache = get_cache(cache_path)
-    unmatched = []
-    for page in _pages_with_code():
-        try:
-            cache.match_cache_notebook(read_notebook(ROOT / page))
-        except KeyError:
-            unmatched.append(page)
-    return unmatched
+    cache = ExecutionCache(ROOT, cache_path)
+    return [
+        f"{page} ({why})"
+        for page in _pages_with_code()
+        for ok, why in [cache.status(page, read_notebook(ROOT / page))]
+        if not ok
+    ]
 
 
 def _main(argv: Sequence[str] | None = None) -> int:
@@ -156,7 +163,6 @@ def _main(argv: Sequence[str] | None = None) -> int:
             print(f"shard {i}/{args.count}: {len(shard)} pages, {total:.0f} s recorded")
             print("\n".join(f"  {p}" for p in shard))
     elif args.command == "merge":
-        sys.path.insert(0, str(Path(__file__).parent))
         from exec_cache import cache_dir
 
         manifests = [json.loads(p.read_text()) for b in args.shard_builds for p in sorted(b.glob("shard-*-of-*.json"))]
@@ -168,7 +174,7 @@ def _main(argv: Sequence[str] | None = None) -> int:
         print(f"merged {merge_caches(sources, target)} executed pages from {len(sources)} shards into {target}")
         unmatched = _pages_not_in_cache(target)
         if unmatched:  # the build would execute these again
-            raise SystemExit(f"the merged cache lacks the current code of: {unmatched}")
+            raise SystemExit(f"the merged cache lacks a valid execution of: {unmatched}")
     else:
         stats = json.loads((ROOT / "_build" / "page-stats.json").read_text())
         times = {page: round(v["seconds"], 1) for page, v in sorted(stats.items())}

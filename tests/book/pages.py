@@ -2,23 +2,22 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
-from myst_nb.core.read import read_myst_markdown_notebook
 from sphinx_external_toc.parsing import parse_toc_yaml
 
 ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "book" / "_ext"))
+from exec_cache import read_notebook  # noqa: E402  (the build's reader: same notebook, same cache hash)
+
+__all__ = ["ROOT", "has_code", "read_notebook", "toc_pages"]
 
 
 def toc_pages(root: Path = ROOT) -> list[Path]:
     """Every page of the table of contents, in reading order."""
     site_map = parse_toc_yaml(root / "_toc.yml")
     return [root / f"{doc.removesuffix('.md')}.md" for doc in site_map]  # the suffix is optional in _toc.yml
-
-
-def read_notebook(page: Path):
-    """The notebook myst-nb builds from ``page`` (same reader, so same cache hash)."""
-    return read_myst_markdown_notebook(page.read_text(encoding="utf-8"), path=page)
 
 
 def has_code(nb) -> bool:

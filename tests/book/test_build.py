@@ -7,6 +7,7 @@ without touching the real book.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -92,7 +93,9 @@ def test_failing_cell_fails_the_build_and_names_page_and_cell(tmp_path):
     result = build(book)
     log = result.stdout + result.stderr
     assert result.returncode != 0, log
-    assert "broken.md" in log and "ZeroDivisionError" in log and "x / 0" in log, log
+    line = (book / "book" / "broken.md").read_text().splitlines().index("x / 0  # the failing cell") + 1
+    assert f"book/broken.md:{line}: a cell failed" in log and "ZeroDivisionError" in log, log
+    assert log.count("ZeroDivisionError: division by zero") <= 2, "the failing page must not be executed twice"
 
 
 DEMO = "from dlfp.book import expect_error\n\nwith expect_error(ZeroDivisionError, match='division'):\n    1 / {d}"
@@ -114,15 +117,49 @@ def test_a_demonstrated_error_that_does_not_come_fails_the_build(tmp_path):
     assert "missing-error.md" in log and "expected ZeroDivisionError matching 'division', but nothing was raised" in log
 
 
-def test_changing_the_package_reexecutes_the_page(tmp_path):
-    page = cell("import probe\nprint(f'probe value = {probe.VALUE}')")
-    book = make_book(tmp_path, {"uses-package": page}, probe_value=1)
+def test_changing_the_package_reexecutes_the_pages_that_use_it(tmp_path, monkeypatch):
+    pages = {
+        "uses-package": cell("import probe\nprint(f'probe value = {probe.VALUE}')"),
+        "no-package": cell("print('no package here')"),
+        "log": "```{dlfp-exec-log}\n```\n",
+    }
+    book = make_book(tmp_path, pages, probe_value=1)
+    monkeypatch.setenv("PYTHONPATH", str(book / "code" / "src"))
+    fill_as_pytest_does(book, "book/uses-package.md")  # pytest and the build share one cache
     first = build(book)
     assert first.returncode == 0, first.stdout + first.stderr
     assert "probe value = 1" in html_text(book, "uses-package")
+    log = exec_log(book)
+    assert log["book/uses-package.md"]["executed"] is False  # pytest's execution, not run again
+    assert log["book/uses-package.md"]["last_execution"]["by"] == "pytest"
+    assert log["book/no-package.md"] == {**log["book/no-package.md"], "executed": True, "reason": "cold cache"}
 
     set_probe(book, 2)  # the page's code cells are unchanged; only the package changed
     second = build(book)  # an incremental build, as a contributor would run it
     assert second.returncode == 0, second.stdout + second.stderr
     text = html_text(book, "uses-package")
     assert "probe value = 2" in text and "probe value = 1" not in text
+    log = exec_log(book)
+    assert log["book/uses-package.md"] == {
+        **log["book/uses-package.md"],
+        "executed": True,
+        "reason": "a dependency changed: code/src/probe.py",
+    }
+    assert log["book/no-package.md"]["executed"] is False  # from the cache
+    table = html_text(book, "log")  # the execution appendix's table, of this build
+    assert "executed: a dependency changed: code/src/probe.py" in table and "from cache" in table
+
+
+def fill_as_pytest_does(book: Path, page: str) -> None:
+    from exec_cache import ExecutionCache, cache_dir, read_notebook
+    from exec_record import execute_page
+
+    cache = ExecutionCache(book, cache_dir(book, book / "_build"))
+    valid, reason = cache.status(page, read_notebook(book / page))
+    outcome = execute_page(book, book / page, read_notebook(book / page), timeout=60)
+    assert not valid and outcome.error is None, outcome.error
+    cache.store(outcome, reason, by="pytest")
+
+
+def exec_log(book: Path) -> dict:
+    return json.loads((book / "_build" / "exec-log.json").read_text())["pages"]

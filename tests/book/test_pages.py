@@ -1,33 +1,34 @@
 """Execute every page of the book and fail on any error.
 
-Pages are read with myst-nb's own reader and executed with nbclient in an
-empty temporary directory, exactly as the build does (``run_in_temp``), so a
-page cannot depend on files beside it, just as its downloaded notebook cannot.
-The executed notebook is stored in the build's execution cache (book/_ext/exec_cache.py). A page that
-the cache already holds — executed successfully with the same code, package,
-requirements, profile and device — is not executed a second time unless
-``--fresh`` is given; jupyter-cache only ever stores successful executions.
-Every error fails the test, including one from a cell tagged ``raises-exception``
-(nbclient would let such a cell raise, or not, and pass either way): a page
-that demonstrates an error does it with ``dlfp.book.expect_error``, which fails
-when the error does not come, and a tagged cell is refused before execution.
+Pages are read with myst-nb's own reader and executed by the build's own
+executor (book/_ext/exec_record.py: nbclient in an empty temporary
+directory, as myst-nb's ``run_in_temp``, with the dependency probe), so a
+page cannot depend on files beside it, just as its downloaded notebook
+cannot. Each execution goes into the build's execution cache with its
+dependency record (book/_ext/exec_cache.py); a page whose cached execution is
+still valid — same code, and every file it used unchanged — is not executed
+again unless ``--fresh`` is given. Only successful executions are stored.
+Every error fails the test with ``book/…/page.md:LINE`` of the failing line,
+including one from a cell tagged ``raises-exception`` (nbclient would let such a
+cell raise, or not, and pass either way): a page that demonstrates an error
+does it with ``dlfp.book.expect_error``, which fails when the error does not
+come, and a tagged cell is refused before execution.
+
+Under pytest-xdist (``-n auto``) pages run one per worker; the statistics
+(``_build/page-stats.json``) and shard manifests are written under a lock.
 """
 
 from __future__ import annotations
 
-import json
 import resource
 import sys
-import tempfile
 from pathlib import Path
 
 import nbformat
 import pytest
 import shards
-from exec_cache import cache_dir
-from jupyter_cache import get_cache
-from jupyter_cache.base import CacheBundleIn
-from jupyter_cache.executors.utils import single_nb_execution
+from exec_cache import ExecutionCache, cache_dir, update_json
+from exec_record import execute_page
 
 from dlfp.book import BUILD_ENV_VAR
 from tests.book.pages import ROOT, has_code, read_notebook, toc_pages
@@ -55,18 +56,20 @@ def pytest_generate_tests(metafunc):
         names = [str(p.relative_to(ROOT)) for p in pages]
         mine = set(shards.plan(names, shards.recorded_times(), count)[index])
         pages = [p for p, name in zip(pages, names, strict=True) if name in mine]
+    if metafunc.config.pluginmanager.hasplugin("xdist") and metafunc.config.getoption("numprocesses", None):
+        times = shards.recorded_times()  # longest first, so no worker is left with a long page at the end
+        pages.sort(key=lambda p: -times.get(str(p.relative_to(ROOT)), 0.0))
     metafunc.parametrize("page", pages, ids=[str(p.relative_to(ROOT)) for p in pages])
 
 
 @pytest.fixture(scope="session")
 def execution_cache():
-    path = cache_dir(ROOT, ROOT / "_build")
-    path.mkdir(parents=True, exist_ok=True)
-    return get_cache(path)
+    return ExecutionCache(ROOT, cache_dir(ROOT, ROOT / "_build"))
 
 
 def test_page_executes(page, execution_cache, request, monkeypatch):
     monkeypatch.setenv(BUILD_ENV_VAR, "1")  # as the build: glued values are stored for the prose
+    name = str(page.relative_to(ROOT))
     nb = read_notebook(page)
     if tagged := errors_allowed(nb):  # nbclient honours the tag even with allow_errors=False
         pytest.fail(
@@ -74,48 +77,32 @@ def test_page_executes(page, execution_cache, request, monkeypatch):
             "demonstrate the error with dlfp.book.expect_error instead",
             pytrace=False,
         )
-    if not request.config.getoption("fresh"):
-        try:
-            record = execution_cache.match_cache_notebook(nb)
-            _record_shard(request, page, record.data.get("execution_seconds", 0.0))
-            return  # executed successfully with identical inputs already
-        except KeyError:
-            pass
-    with tempfile.TemporaryDirectory(prefix="dlfp-page-") as cwd:  # as the build does (run_in_temp)
-        result = single_nb_execution(nb, cwd=cwd, timeout=TIMEOUT_S, allow_errors=False)
-    if result.err is not None:
-        where = f"{page.relative_to(ROOT)}, cell {failing_cell(nb)}"
-        stem = str(page.relative_to(ROOT).with_suffix("")).replace("/", "__")
-        log = keep_report(REPORTS, stem, nb, f"{where}\n{result.exc_string}")
-        pytest.fail(f"{where} failed (log: {log.relative_to(ROOT)}):\n{result.exc_string}", pytrace=False)
+    valid, reason = execution_cache.status(name, nb)
+    if request.config.getoption("fresh"):
+        valid, reason = False, "forced (--fresh)"
+    if valid:  # executed successfully with identical inputs already
+        _record_shard(request, page, execution_cache.record(name)["executed"]["seconds"])
+        return
+    outcome = execute_page(ROOT, page, nb, timeout=TIMEOUT_S)
+    if outcome.error is not None:
+        stem = name.removesuffix(".md").replace("/", "__")
+        log = keep_report(REPORTS, stem, nb, f"{outcome.where}\n{outcome.error}")
+        pytest.fail(f"{outcome.where}: a cell failed (log: {log.relative_to(ROOT)}):\n{outcome.error}", pytrace=False)
     _assert_figures_are_images(page, nb)
     peak = _children_peak_rss()
-    _record(page, seconds=result.time, peak_rss_bytes=peak)
+    update_json(STATS, name, {"seconds": outcome.seconds, "peak_rss_bytes": peak, "reason": reason})
     assert peak < MAX_RSS_BYTES, (
-        f"{page.relative_to(ROOT)}: a kernel reached {peak / 2**30:.2f} GiB resident memory "
-        f"(limit {MAX_RSS_BYTES / 2**30:.0f} GiB)"
+        f"{name}: a kernel reached {peak / 2**30:.2f} GiB resident memory (limit {MAX_RSS_BYTES / 2**30:.0f} GiB)"
     )
-    execution_cache.cache_notebook_bundle(
-        CacheBundleIn(nb, str(page), data={"execution_seconds": result.time}),
-        check_validity=False,
-        overwrite=True,
-    )
-    _record_shard(request, page, result.time)
-
-
-_STARTED_MANIFESTS: set[Path] = set()
+    execution_cache.store(outcome, reason, by="pytest")
+    _record_shard(request, page, outcome.seconds)
 
 
 def _record_shard(request, page: Path, seconds: float) -> None:
-    """Add the page to this shard's manifest (only when run with --shard)."""
-    if not (spec := request.config.getoption("shard")):
-        return
-    path = shards.manifest_path(ROOT / "_build", *shards.parse_shard(spec))
-    manifest = json.loads(path.read_text()) if path in _STARTED_MANIFESTS else {}  # fresh per run
-    _STARTED_MANIFESTS.add(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    manifest[str(page.relative_to(ROOT))] = seconds
-    path.write_text(json.dumps(manifest, indent=1, sort_keys=True))
+    """Add the page to this shard's manifest (only when run with --shard; conftest starts it empty)."""
+    if spec := request.config.getoption("shard"):
+        path = shards.manifest_path(ROOT / "_build", *shards.parse_shard(spec))
+        update_json(path, str(page.relative_to(ROOT)), seconds)
 
 
 def errors_allowed(nb) -> list[int]:
@@ -151,13 +138,6 @@ def _children_peak_rss() -> int:
     """
     peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     return peak if sys.platform == "darwin" else peak * 1024  # Linux reports KiB
-
-
-def _record(page: Path, **values) -> None:
-    STATS.parent.mkdir(parents=True, exist_ok=True)
-    stats = json.loads(STATS.read_text()) if STATS.exists() else {}
-    stats[str(page.relative_to(ROOT))] = values
-    STATS.write_text(json.dumps(stats, indent=1, sort_keys=True))
 
 
 def _assert_figures_are_images(page: Path, nb) -> None:

@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import json
+import multiprocessing
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
 import nbformat
 import pytest
 import shards
+from exec_cache import update_json
 from jupyter_cache import get_cache
 from jupyter_cache.base import CacheBundleIn
 from nbformat.v4 import new_code_cell, new_notebook, new_output
@@ -76,3 +82,16 @@ def test_merged_cache_serves_every_shard_s_pages(tmp_path):
         _, nb = merged.merge_match_into_notebook(unexecuted)
         assert nb.cells[0].outputs[0]["text"] == f"{value}\n"
     assert isinstance(nb, nbformat.NotebookNode)
+
+
+def _write_many(path: str, worker: int) -> None:
+    for i in range(20):
+        update_json(Path(path), f"w{worker}-{i}", i)
+
+
+def test_concurrent_writers_lose_no_entry(tmp_path):
+    """pytest-xdist workers add pages to one manifest and one statistics file at once."""
+    target = tmp_path / "manifest.json"
+    with ProcessPoolExecutor(4, mp_context=multiprocessing.get_context("fork")) as pool:
+        list(pool.map(_write_many, [str(target)] * 4, range(4)))
+    assert json.loads(target.read_text()) == {f"w{w}-{i}": i for w in range(4) for i in range(20)}
