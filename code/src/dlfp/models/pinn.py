@@ -148,7 +148,7 @@ def oscillator_loss(
 
 @dataclass
 class PINNHistory:
-    """Loss after each Adam step and each L-BFGS iteration, the time they took,
+    """Loss at each Adam step (before its update) and at each L-BFGS loss evaluation, the time they took,
     and ``stopped``: ``"completed"`` or why training stopped early (a time bound)."""
 
     adam_loss: list[float] = field(default_factory=list)
