@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -144,9 +145,23 @@ def _run_download(path: Path, kernel: str) -> tuple[float, str | None]:
         client = NotebookClient(nb, kernel_name=kernel, timeout=600, resources={"metadata": {"path": cwd}})
         try:
             client.execute()
-        except Exception as err:  # CellExecutionError names the cell and the error
-            return time.perf_counter() - start, f"{type(err).__name__}: {str(err)[-2000:]}"
+        except Exception as err:  # CellExecutionError, a dead kernel or a timeout
+            return time.perf_counter() - start, _failure(nb, err)
     return time.perf_counter() - start, None
+
+
+def _failure(nb, err: Exception) -> str:
+    """The failing cell (its number and source) and the error, without terminal colours."""
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    for index, cell in enumerate(code):
+        for out in cell.get("outputs", []):
+            if out.get("output_type") == "error":
+                frames = re.sub(r"\x1b\[[0-9;]*m", "", "\n".join(out.get("traceback", [])))
+                return (
+                    f"code cell {index + 1} of {len(code)}:\n{cell.source[:600]}\n--- "
+                    f"{out['ename']}: {out['evalue']}\n{frames[-1500:]}"
+                )
+    return f"{type(err).__name__}: {str(err)[-1500:]}"
 
 
 def test_every_download_runs_with_only_dlfp(site, learner_python, tmp_path, monkeypatch):
