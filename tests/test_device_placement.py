@@ -23,6 +23,11 @@ ALLOWED = {
     "code/src/dlfp/env.py": "pick_device itself: the one place that chooses CUDA, MPS or the CPU",
     "code/src/dlfp/distributed.py": "device_for: under NCCL each process owns GPU local_rank, the DDP contract",
 }
+ALLOWED_IN_PAGES = {  # (page, the line's code): why it places nothing
+    ("book/foundations/pytorch-fundamentals-scale.md", 'assert device_for("nccl", 3) == torch.device("cuda", 3)'): (
+        "checks device_for's answer for a 4-GPU machine; no tensor is made"
+    ),
+}
 
 
 def _device_arguments(call: ast.Call):
@@ -65,12 +70,18 @@ def test_no_hard_coded_device_in_the_package():
 
 
 def test_no_hard_coded_device_in_any_page():
-    offenders = []
+    offenders, used = [], set()
     for page in toc_pages():
+        name = str(page.relative_to(ROOT))
         for index, cell in enumerate(c for c in read_notebook(page).cells if c.cell_type == "code"):
+            lines = cell.source.splitlines()
             for line, what in hard_coded_devices(cell.source):
-                offenders.append(f"{page.relative_to(ROOT)}: code cell {index + 1}, line {line}: {what}")
+                if (name, lines[line - 1].strip()) in ALLOWED_IN_PAGES:
+                    used.add((name, lines[line - 1].strip()))
+                else:
+                    offenders.append(f"{name}: code cell {index + 1}, line {line}: {what}")
     assert not offenders, "place tensors on dlfp.pick_device()'s device:\n" + "\n".join(offenders)
+    assert used == set(ALLOWED_IN_PAGES), f"stale entries in ALLOWED_IN_PAGES: {set(ALLOWED_IN_PAGES) - used}"
 
 
 def test_allowed_files_exist():
