@@ -334,8 +334,18 @@ CASES: dict[str, list[tuple[Callable[[], object], type[BaseException], str]]] = 
             ValueError,
             r"epoch must be a non-negative int, got -1",
         ),
+        (
+            lambda: checkpoint.save_checkpoint(MISSING, nn.Linear(1, 1), epoch=1, extra={"loss": np.float64(0.5)}),
+            TypeError,
+            r"extra\['loss'\] must be a plain Python value.*got numpy\.float64",
+        ),
     ],
     "dlfp.checkpoint.load_checkpoint": [
+        (
+            lambda: checkpoint.load_checkpoint(MISSING, map_location="bogus"),
+            ValueError,
+            r"map_location must be a device such as 'cpu' or 'cuda:0'.*got 'bogus' \(str\)",
+        ),
         (lambda: checkpoint.load_checkpoint(MISSING), FileNotFoundError, r"path must be an existing checkpoint file"),
         (
             lambda: checkpoint.load_checkpoint(MISSING, optimizer=nn.Linear(1, 1)),
