@@ -1519,8 +1519,25 @@ CASES: dict[str, list[tuple[Callable[[], object], type[BaseException], str]]] = 
             ValueError,
             r"targets must have shape \(3,\)",
         ),
+        (
+            lambda: train.accuracy(torch.randn(2, 2), torch.tensor([0, 5])),
+            ValueError,
+            r"targets must be class indices in \[0, 1\] \(logits has 2 classes\), got 5",
+        ),
+        (
+            lambda: train.accuracy(torch.zeros(0, 2), torch.zeros(0, dtype=torch.long)),
+            ValueError,
+            r"logits must hold at least one row",
+        ),
     ],
     "dlfp.train.train_one_epoch": [
+        (
+            lambda: train.train_one_epoch(
+                nn.Linear(1, 1), [(torch.zeros(0, 1), torch.zeros(0, 1))], nn.MSELoss(), sgd(nn.Linear(1, 1))
+            ),
+            ValueError,
+            r"batch 0 inputs must hold at least one sample, got shape \(0, 1\)",
+        ),
         (
             lambda: train.train_one_epoch(
                 nn.Linear(1, 1), [], nn.MSELoss(), sgd(nn.Linear(1, 1)), accumulation_steps=0
@@ -1554,6 +1571,18 @@ CASES: dict[str, list[tuple[Callable[[], object], type[BaseException], str]]] = 
         ),
     ],
     "dlfp.train.fit": [
+        (
+            lambda: train.fit(
+                nn.Linear(1, 1), line_loader(), nn.MSELoss(), sgd(nn.Linear(1, 1)), 1, metrics={"acc": 1}
+            ),
+            TypeError,
+            r"metrics\['acc'\] must be callable, got 1 \(int\)",
+        ),
+        (
+            lambda: train.fit(nn.Linear(1, 1), iter(line_loader()), nn.MSELoss(), sgd(nn.Linear(1, 1)), 2),
+            TypeError,
+            r"train_loader must be re-iterable \(a DataLoader, list or dataset\) to train for epochs=2",
+        ),
         (
             lambda: train.fit(nn.Linear(1, 1), line_loader(), nn.MSELoss(), sgd(nn.Linear(1, 1)), 0),
             ValueError,
