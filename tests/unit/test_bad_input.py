@@ -923,6 +923,18 @@ CASES: dict[str, list[tuple[Callable[[], object], type[BaseException], str]]] = 
             TypeError,
             r"mask must be bool or floating point",
         ),
+        (
+            lambda: attention.scaled_dot_product_attention(qkv()[0], qkv()[1].double(), qkv()[2]),
+            TypeError,
+            r"q, k and v must have the same dtype, got q torch\.float32, k torch\.float64",
+        ),
+        (
+            lambda: attention.scaled_dot_product_attention(
+                torch.randn(2, 3, 4), torch.randn(3, 3, 4), torch.randn(3, 3, 4)
+            ),
+            ValueError,
+            r"q, k and v must have broadcastable batch dimensions",
+        ),
     ],
     "dlfp.models.attention.causal_mask": [
         (lambda: attention.causal_mask(0), ValueError, r"length must be a positive int, got 0"),
@@ -1148,6 +1160,21 @@ CASES: dict[str, list[tuple[Callable[[], object], type[BaseException], str]]] = 
             ValueError,
             r"x must have shape \(B, L, 8\), got \(2, 5\)",
         ),
+        (
+            lambda: transformer.MyTransformerBlock(8, 2)(torch.randn(2, 5, 8), torch.zeros(5, 5, device="meta")),
+            ValueError,
+            r"mask must be on x's device cpu, got meta",
+        ),
+        (
+            lambda: transformer.MyTransformerBlock(8, 2)(torch.randn(2, 5, 8), torch.zeros(4, 4)),
+            ValueError,
+            r"mask must have shape \(5, 5\) or \(B\*nhead, L, L\)",
+        ),
+        (
+            lambda: transformer.MyTransformerBlock(8, 2)(torch.randn(2, 5, 8), torch.zeros(5, 5, dtype=torch.long)),
+            TypeError,
+            r"mask must be a bool tensor \(True = may not attend\) or a float tensor",
+        ),
     ],
     "dlfp.models.transformer.BurgersTransformer": [
         (lambda: transformer.BurgersTransformer(num_layers=0), ValueError, r"num_layers must be a positive int, got 0"),
@@ -1230,7 +1257,13 @@ CASES: dict[str, list[tuple[Callable[[], object], type[BaseException], str]]] = 
         (lambda: optim.SGD(nn_params(), lr=0.1, momentum=1.0), ValueError, r"momentum must be in \[0, 1\), got 1\.0"),
     ],
     "dlfp.optim.Adam": [
-        (lambda: optim.Adam(nn_params(), betas=(0.9, 1.0)), ValueError, r"betas must be two numbers in \[0, 1\)"),
+        (lambda: optim.Adam(nn_params(), betas=(0.9, 1.0)), ValueError, r"betas\[1\] must be in \[0, 1\), got 1\.0"),
+        (lambda: optim.Adam(nn_params(), betas=("a", 0.9)), TypeError, r"betas\[0\] must be a real number, got 'a'"),
+        (
+            lambda: optim.Adam(nn_params(), betas=(False, 0.9)),
+            TypeError,
+            r"betas\[0\] must be a real number, got False",
+        ),
         (lambda: optim.Adam(nn_params(), weight_decay=-1.0), ValueError, r"weight_decay must be non-negative"),
     ],
     "dlfp.optim.AdamW": [
