@@ -924,7 +924,9 @@ CASES: dict[str, list[tuple[Callable[[], object], type[BaseException], str]]] = 
             r"mask must be bool or floating point",
         ),
         (
-            lambda: attention.scaled_dot_product_attention(qkv()[0], qkv()[1].double(), qkv()[2]),
+            lambda: attention.scaled_dot_product_attention(
+                torch.randn(2, 3, 4), torch.randn(2, 3, 4, dtype=F64), torch.randn(2, 3, 4)
+            ),
             TypeError,
             r"q, k and v must have the same dtype, got q torch\.float32, k torch\.float64",
         ),
