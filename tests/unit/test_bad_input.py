@@ -588,7 +588,7 @@ CASES: dict[str, list[tuple[Callable[[], object], type[BaseException], str]]] = 
         (
             lambda: distributed.epoch_orders(10, world_size=2, rank=0, epochs=1, seed=0.5),
             TypeError,
-            r"seed must be an int, got 0\.5 \(float\)",
+            r"seed must be an int \(a seed\), got 0\.5 \(float\)",
         ),
     ],
     "dlfp.distributed.flat_grad": [
@@ -692,13 +692,24 @@ CASES: dict[str, list[tuple[Callable[[], object], type[BaseException], str]]] = 
     "dlfp.env.pick_device": [
         (lambda: env.pick_device("gpu0"), ValueError, r"prefer must be a device string such as 'cpu'"),
         (lambda: env.pick_device(3), TypeError, r"prefer must be a device string"),
+        (
+            with_env("DLFP_DEVICE", "cuda:7", env.pick_device),
+            RuntimeError,
+            r"DLFP_DEVICE must name an available device, got 'cuda:7'",
+        ),
     ],
     "dlfp.env.seed_everything": [
-        (lambda: env.seed_everything(-1), ValueError, r"seed must be a non-negative int, got -1"),
-        (lambda: env.seed_everything(1.5), TypeError, r"seed must be a non-negative int, got 1\.5 \(float\)"),
+        (lambda: env.seed_everything(-1), ValueError, r"seed must be an int in \[0, 2\*\*64 - 1\].*got -1"),
+        (lambda: env.seed_everything(1.5), TypeError, r"seed must be an int \(a seed\), got 1\.5 \(float\)"),
+        (
+            lambda: env.seed_everything(2**64),
+            ValueError,
+            r"seed must be an int in \[0, 2\*\*64 - 1\].*got 18446744073709551616",
+        ),
     ],
     "dlfp.env.as_generator": [
         (lambda: env.as_generator(1.5), TypeError, r"seed must be an int or a torch\.Generator, got 1\.5"),
+        (lambda: env.as_generator(2**64), ValueError, r"seed must be an int in \[-2\*\*63, 2\*\*64 - 1\]"),
     ],
     "dlfp.env.device_name": [
         (lambda: env.device_name("gpu0"), ValueError, r"device must be a device string"),
@@ -1637,6 +1648,10 @@ CASES: dict[str, list[tuple[Callable[[], object], type[BaseException], str]]] = 
         ),
     ],
     # --- dlfp.validation: the checks themselves
+    "dlfp.validation.check_seed": [
+        (lambda: validation.check_seed("seed", 2**64), ValueError, r"seed must be an int in \[-2\*\*63, 2\*\*64 - 1\]"),
+        (lambda: validation.check_seed("seed", True), TypeError, r"seed must be an int \(a seed\), got True \(bool\)"),
+    ],
     "dlfp.validation.describe": [
         (lambda: validation.describe(1, max_length=0), ValueError, r"max_length must be a positive int, got 0"),
     ],

@@ -32,7 +32,7 @@ import time
 
 import numpy as np
 
-from dlfp.validation import check_array, check_int, check_positive, check_type
+from dlfp.validation import check_array, check_int, check_positive, check_seed, check_type
 
 Params = dict[str, np.ndarray]
 
@@ -270,7 +270,7 @@ def train(
     check_int("batch_size", batch_size, minimum=1, optional=True)
     check_int("d_hidden", d_hidden, minimum=1)
     check_positive("lr", lr)
-    check_int("seed", seed, minimum=0)
+    check_seed("seed", seed, minimum=0)
     check_int("max_steps", max_steps, minimum=1, optional=True)
     check_positive("max_seconds", max_seconds, allow_zero=True, finite=False, optional=True)
     rng = np.random.default_rng(seed)

@@ -142,6 +142,30 @@ def check_int(
     return value
 
 
+SEED_MIN, SEED_MAX = -(2**63), 2**64 - 1  # what torch.manual_seed and torch.Generator.manual_seed take
+
+
+def check_seed(name: str, value: object, *, minimum: int = SEED_MIN) -> int:
+    """Return ``value`` as an ``int`` after checking that ``torch.manual_seed`` takes it.
+
+    PyTorch seeds are 64-bit: from :math:`-2^{63}` to :math:`2^{64} - 1`;
+    ``minimum=0`` refuses negative seeds too (NumPy's generators need that).
+
+    Raises:
+        TypeError: if ``value`` is not an integer (``bool`` included).
+        ValueError: if it lies outside that range.
+    """
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise TypeError(f"{name} must be an int (a seed), got {describe(value)}")
+    value = int(value)
+    if not minimum <= value <= SEED_MAX:
+        low = "0" if minimum == 0 else ("-2**63" if minimum == SEED_MIN else str(minimum))
+        raise ValueError(
+            f"{name} must be an int in [{low}, 2**64 - 1] (the 64-bit seeds torch.manual_seed takes), got {value}"
+        )
+    return value
+
+
 def check_real(name: str, value: object, *, finite: bool = True, optional: bool = False) -> float | None:
     """Return ``value`` as a ``float`` after checking that it is a real number (finite by default).
 

@@ -33,7 +33,7 @@ import numpy as np
 import torch
 
 from dlfp.data.root import ENV_VAR, data_roots
-from dlfp.validation import check_choice, check_in_range, check_int, check_path, check_positive
+from dlfp.validation import check_choice, check_in_range, check_int, check_path, check_positive, check_seed
 
 # The files and MD5 sums torchvision checks (torchvision.datasets.MNIST.resources).
 MNIST_FILES = {
@@ -246,7 +246,7 @@ def mnist_datasets(
     """
     check_int("n_train", n_train, minimum=1, optional=True)
     check_int("n_test", n_test, minimum=1, optional=True)
-    check_int("seed", seed)
+    check_seed("seed", seed)
     if root is not None:
         check_path("root", root)
     check_in_range("holdout_fraction", holdout_fraction, 0, 1, low_closed=False, high_closed=False)
