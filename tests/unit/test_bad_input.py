@@ -1006,6 +1006,16 @@ CASES: dict[str, list[tuple[Callable[[], object], type[BaseException], str]]] = 
     ],
     # --- dlfp.models.cosmonet
     "dlfp.models.cosmonet.CosmoNet": [
+        (
+            lambda: cosmonet.CosmoNet(channels=None),
+            TypeError,
+            r"channels must be a tuple of three positive ints, got None",
+        ),
+        (
+            lambda: cosmonet.CosmoNet(channels=(True, 2, 3)),
+            TypeError,
+            r"channels\[0\] must be a positive int, got True",
+        ),
         (lambda: cosmonet.CosmoNet(channels=(1, 2)), ValueError, r"channels must be three positive ints"),
         (
             lambda: cosmonet.CosmoNet()(torch.randn(2, 64, 64)),
@@ -1037,6 +1047,11 @@ CASES: dict[str, list[tuple[Callable[[], object], type[BaseException], str]]] = 
         (lambda: decoder.DecoderBlock(16, 4)(torch.randn(2, 5, 8)), ValueError, r"x must have shape \(B, L, 16\)"),
     ],
     "dlfp.models.decoder.DecoderOnlyTransformer": [
+        (
+            lambda: decoder.DecoderOnlyTransformer(d_in=3, d_model=8, n_heads=2, n_layers=1)(torch.zeros(2, 0, 3)),
+            ValueError,
+            r"x must have L >= 1 \(not empty\), got shape \(2, 0, 3\)",
+        ),
         (lambda: decoder.DecoderOnlyTransformer(0), ValueError, r"d_in must be a positive int, got 0"),
         (
             lambda: decoder.DecoderOnlyTransformer(3, 8, 2, 1, 4)(torch.randn(2, 4, 2)),
@@ -1158,6 +1173,7 @@ CASES: dict[str, list[tuple[Callable[[], object], type[BaseException], str]]] = 
         ),
     ],
     "dlfp.models.rnn.LSTMForecaster": [
+        (lambda: rnn.LSTMForecaster(1, 4, 1)(torch.zeros(2, 0, 1)), ValueError, r"x must have time >= 1 \(not empty\)"),
         (lambda: rnn.LSTMForecaster(num_layers=0), ValueError, r"num_layers must be a positive int, got 0"),
         (
             lambda: rnn.LSTMForecaster()(torch.randn(3, 50)),

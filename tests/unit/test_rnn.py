@@ -61,3 +61,8 @@ def test_forecaster_shape_and_gradient():
 def test_validation(call, error, match):
     with pytest.raises(error, match=match):
         call()
+
+
+def test_forecaster_refuses_a_window_of_length_zero():
+    with pytest.raises(ValueError, match=r"x must have time >= 1 \(not empty\), got shape \(2, 0, 1\)"):
+        LSTMForecaster(1, 8, 1)(torch.zeros(2, 0, 1))

@@ -68,5 +68,5 @@ def test_block_accepts_the_masks_nn_multiheadattention_takes_and_refuses_empty_s
     causal_float = torch.zeros(5, 5).masked_fill(causal_bool, float("-inf"))
     torch.testing.assert_close(block(x, causal_bool), block(x, causal_float))
     assert block(x, causal_bool.expand(6, 5, 5)).shape == (3, 5, 8)
-    with pytest.raises(ValueError, match=r"x must hold at least one token \(L >= 1\), got shape \(3, 0, 8\)"):
+    with pytest.raises(ValueError, match=r"x must have L >= 1 \(not empty\), got shape \(3, 0, 8\)"):
         block(torch.randn(3, 0, 8))

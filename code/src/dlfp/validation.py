@@ -357,8 +357,12 @@ def check_model_input(
     ndim: int | None = None,
     min_ndim: int | None = None,
     dims: str | None = None,
+    nonempty: Sequence[int] = (),
 ) -> torch.Tensor:
     """The input check of a model's ``forward``: shape, and the model's own dtype and device.
+
+    ``nonempty`` lists dimensions that must have size at least 1 (a sequence
+    length, say), named in the message by their entry in ``shape``.
 
     The dtype and device are those of the model's first parameter (skipped
     for a model without parameters). The dtype check is skipped inside
@@ -370,6 +374,10 @@ def check_model_input(
         ValueError: for a wrong shape or a device other than the model's.
     """
     check_tensor(name, value, shape=shape, ndim=ndim, min_ndim=min_ndim, dims=dims, floating=True)
+    for dim in nonempty:
+        if value.shape[dim] == 0:
+            label = shape[dim] if shape is not None and isinstance(shape[dim], str) else f"dimension {dim}"
+            raise ValueError(f"{name} must have {label} >= 1 (not empty), got shape {tuple(value.shape)}")
     param = next(model.parameters(), None)
     if param is not None:
         if not _device_matches(value.device, param.device):

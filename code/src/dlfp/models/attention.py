@@ -182,9 +182,9 @@ class MultiHeadAttention(nn.Module):
     ) -> tuple[torch.Tensor, torch.Tensor]:
         key = query if key is None else key
         value = key if value is None else value
-        check_model_input("query", query, self, shape=("B", "L", self.embed_dim))
+        check_model_input("query", query, self, shape=("B", "L", self.embed_dim), nonempty=(1,))
         B = query.shape[0]
-        check_model_input("key", key, self, shape=(B, "S", self.embed_dim))
+        check_model_input("key", key, self, shape=(B, "S", self.embed_dim), nonempty=(1,))
         check_model_input("value", value, self, shape=(B, key.shape[1], self.embed_dim))
         q, k, v = self._split(self.q_proj(query)), self._split(self.k_proj(key)), self._split(self.v_proj(value))
         out, attn = scaled_dot_product_attention(q, k, v, mask=mask, is_causal=is_causal)

@@ -168,7 +168,7 @@ class LSTMForecaster(nn.Module):
     Raises:
         TypeError, ValueError: for sizes that are not positive ints, or inputs
             that are not floating tensors of the shapes above with the model's
-            dtype and device.
+            dtype and device and at least one time step.
 
     Taught in: Part II, module 6, exercise 6.3.
     """
@@ -183,6 +183,6 @@ class LSTMForecaster(nn.Module):
         self.head = nn.Linear(hidden_size, input_size)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        check_model_input("x", x, self, shape=("batch", "time", self.input_size))
+        check_model_input("x", x, self, shape=("batch", "time", self.input_size), nonempty=(1,))
         outputs, _ = self.lstm(x)
         return self.head(outputs[:, -1])

@@ -97,9 +97,7 @@ class MyTransformerBlock(nn.Module):
         return self.dropout(self.linear2(self.dropout(torch.relu(self.linear1(x)))))
 
     def forward(self, x: torch.Tensor, mask: torch.Tensor | None = None, return_attention: bool = False):
-        check_model_input("x", x, self, shape=("B", "L", self.d_model))
-        if x.shape[1] == 0:
-            raise ValueError(f"x must hold at least one token (L >= 1), got shape {tuple(x.shape)}")
+        check_model_input("x", x, self, shape=("B", "L", self.d_model), nonempty=(1,))
         if mask is not None:
             self._check_mask(mask, x)
         if self.norm_first:
