@@ -359,6 +359,11 @@ CASES: dict[str, list[tuple[Callable[[], object], type[BaseException], str]]] = 
     ],
     "dlfp.data.burgers.solve_burgers": [
         (
+            lambda: burgers.solve_burgers(torch.zeros(0, 16, dtype=F64), 0.1, 0.1),
+            ValueError,
+            r"u0 must hold at least one initial condition \(B >= 1\)",
+        ),
+        (
             lambda: burgers.solve_burgers(torch.zeros(7), 0.1, 1.0),
             ValueError,
             r"u0 must have shape \(N,\) or \(B, N\) with N even",
@@ -468,6 +473,7 @@ CASES: dict[str, list[tuple[Callable[[], object], type[BaseException], str]]] = 
         (lambda: fields.wavenumbers(1), ValueError, r"size must be an int >= 2, got 1"),
     ],
     "dlfp.data.fields.generate_fields": [
+        (lambda: fields.generate_fields([], 16), ValueError, r"omega_m must hold at least one value"),
         (lambda: fields.generate_fields(torch.tensor([0.3, -0.1])), ValueError, r"omega_m must be finite and positive"),
         (lambda: fields.generate_fields(0.3, seed=1.5), TypeError, r"seed must be an int or a torch\.Generator"),
     ],
@@ -1137,6 +1143,11 @@ CASES: dict[str, list[tuple[Callable[[], object], type[BaseException], str]]] = 
     ],
     "dlfp.models.pinn.oscillator_loss": [
         (
+            lambda: pinn.oscillator_loss(pinn.PINN(), torch.zeros(0, 1)),
+            ValueError,
+            r"t must hold at least one collocation time",
+        ),
+        (
             lambda: pinn.oscillator_loss(pinn.PINN(), torch.zeros(3, 1), omega=0.0),
             ValueError,
             r"omega must be positive",
@@ -1253,6 +1264,11 @@ CASES: dict[str, list[tuple[Callable[[], object], type[BaseException], str]]] = 
     ],
     "dlfp.numpy_nn.softmax_cross_entropy": [
         (
+            lambda: numpy_nn.softmax_cross_entropy(np.zeros((0, 3)), np.zeros(0, dtype=np.int64)),
+            ValueError,
+            r"logits must hold at least one row and one class",
+        ),
+        (
             lambda: numpy_nn.softmax_cross_entropy(np.zeros((2, 2)), np.array([0.0, 1.0])),
             TypeError,
             r"y must hold integer class labels",
@@ -1272,6 +1288,11 @@ CASES: dict[str, list[tuple[Callable[[], object], type[BaseException], str]]] = 
         (lambda: numpy_nn.predict(numpy_setup()[0], [[0.0, 0.0]]), TypeError, r"X must be a numpy\.ndarray, got list"),
     ],
     "dlfp.numpy_nn.train": [
+        (
+            lambda: numpy_nn.train(np.zeros((0, 2)), np.zeros(0, dtype=np.int64)),
+            ValueError,
+            r"X must hold at least one sample and one feature",
+        ),
         (lambda: numpy_nn.train(*numpy_setup()[1:], epochs=0), ValueError, r"epochs must be a positive int, got 0"),
         (lambda: numpy_nn.train(np.full((4, 2), np.nan), np.zeros(4, dtype=np.int64)), ValueError, r"X must be finite"),
         (

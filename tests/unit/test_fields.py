@@ -101,3 +101,9 @@ def test_generate_field_is_numpy_float32():
 def test_validation(call, match):
     with pytest.raises((TypeError, ValueError), match=match):
         call()
+
+
+@pytest.mark.parametrize("omega", [[], np.array([]), torch.zeros(0)])
+def test_generate_fields_refuses_an_empty_batch(omega):
+    with pytest.raises(ValueError, match=r"omega_m must hold at least one value"):
+        generate_fields(omega, 16)

@@ -134,9 +134,12 @@ def generate_fields(
 
     Raises:
         TypeError, ValueError: as :func:`power_spectrum` and :func:`wavenumbers`,
-            or if ``seed`` is neither an int nor a ``torch.Generator``.
+            if ``omega_m`` is empty, or if ``seed`` is neither an int nor a
+            ``torch.Generator``.
     """
     omega = _as_omega(omega_m)
+    if omega.ndim == 1 and omega.numel() == 0:
+        raise ValueError("omega_m must hold at least one value (one field per value), got an empty sequence")
     g = _generator(seed)
     k = wavenumbers(size, cell_size)
     scalar = omega.ndim == 0
