@@ -437,3 +437,137 @@ def test_bad_map_location_is_reported_as_such_not_as_a_damaged_file(tmp_path):
     assert load_checkpoint(path, map_location=torch.device("cpu"))["epoch"] == 1
     assert load_checkpoint(path, map_location={"cpu": "cpu"})["epoch"] == 1
     assert load_checkpoint(path, map_location=lambda storage, loc: storage)["epoch"] == 1
+
+
+# ------------------------------------------------------------ kill at random points, resume, same final parameters
+
+RUN = textwrap.dedent(
+    '''
+    """A small training run that checkpoints every epoch, resumes from its checkpoint, and can be killed.
+
+    kill_step: SIGKILL in the middle of that global step (gradients computed, update not applied).
+    kill_save: SIGKILL in the middle of writing the checkpoint of that epoch (half its bytes written).
+    """
+    import io, os, signal, sys
+    import torch
+    from torch import nn
+    from torch.utils.data import DataLoader, TensorDataset
+    from dlfp.checkpoint import load_checkpoint, save_checkpoint
+
+    EPOCHS, BATCHES = 6, 4
+
+
+    def die():
+        os.kill(os.getpid(), signal.SIGKILL)
+
+
+    def main(workdir, kill_step=-1, kill_save=-1):
+        torch.set_num_threads(1)
+        path = os.path.join(workdir, "run.pt")
+        torch.manual_seed(0)
+        g = torch.Generator().manual_seed(1)
+        x = torch.randn(8 * BATCHES, 4, generator=torch.Generator().manual_seed(2))
+        data = TensorDataset(x, (x.sum(1) > 0).long())
+        loader = DataLoader(data, batch_size=8, shuffle=True, generator=g)
+        model = nn.Sequential(nn.Linear(4, 16), nn.ReLU(), nn.Dropout(0.3), nn.Linear(16, 2))
+        opt = torch.optim.Adam(model.parameters(), lr=0.01)
+        sched = torch.optim.lr_scheduler.StepLR(opt, step_size=2, gamma=0.5)
+        start = 0
+        if os.path.exists(path):
+            start = load_checkpoint(path, model, optimizer=opt, scheduler=sched, generators={"loader": g})["epoch"]
+        step = start * BATCHES
+        for epoch in range(start, EPOCHS):
+            model.train()
+            for xb, yb in loader:
+                loss = nn.functional.cross_entropy(model(xb), yb)
+                opt.zero_grad()
+                loss.backward()
+                if step == kill_step:
+                    die()
+                opt.step()
+                step += 1
+            sched.step()
+            if epoch + 1 == kill_save:
+                real_save = torch.save
+
+                def dying_save(obj, f, *args, **kwargs):
+                    buffer = io.BytesIO()
+                    real_save(obj, buffer, *args, **kwargs)
+                    f.write(buffer.getvalue()[: buffer.tell() // 2])
+                    f.flush()
+                    die()
+
+                torch.save = dying_save
+            save_checkpoint(path, model, epoch=epoch + 1, optimizer=opt, scheduler=sched,
+                            generators={"loader": g}, extra={"step": step})
+        return {k: v.clone() for k, v in model.state_dict().items()}
+
+
+    if __name__ == "__main__":
+        final = main(sys.argv[1], int(sys.argv[2]), int(sys.argv[3]))
+        torch.save(final, os.path.join(sys.argv[1], "final.pt"))
+    '''
+)
+
+
+def _kill_schedule(rng, epochs=6, batches=4):
+    """Four kills at random points, alternating mid-step and mid-save.
+
+    Each lies past the checkpoint the run resumes from, and (where the run is
+    long enough) past at least one more save, so that every resume starts
+    from a newer checkpoint than the last. Returns ``(kind, point, epochs in
+    the checkpoint after the kill)``.
+    """
+    schedule, done = [], 0
+    for kind in ("step", "save", "step", "save"):
+        if kind == "step":
+            point = rng.randrange(min(done + 1, epochs - 1) * batches, epochs * batches)
+            done = point // batches
+        else:
+            point = rng.randrange(min(done + 2, epochs), epochs + 1)
+            done = point - 1
+        schedule.append((kind, point, done))
+    return schedule
+
+
+def test_runs_killed_at_random_points_resume_to_the_same_final_parameters(tmp_path):
+    import runpy
+
+    script = tmp_path / "run.py"
+    script.write_text(RUN)
+    saved_rng, threads = rng_state(), torch.get_num_threads()
+    reference_dir = tmp_path / "reference"
+    reference_dir.mkdir()
+    try:  # the uninterrupted run, in this process
+        reference = runpy.run_path(str(script))["main"](str(reference_dir))
+    finally:
+        set_rng_state(saved_rng)
+        torch.set_num_threads(threads)
+
+    work = tmp_path / "killed"
+    work.mkdir()
+    checkpoint = work / "run.pt"
+    schedule = _kill_schedule(random.Random(18))
+    log = []
+    for kind, point, epoch_on_disk in schedule:
+        args = (point, -1) if kind == "step" else (-1, point)
+        proc = subprocess.run(
+            [sys.executable, str(script), str(work), *map(str, args)], capture_output=True, timeout=120
+        )
+        assert proc.returncode == -9, (kind, point, proc.stderr.decode()[-2000:])
+        temporaries = [p for p in work.iterdir() if p.name.endswith(".tmp")]
+        if kind == "save":
+            assert len(temporaries) == 1  # the half-written file of the killed save
+        if epoch_on_disk:
+            assert load_checkpoint(checkpoint, restore_rng=False)["epoch"] == epoch_on_disk
+        else:
+            assert not checkpoint.exists()  # killed before the first checkpoint: the next run starts afresh
+        log.append((kind, point, epoch_on_disk))
+    proc = subprocess.run([sys.executable, str(script), str(work), "-1", "-1"], capture_output=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr.decode()[-2000:]
+    assert not [p for p in work.iterdir() if p.name.endswith(".tmp")]  # later saves removed the stale one
+    resumed = torch.load(work / "final.pt", weights_only=True)
+    assert resumed.keys() == reference.keys()
+    for key in reference:
+        assert torch.equal(resumed[key], reference[key]), (key, log)
+    assert len(log) == 4 and {k for k, _, _ in log} == {"step", "save"}
