@@ -184,3 +184,21 @@ def test_damaged_extracted_files_are_named(tmp_path, which, damage, match):
     with pytest.raises(DataUnavailableError, match=match) as err:
         load_mnist("test", root=tmp_path, download=False)
     assert "delete it" in str(err.value)
+
+
+@pytest.mark.parametrize("value", ["", "   "])
+def test_blank_data_variable_means_unset(monkeypatch, tmp_path, value):
+    monkeypatch.setenv(ENV_VAR, value)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    assert data_root() == tmp_path / "cache" / "dlfp"
+    assert data_roots()[0] == tmp_path / "cache" / "dlfp"
+    assert len(data_roots()) == 2  # the shipped copy is still searched
+
+
+def test_data_variable_naming_a_file_is_refused(monkeypatch, tmp_path):
+    (tmp_path / "file").write_text("x")
+    monkeypatch.setenv(ENV_VAR, str(tmp_path / "file"))
+    with pytest.raises(NotADirectoryError, match=r"DLFP_DATA must name a directory, got .*file' \(not a directory\)"):
+        data_root()
+    with pytest.raises(NotADirectoryError, match=r"DLFP_DATA must name a directory"):
+        load_mnist("test")
