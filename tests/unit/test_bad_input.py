@@ -779,6 +779,11 @@ CASES: dict[str, list[tuple[Callable[[], object], type[BaseException], str]]] = 
     ],
     "dlfp.kernels.layer_norm_naive": [
         (
+            lambda: kernels.layer_norm_naive(torch.randn(2, 3), torch.ones(3, dtype=F64), torch.zeros(3)),
+            TypeError,
+            r"x, weight and bias must have the same dtype",
+        ),
+        (
             lambda: kernels.layer_norm_naive(torch.randn(2, 16), torch.ones(8), torch.zeros(16)),
             ValueError,
             r"weight must have shape \(16,\) to match x's last dimension, got \(8,\)",
@@ -830,6 +835,11 @@ CASES: dict[str, list[tuple[Callable[[], object], type[BaseException], str]]] = 
     ],
     "dlfp.logistic.binary_cross_entropy": [
         (
+            lambda: logistic.binary_cross_entropy(torch.rand(3), torch.ones(3, dtype=F64)),
+            TypeError,
+            r"p and y must have the same dtype",
+        ),
+        (
             lambda: logistic.binary_cross_entropy(torch.rand(4, 1), torch.ones(4)),
             ValueError,
             r"p and y must have the same shape, got \(4, 1\) and \(4,\)",
@@ -878,6 +888,11 @@ CASES: dict[str, list[tuple[Callable[[], object], type[BaseException], str]]] = 
     ],
     # --- dlfp.manual_backprop
     "dlfp.manual_backprop.linear_forward": [
+        (
+            lambda: manual_backprop.linear_forward(torch.randn(2, 3), torch.randn(4, 3, dtype=F64), torch.zeros(4)),
+            TypeError,
+            r"x, W and b must have the same dtype",
+        ),
         (
             lambda: manual_backprop.linear_forward(
                 torch.ones(4, 5, dtype=torch.long), torch.randn(3, 5), torch.randn(3)
@@ -1574,6 +1589,11 @@ CASES: dict[str, list[tuple[Callable[[], object], type[BaseException], str]]] = 
     ],
     "dlfp.stable.cross_entropy": [
         (
+            lambda: stable.cross_entropy(torch.zeros(0, 3), torch.zeros(0, dtype=torch.long)),
+            ValueError,
+            r"logits must hold at least one row",
+        ),
+        (
             lambda: stable.cross_entropy(torch.randn(3, 4), torch.tensor([0.0, 1.0, 2.0])),
             TypeError,
             r"targets must be an integer tensor, got dtype torch\.float32",
@@ -1685,6 +1705,13 @@ CASES: dict[str, list[tuple[Callable[[], object], type[BaseException], str]]] = 
         ),
     ],
     # --- dlfp.validation: the checks themselves
+    "dlfp.validation.check_same_dtype": [
+        (
+            lambda: validation.check_same_dtype(x=torch.zeros(1), W=torch.zeros(1, dtype=F64)),
+            TypeError,
+            r"x and W must have the same dtype, got x torch\.float32, W torch\.float64",
+        ),
+    ],
     "dlfp.validation.check_seed": [
         (lambda: validation.check_seed("seed", 2**64), ValueError, r"seed must be an int in \[-2\*\*63, 2\*\*64 - 1\]"),
         (lambda: validation.check_seed("seed", True), TypeError, r"seed must be an int \(a seed\), got True \(bool\)"),

@@ -317,7 +317,13 @@ def check_tensor(
     if device is not None and not _device_matches(value.device, torch.device(device)):
         raise ValueError(f"{name} must be on device {torch.device(device)}, got {value.device}")
     # a finite sum proves every entry finite, and is far cheaper than a mask; count only if it is not
-    if finite and (value.is_floating_point() or value.is_complex()) and not torch.isfinite(value.detach().sum()):
+    # (a tensor on the "meta" device has no values to check)
+    if (
+        finite
+        and value.device.type != "meta"
+        and (value.is_floating_point() or value.is_complex())
+        and not torch.isfinite(value.detach().sum())
+    ):
         bad = torch.isnan(value) if allow_inf else ~torch.isfinite(value)
         count = int(bad.sum())
         if count:
@@ -345,6 +351,24 @@ def check_same_device(**tensors: torch.Tensor) -> torch.device:
         listed = ", ".join(f"{n} on {d}" for n, d in devices.items())
         together = names[0] if len(names) == 1 else ", ".join(names[:-1]) + f" and {names[-1]}"
         raise ValueError(f"{together} must be on the same device, got {listed}")
+    return first
+
+
+def check_same_dtype(**tensors: torch.Tensor) -> torch.dtype:
+    """Raise ``TypeError`` unless every tensor has one dtype; return that dtype.
+
+    Example::
+
+        check_same_dtype(x=x, W=W)
+        # TypeError: x and W must have the same dtype, got x torch.float32, W torch.float64
+    """
+    dtypes = {name: t.dtype for name, t in tensors.items()}
+    first = next(iter(dtypes.values()))
+    if any(d != first for d in dtypes.values()):
+        names = list(dtypes)
+        listed = ", ".join(f"{n} {d}" for n, d in dtypes.items())
+        together = names[0] if len(names) == 1 else ", ".join(names[:-1]) + f" and {names[-1]}"
+        raise TypeError(f"{together} must have the same dtype, got {listed}")
     return first
 
 

@@ -308,12 +308,14 @@ def valid_time(prediction: torch.Tensor, truth: torch.Tensor, dt: float, scale: 
 
     Raises:
         TypeError: if ``prediction`` or ``truth`` is not a tensor.
-        ValueError: if the shapes or devices differ, ``truth`` is not finite, or
+        ValueError: if the shapes or devices differ, there are no steps, ``truth`` is not finite, or
             ``dt``, ``scale``, ``threshold`` are not positive.
     """
     check_tensor("prediction", prediction, shape=("K", "D"))
     check_tensor("truth", truth, shape=tuple(prediction.shape), finite=True, note=" (the shape of prediction)")
     check_same_device(prediction=prediction, truth=truth)
+    if prediction.shape[0] == 0:
+        raise ValueError(f"prediction must hold at least one step (K >= 1), got shape {tuple(prediction.shape)}")
     for name, value in (("dt", dt), ("scale", scale), ("threshold", threshold)):
         check_positive(name, value)
     error = (prediction - truth).norm(dim=1) / scale
