@@ -271,6 +271,11 @@ CASES: dict[str, list[tuple[Callable[[], object], type[BaseException], str]]] = 
     "dlfp.benchreport.load_run": [
         (lambda: benchreport.load_run(3), TypeError, r"path must be a str or os\.PathLike path, got 3 \(int\)"),
         (lambda: benchreport.load_run(MISSING), FileNotFoundError, r"path must be an existing file"),
+        (
+            lambda: benchreport.load_run(Path(__file__)),
+            ValueError,
+            r"path must be a pytest-benchmark JSON file, got .*test_bad_input\.py",
+        ),
     ],
     "dlfp.benchreport.load_runs": [
         (
