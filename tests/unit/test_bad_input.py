@@ -1127,6 +1127,7 @@ CASES: dict[str, list[tuple[Callable[[], object], type[BaseException], str]]] = 
         ),
     ],
     "dlfp.models.flexible.FlexibleMLP": [
+        (lambda: flexible.FlexibleMLP(3, None, 1), TypeError, r"hidden_sizes must be a list of positive ints"),
         (lambda: flexible.FlexibleMLP(3, [8], 2, dropout=1.5), ValueError, r"dropout must be in \[0, 1\), got 1\.5"),
         (
             lambda: flexible.FlexibleMLP(3, [8], 2)(torch.randn(4, 5)),
@@ -1182,6 +1183,11 @@ CASES: dict[str, list[tuple[Callable[[], object], type[BaseException], str]]] = 
     ],
     # --- dlfp.models.rnn
     "dlfp.models.rnn.MyRNNCell": [
+        (
+            lambda: rnn.MyRNNCell(2, 4).load_from_torch(nn.RNNCell(2, 4, nonlinearity="relu")),
+            ValueError,
+            r"cell must use nonlinearity='tanh'",
+        ),
         (lambda: rnn.MyRNNCell(0, 8), ValueError, r"input_size must be a positive int, got 0"),
         (lambda: rnn.MyRNNCell(5, 8)(torch.randn(2, 4)), ValueError, r"x must have shape \(batch, 5\), got \(2, 4\)"),
         (
@@ -1252,6 +1258,7 @@ CASES: dict[str, list[tuple[Callable[[], object], type[BaseException], str]]] = 
         (lambda: vgg.vgg_block(0, 8), ValueError, r"in_channels must be a positive int, got 0"),
     ],
     "dlfp.models.vgg.MyVGG": [
+        (lambda: vgg.MyVGG(channels=None), TypeError, r"channels must be a tuple or list of positive ints, got None"),
         (lambda: vgg.MyVGG(channels=()), ValueError, r"channels must name at least one block"),
         (
             lambda: vgg.MyVGG()(torch.randn(2, 3, 28, 28)),

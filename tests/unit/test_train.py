@@ -109,6 +109,11 @@ def test_bounds():
     [
         ({"epochs": 0}, ValueError, "epochs must be a positive int"),
         ({"epochs": 2, "patience": 2}, ValueError, "needs a val_loader"),
+        ({"epochs": 1, "restore_best": "no"}, TypeError, r"restore_best must be a bool, got 'no'"),
+        ({"epochs": True}, TypeError, r"epochs must be a positive int, got True \(bool\)"),
+        ({"epochs": 1, "max_seconds": -1}, ValueError, r"max_seconds must be non-negative"),
+        ({"epochs": 1, "clip_grad_norm": float("nan")}, ValueError, r"clip_grad_norm must be a finite number"),
+        ({"epochs": 1, "accumulation_steps": 0}, ValueError, r"accumulation_steps must be a positive int"),
     ],
 )
 def test_fit_validates(kwargs, error, match):

@@ -340,6 +340,7 @@ def fit(
     for name, metric in (metrics or {}).items():
         check_callable(f"metrics[{name!r}]", metric)
     check_int("patience", patience, minimum=0, optional=True)
+    check_type("restore_best", restore_best, bool, "a bool")
     if patience is not None and val_loader is None:
         raise ValueError("patience (early stopping) needs a val_loader to watch, got val_loader=None")
     if scheduler is not None and not hasattr(scheduler, "step"):

@@ -206,9 +206,10 @@ class MultiHeadAttention(nn.Module):
         if not isinstance(mha, nn.MultiheadAttention):
             raise TypeError(f"mha must be an nn.MultiheadAttention, got {type(mha).__name__}")
         if (mha.embed_dim, mha.num_heads) != (self.embed_dim, self.num_heads) or mha.in_proj_weight is None:
+            packed = "a packed in_proj_weight" if mha.in_proj_weight is not None else "separate kdim/vdim weights"
             raise ValueError(
                 f"mha must have embed_dim={self.embed_dim}, num_heads={self.num_heads} and a packed "
-                f"in_proj_weight, got embed_dim={mha.embed_dim}, num_heads={mha.num_heads}"
+                f"in_proj_weight, got embed_dim={mha.embed_dim}, num_heads={mha.num_heads} and {packed}"
             )
         if mha.bias_k is not None:
             raise ValueError("mha must not have add_bias_kv=True (extra key/value bias rows), got add_bias_kv=True")
