@@ -686,6 +686,11 @@ CASES: dict[str, list[tuple[Callable[[], object], type[BaseException], str]]] = 
             RuntimeError,
             r"RANK must be an integer, got 'one'",
         ),
+        (
+            launched("0", "2", "5", distributed.launch_environment),
+            RuntimeError,
+            r"inconsistent launch: RANK=0, WORLD_SIZE=2, LOCAL_RANK=5",
+        ),
     ],
     "dlfp.distributed.train_worker": [
         (

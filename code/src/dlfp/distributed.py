@@ -391,7 +391,8 @@ def launch_environment() -> tuple[int, int, int]:
         except ValueError:
             raise RuntimeError(f"{name} must be an integer, got {os.environ[name]!r}") from None
     rank, world_size, local_rank = values
-    if not 0 <= rank < world_size or local_rank < 0:
+    # a node runs at most WORLD_SIZE processes, so LOCAL_RANK < WORLD_SIZE as well
+    if not 0 <= rank < world_size or not 0 <= local_rank < world_size:
         raise RuntimeError(f"inconsistent launch: RANK={rank}, WORLD_SIZE={world_size}, LOCAL_RANK={local_rank}")
     return rank, world_size, local_rank
 
