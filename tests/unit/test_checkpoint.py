@@ -571,3 +571,27 @@ def test_runs_killed_at_random_points_resume_to_the_same_final_parameters(tmp_pa
     for key in reference:
         assert torch.equal(resumed[key], reference[key]), (key, log)
     assert len(log) == 4 and {k for k, _, _ in log} == {"step", "save"}
+
+
+class PlainExtraState(nn.Module):
+    """A module whose extra state is plain Python (loadable with weights_only=True)."""
+
+    def __init__(self):
+        super().__init__()
+        self.lin = nn.Linear(2, 2)
+        self.calls = 0
+
+    def get_extra_state(self):
+        return {"calls": self.calls}
+
+    def set_extra_state(self, state):
+        self.calls = state["calls"]
+
+
+def test_plain_extra_state_round_trips(tmp_path):
+    model = PlainExtraState()
+    model.calls = 7
+    path = save_checkpoint(tmp_path / "c.pt", model, epoch=1)
+    target = PlainExtraState()
+    load_checkpoint(path, target)
+    assert target.calls == 7 and torch.equal(target.lin.weight, model.lin.weight)

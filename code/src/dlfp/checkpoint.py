@@ -433,7 +433,8 @@ def _check_contents(ckpt: object, path: Path) -> None:
     if not isinstance(model, dict):
         raise CheckpointError(f"{path}: entry 'model' must be a state dict (a dict), got {describe(model)}")
     for key, value in model.items():
-        if not isinstance(key, str) or not isinstance(value, torch.Tensor):
+        extra_state = isinstance(key, str) and key.endswith("_extra_state")  # a module's get_extra_state()
+        if not isinstance(key, str) or not (isinstance(value, torch.Tensor) or extra_state):
             raise CheckpointError(
                 f"{path}: entry 'model' must map names to tensors, got {describe(key)} -> {describe(value)}"
             )
@@ -500,12 +501,13 @@ def _check_fits_model(state: dict[str, torch.Tensor], model: nn.Module, path: Pa
     own = model.state_dict()
     missing = [k for k in own if k not in state]
     unexpected = [k for k in state if k not in own]
+    tensors = [k for k in own if k in state and isinstance(own[k], torch.Tensor) and isinstance(state[k], torch.Tensor)]
     shapes = [
         f"{k}: checkpoint {tuple(state[k].shape)}, model {tuple(own[k].shape)}"
-        for k in own
-        if k in state and tuple(state[k].shape) != tuple(own[k].shape)
+        for k in tensors
+        if tuple(state[k].shape) != tuple(own[k].shape)
     ]
-    complex_ = [k for k in own if k in state and state[k].is_complex() and not own[k].is_complex()]
+    complex_ = [k for k in tensors if state[k].is_complex() and not own[k].is_complex()]
     problems = []
     if missing:
         problems.append(f"missing from the checkpoint: {_few(missing)}")
