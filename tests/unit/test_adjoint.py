@@ -115,3 +115,11 @@ def test_euler_bad_inputs():
         euler_adjoint_gradients(W, x0[:2], y, steps=3)
     with pytest.raises(ValueError, match="steps"):
         euler_loss(W, x0, y, steps=0)
+
+
+def test_flat_mse_loss_refuses_other_devices_and_empty_inputs():
+    model = torch.nn.Linear(3, 1)
+    with pytest.raises(ValueError, match=r"inputs, targets and model must be on the same device.*targets on meta"):
+        flat_mse_loss(model, torch.randn(2, 3), torch.zeros(2, 1, device="meta"))
+    with pytest.raises(ValueError, match=r"inputs must hold at least one sample \(the loss is a mean\)"):
+        flat_mse_loss(model, torch.randn(0, 3), torch.zeros(0, 1))

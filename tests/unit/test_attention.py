@@ -108,3 +108,84 @@ def test_positional_encoding_values_and_rotation_property():
 def test_validation(call, error, match):
     with pytest.raises(error, match=match):
         call()
+
+
+# ------------------------------------------------------------ dtypes, devices, batch dims, empty sequences
+
+
+@pytest.mark.parametrize(
+    ("q", "k", "v", "mask", "error", "match"),
+    [
+        (
+            torch.randn(2, 3, 4),
+            torch.randn(2, 3, 4, dtype=torch.float64),
+            torch.randn(2, 3, 4),
+            None,
+            TypeError,
+            r"q, k and v must have the same dtype, got q torch\.float32, k torch\.float64, v torch\.float32",
+        ),
+        (
+            torch.randn(2, 3, 4),
+            torch.randn(3, 3, 4),
+            torch.randn(3, 3, 4),
+            None,
+            ValueError,
+            r"q, k and v must have broadcastable batch dimensions \(\.\.\.\), got q \(2, 3, 4\), k \(3, 3, 4\)",
+        ),
+        (
+            torch.randn(2, 0, 4),
+            torch.randn(2, 3, 4),
+            torch.randn(2, 3, 4),
+            None,
+            ValueError,
+            r"q and k must hold at least one query and one key \(L, S >= 1\)",
+        ),
+        (
+            torch.randn(2, 3, 4),
+            torch.randn(2, 0, 4),
+            torch.randn(2, 0, 4),
+            None,
+            ValueError,
+            r"at least one query and one key",
+        ),
+        (
+            torch.randn(2, 3, 4),
+            torch.randn(2, 3, 4),
+            torch.randn(2, 3, 4),
+            torch.zeros(3, 3, dtype=torch.float64),
+            TypeError,
+            r"mask must be bool or of q's dtype torch\.float32 \(added to the scores\), got torch\.float64",
+        ),
+        (
+            torch.randn(2, 3, 4),
+            torch.randn(2, 3, 4),
+            torch.randn(2, 3, 4),
+            torch.zeros(3, 3, device="meta"),
+            ValueError,
+            r"mask and q must be on the same device, got mask on meta, q on cpu",
+        ),
+    ],
+)
+def test_attention_refuses_mixed_dtypes_devices_batches_and_empty_sequences(q, k, v, mask, error, match):
+    with pytest.raises(error, match=match):
+        scaled_dot_product_attention(q, k, v, mask=mask)
+
+
+def test_broadcast_batch_dimensions_still_work():
+    q, k, v = torch.randn(2, 1, 3, 4), torch.randn(1, 5, 6, 4), torch.randn(1, 5, 6, 4)
+    out, _ = scaled_dot_product_attention(q, k, v)
+    torch.testing.assert_close(out, F.scaled_dot_product_attention(q, k, v))
+
+
+@pytest.mark.parametrize("bias", [True, False])
+def test_load_from_torch_with_and_without_bias(bias):
+    torch.manual_seed(0)
+    ref = nn.MultiheadAttention(8, 2, batch_first=True, bias=bias)
+    ours = MultiHeadAttention(8, 2).load_from_torch(ref)
+    x = torch.randn(2, 5, 8)
+    torch.testing.assert_close(ours(x)[0], ref(x, x, x)[0])
+
+
+def test_load_from_torch_refuses_extra_key_value_biases():
+    with pytest.raises(ValueError, match=r"mha must not have add_bias_kv=True"):
+        MultiHeadAttention(8, 2).load_from_torch(nn.MultiheadAttention(8, 2, add_bias_kv=True))

@@ -271,6 +271,11 @@ CASES: dict[str, list[tuple[Callable[[], object], type[BaseException], str]]] = 
     "dlfp.benchreport.load_run": [
         (lambda: benchreport.load_run(3), TypeError, r"path must be a str or os\.PathLike path, got 3 \(int\)"),
         (lambda: benchreport.load_run(MISSING), FileNotFoundError, r"path must be an existing file"),
+        (
+            lambda: benchreport.load_run(Path(__file__)),
+            ValueError,
+            r"path must be a pytest-benchmark JSON file, got .*test_bad_input\.py",
+        ),
     ],
     "dlfp.benchreport.load_runs": [
         (
@@ -334,8 +339,18 @@ CASES: dict[str, list[tuple[Callable[[], object], type[BaseException], str]]] = 
             ValueError,
             r"epoch must be a non-negative int, got -1",
         ),
+        (
+            lambda: checkpoint.save_checkpoint(MISSING, nn.Linear(1, 1), epoch=1, extra={"loss": np.float64(0.5)}),
+            TypeError,
+            r"extra\['loss'\] must be a plain Python value.*got numpy\.float64",
+        ),
     ],
     "dlfp.checkpoint.load_checkpoint": [
+        (
+            lambda: checkpoint.load_checkpoint(MISSING, map_location="bogus"),
+            ValueError,
+            r"map_location must be a device such as 'cpu' or 'cuda:0'.*got 'bogus' \(str\)",
+        ),
         (lambda: checkpoint.load_checkpoint(MISSING), FileNotFoundError, r"path must be an existing checkpoint file"),
         (
             lambda: checkpoint.load_checkpoint(MISSING, optimizer=nn.Linear(1, 1)),
@@ -348,6 +363,11 @@ CASES: dict[str, list[tuple[Callable[[], object], type[BaseException], str]]] = 
         (lambda: burgers.grid(0), ValueError, r"n_points must be a positive int, got 0"),
     ],
     "dlfp.data.burgers.solve_burgers": [
+        (
+            lambda: burgers.solve_burgers(torch.zeros(0, 16, dtype=F64), 0.1, 0.1),
+            ValueError,
+            r"u0 must hold at least one initial condition \(B >= 1\)",
+        ),
         (
             lambda: burgers.solve_burgers(torch.zeros(7), 0.1, 1.0),
             ValueError,
@@ -458,6 +478,7 @@ CASES: dict[str, list[tuple[Callable[[], object], type[BaseException], str]]] = 
         (lambda: fields.wavenumbers(1), ValueError, r"size must be an int >= 2, got 1"),
     ],
     "dlfp.data.fields.generate_fields": [
+        (lambda: fields.generate_fields([], 16), ValueError, r"omega_m must hold at least one value"),
         (lambda: fields.generate_fields(torch.tensor([0.3, -0.1])), ValueError, r"omega_m must be finite and positive"),
         (lambda: fields.generate_fields(0.3, seed=1.5), TypeError, r"seed must be an int or a torch\.Generator"),
     ],
@@ -583,7 +604,7 @@ CASES: dict[str, list[tuple[Callable[[], object], type[BaseException], str]]] = 
         (
             lambda: distributed.epoch_orders(10, world_size=2, rank=0, epochs=1, seed=0.5),
             TypeError,
-            r"seed must be an int, got 0\.5 \(float\)",
+            r"seed must be an int \(a seed\), got 0\.5 \(float\)",
         ),
     ],
     "dlfp.distributed.flat_grad": [
@@ -670,6 +691,11 @@ CASES: dict[str, list[tuple[Callable[[], object], type[BaseException], str]]] = 
             RuntimeError,
             r"RANK must be an integer, got 'one'",
         ),
+        (
+            launched("0", "2", "5", distributed.launch_environment),
+            RuntimeError,
+            r"inconsistent launch: RANK=0, WORLD_SIZE=2, LOCAL_RANK=5",
+        ),
     ],
     "dlfp.distributed.train_worker": [
         (
@@ -687,13 +713,24 @@ CASES: dict[str, list[tuple[Callable[[], object], type[BaseException], str]]] = 
     "dlfp.env.pick_device": [
         (lambda: env.pick_device("gpu0"), ValueError, r"prefer must be a device string such as 'cpu'"),
         (lambda: env.pick_device(3), TypeError, r"prefer must be a device string"),
+        (
+            with_env("DLFP_DEVICE", "cuda:7", env.pick_device),
+            RuntimeError,
+            r"DLFP_DEVICE must name an available device, got 'cuda:7'",
+        ),
     ],
     "dlfp.env.seed_everything": [
-        (lambda: env.seed_everything(-1), ValueError, r"seed must be a non-negative int, got -1"),
-        (lambda: env.seed_everything(1.5), TypeError, r"seed must be a non-negative int, got 1\.5 \(float\)"),
+        (lambda: env.seed_everything(-1), ValueError, r"seed must be an int in \[0, 2\*\*64 - 1\].*got -1"),
+        (lambda: env.seed_everything(1.5), TypeError, r"seed must be an int \(a seed\), got 1\.5 \(float\)"),
+        (
+            lambda: env.seed_everything(2**64),
+            ValueError,
+            r"seed must be an int in \[0, 2\*\*64 - 1\].*got 18446744073709551616",
+        ),
     ],
     "dlfp.env.as_generator": [
         (lambda: env.as_generator(1.5), TypeError, r"seed must be an int or a torch\.Generator, got 1\.5"),
+        (lambda: env.as_generator(2**64), ValueError, r"seed must be an int in \[-2\*\*63, 2\*\*64 - 1\]"),
     ],
     "dlfp.env.device_name": [
         (lambda: env.device_name("gpu0"), ValueError, r"device must be a device string"),
@@ -757,6 +794,11 @@ CASES: dict[str, list[tuple[Callable[[], object], type[BaseException], str]]] = 
     ],
     "dlfp.kernels.layer_norm_naive": [
         (
+            lambda: kernels.layer_norm_naive(torch.randn(2, 3), torch.ones(3, dtype=F64), torch.zeros(3)),
+            TypeError,
+            r"x, weight and bias must have the same dtype",
+        ),
+        (
             lambda: kernels.layer_norm_naive(torch.randn(2, 16), torch.ones(8), torch.zeros(16)),
             ValueError,
             r"weight must have shape \(16,\) to match x's last dimension, got \(8,\)",
@@ -808,6 +850,11 @@ CASES: dict[str, list[tuple[Callable[[], object], type[BaseException], str]]] = 
     ],
     "dlfp.logistic.binary_cross_entropy": [
         (
+            lambda: logistic.binary_cross_entropy(torch.rand(3), torch.ones(3, dtype=F64)),
+            TypeError,
+            r"p and y must have the same dtype",
+        ),
+        (
             lambda: logistic.binary_cross_entropy(torch.rand(4, 1), torch.ones(4)),
             ValueError,
             r"p and y must have the same shape, got \(4, 1\) and \(4,\)",
@@ -856,6 +903,11 @@ CASES: dict[str, list[tuple[Callable[[], object], type[BaseException], str]]] = 
     ],
     # --- dlfp.manual_backprop
     "dlfp.manual_backprop.linear_forward": [
+        (
+            lambda: manual_backprop.linear_forward(torch.randn(2, 3), torch.randn(4, 3, dtype=F64), torch.zeros(4)),
+            TypeError,
+            r"x, W and b must have the same dtype",
+        ),
         (
             lambda: manual_backprop.linear_forward(
                 torch.ones(4, 5, dtype=torch.long), torch.randn(3, 5), torch.randn(3)
@@ -918,6 +970,20 @@ CASES: dict[str, list[tuple[Callable[[], object], type[BaseException], str]]] = 
             TypeError,
             r"mask must be bool or floating point",
         ),
+        (
+            lambda: attention.scaled_dot_product_attention(
+                torch.randn(2, 3, 4), torch.randn(2, 3, 4, dtype=F64), torch.randn(2, 3, 4)
+            ),
+            TypeError,
+            r"q, k and v must have the same dtype, got q torch\.float32, k torch\.float64",
+        ),
+        (
+            lambda: attention.scaled_dot_product_attention(
+                torch.randn(2, 3, 4), torch.randn(3, 3, 4), torch.randn(3, 3, 4)
+            ),
+            ValueError,
+            r"q, k and v must have broadcastable batch dimensions",
+        ),
     ],
     "dlfp.models.attention.causal_mask": [
         (lambda: attention.causal_mask(0), ValueError, r"length must be a positive int, got 0"),
@@ -976,6 +1042,16 @@ CASES: dict[str, list[tuple[Callable[[], object], type[BaseException], str]]] = 
     ],
     # --- dlfp.models.cosmonet
     "dlfp.models.cosmonet.CosmoNet": [
+        (
+            lambda: cosmonet.CosmoNet(channels=None),
+            TypeError,
+            r"channels must be a tuple of three positive ints, got None",
+        ),
+        (
+            lambda: cosmonet.CosmoNet(channels=(True, 2, 3)),
+            TypeError,
+            r"channels\[0\] must be a positive int, got True",
+        ),
         (lambda: cosmonet.CosmoNet(channels=(1, 2)), ValueError, r"channels must be three positive ints"),
         (
             lambda: cosmonet.CosmoNet()(torch.randn(2, 64, 64)),
@@ -1007,6 +1083,11 @@ CASES: dict[str, list[tuple[Callable[[], object], type[BaseException], str]]] = 
         (lambda: decoder.DecoderBlock(16, 4)(torch.randn(2, 5, 8)), ValueError, r"x must have shape \(B, L, 16\)"),
     ],
     "dlfp.models.decoder.DecoderOnlyTransformer": [
+        (
+            lambda: decoder.DecoderOnlyTransformer(d_in=3, d_model=8, n_heads=2, n_layers=1)(torch.zeros(2, 0, 3)),
+            ValueError,
+            r"x must have L >= 1 \(not empty\), got shape \(2, 0, 3\)",
+        ),
         (lambda: decoder.DecoderOnlyTransformer(0), ValueError, r"d_in must be a positive int, got 0"),
         (
             lambda: decoder.DecoderOnlyTransformer(3, 8, 2, 1, 4)(torch.randn(2, 4, 2)),
@@ -1056,6 +1137,7 @@ CASES: dict[str, list[tuple[Callable[[], object], type[BaseException], str]]] = 
         ),
     ],
     "dlfp.models.flexible.FlexibleMLP": [
+        (lambda: flexible.FlexibleMLP(3, None, 1), TypeError, r"hidden_sizes must be a list of positive ints"),
         (lambda: flexible.FlexibleMLP(3, [8], 2, dropout=1.5), ValueError, r"dropout must be in \[0, 1\), got 1\.5"),
         (
             lambda: flexible.FlexibleMLP(3, [8], 2)(torch.randn(4, 5)),
@@ -1092,6 +1174,11 @@ CASES: dict[str, list[tuple[Callable[[], object], type[BaseException], str]]] = 
     ],
     "dlfp.models.pinn.oscillator_loss": [
         (
+            lambda: pinn.oscillator_loss(pinn.PINN(), torch.zeros(0, 1)),
+            ValueError,
+            r"t must hold at least one collocation time",
+        ),
+        (
             lambda: pinn.oscillator_loss(pinn.PINN(), torch.zeros(3, 1), omega=0.0),
             ValueError,
             r"omega must be positive",
@@ -1106,6 +1193,11 @@ CASES: dict[str, list[tuple[Callable[[], object], type[BaseException], str]]] = 
     ],
     # --- dlfp.models.rnn
     "dlfp.models.rnn.MyRNNCell": [
+        (
+            lambda: rnn.MyRNNCell(2, 4).load_from_torch(nn.RNNCell(2, 4, nonlinearity="relu")),
+            ValueError,
+            r"cell must use nonlinearity='tanh'",
+        ),
         (lambda: rnn.MyRNNCell(0, 8), ValueError, r"input_size must be a positive int, got 0"),
         (lambda: rnn.MyRNNCell(5, 8)(torch.randn(2, 4)), ValueError, r"x must have shape \(batch, 5\), got \(2, 4\)"),
         (
@@ -1128,6 +1220,7 @@ CASES: dict[str, list[tuple[Callable[[], object], type[BaseException], str]]] = 
         ),
     ],
     "dlfp.models.rnn.LSTMForecaster": [
+        (lambda: rnn.LSTMForecaster(1, 4, 1)(torch.zeros(2, 0, 1)), ValueError, r"x must have time >= 1 \(not empty\)"),
         (lambda: rnn.LSTMForecaster(num_layers=0), ValueError, r"num_layers must be a positive int, got 0"),
         (
             lambda: rnn.LSTMForecaster()(torch.randn(3, 50)),
@@ -1142,6 +1235,21 @@ CASES: dict[str, list[tuple[Callable[[], object], type[BaseException], str]]] = 
             lambda: transformer.MyTransformerBlock(8, 2)(torch.randn(2, 5)),
             ValueError,
             r"x must have shape \(B, L, 8\), got \(2, 5\)",
+        ),
+        (
+            lambda: transformer.MyTransformerBlock(8, 2)(torch.randn(2, 5, 8), torch.zeros(5, 5, device="meta")),
+            ValueError,
+            r"mask must be on x's device cpu, got meta",
+        ),
+        (
+            lambda: transformer.MyTransformerBlock(8, 2)(torch.randn(2, 5, 8), torch.zeros(4, 4)),
+            ValueError,
+            r"mask must have shape \(5, 5\) or \(B\*nhead, L, L\)",
+        ),
+        (
+            lambda: transformer.MyTransformerBlock(8, 2)(torch.randn(2, 5, 8), torch.zeros(5, 5, dtype=torch.long)),
+            TypeError,
+            r"mask must be a bool tensor \(True = may not attend\) or a float tensor",
         ),
     ],
     "dlfp.models.transformer.BurgersTransformer": [
@@ -1160,6 +1268,7 @@ CASES: dict[str, list[tuple[Callable[[], object], type[BaseException], str]]] = 
         (lambda: vgg.vgg_block(0, 8), ValueError, r"in_channels must be a positive int, got 0"),
     ],
     "dlfp.models.vgg.MyVGG": [
+        (lambda: vgg.MyVGG(channels=None), TypeError, r"channels must be a tuple or list of positive ints, got None"),
         (lambda: vgg.MyVGG(channels=()), ValueError, r"channels must name at least one block"),
         (
             lambda: vgg.MyVGG()(torch.randn(2, 3, 28, 28)),
@@ -1192,6 +1301,11 @@ CASES: dict[str, list[tuple[Callable[[], object], type[BaseException], str]]] = 
     ],
     "dlfp.numpy_nn.softmax_cross_entropy": [
         (
+            lambda: numpy_nn.softmax_cross_entropy(np.zeros((0, 3)), np.zeros(0, dtype=np.int64)),
+            ValueError,
+            r"logits must hold at least one row and one class",
+        ),
+        (
             lambda: numpy_nn.softmax_cross_entropy(np.zeros((2, 2)), np.array([0.0, 1.0])),
             TypeError,
             r"y must hold integer class labels",
@@ -1211,6 +1325,11 @@ CASES: dict[str, list[tuple[Callable[[], object], type[BaseException], str]]] = 
         (lambda: numpy_nn.predict(numpy_setup()[0], [[0.0, 0.0]]), TypeError, r"X must be a numpy\.ndarray, got list"),
     ],
     "dlfp.numpy_nn.train": [
+        (
+            lambda: numpy_nn.train(np.zeros((0, 2)), np.zeros(0, dtype=np.int64)),
+            ValueError,
+            r"X must hold at least one sample and one feature",
+        ),
         (lambda: numpy_nn.train(*numpy_setup()[1:], epochs=0), ValueError, r"epochs must be a positive int, got 0"),
         (lambda: numpy_nn.train(np.full((4, 2), np.nan), np.zeros(4, dtype=np.int64)), ValueError, r"X must be finite"),
         (
@@ -1225,7 +1344,13 @@ CASES: dict[str, list[tuple[Callable[[], object], type[BaseException], str]]] = 
         (lambda: optim.SGD(nn_params(), lr=0.1, momentum=1.0), ValueError, r"momentum must be in \[0, 1\), got 1\.0"),
     ],
     "dlfp.optim.Adam": [
-        (lambda: optim.Adam(nn_params(), betas=(0.9, 1.0)), ValueError, r"betas must be two numbers in \[0, 1\)"),
+        (lambda: optim.Adam(nn_params(), betas=(0.9, 1.0)), ValueError, r"betas\[1\] must be in \[0, 1\), got 1\.0"),
+        (lambda: optim.Adam(nn_params(), betas=("a", 0.9)), TypeError, r"betas\[0\] must be a real number, got 'a'"),
+        (
+            lambda: optim.Adam(nn_params(), betas=(False, 0.9)),
+            TypeError,
+            r"betas\[0\] must be a real number, got False",
+        ),
         (lambda: optim.Adam(nn_params(), weight_decay=-1.0), ValueError, r"weight_decay must be non-negative"),
     ],
     "dlfp.optim.AdamW": [
@@ -1385,6 +1510,8 @@ CASES: dict[str, list[tuple[Callable[[], object], type[BaseException], str]]] = 
     "dlfp.shapes.pool_output_size": [
         (lambda: shapes.pool_output_size(8, 2, padding=2), ValueError, r"padding must be at most half of kernel_size"),
         (lambda: shapes.pool_output_size(8, "2"), TypeError, r"kernel_size must be a positive int, got '2' \(str\)"),
+        (lambda: shapes.pool_output_size(8, 2, ceil_mode="yes"), TypeError, r"ceil_mode must be a bool, got 'yes'"),
+        (lambda: shapes.pool_output_size(2, 3), ValueError, r"kernel spans 3 samples.*the output would be empty"),
     ],
     "dlfp.shapes.conv_transpose_output_size": [
         (
@@ -1484,6 +1611,11 @@ CASES: dict[str, list[tuple[Callable[[], object], type[BaseException], str]]] = 
     ],
     "dlfp.stable.cross_entropy": [
         (
+            lambda: stable.cross_entropy(torch.zeros(0, 3), torch.zeros(0, dtype=torch.long)),
+            ValueError,
+            r"logits must hold at least one row",
+        ),
+        (
             lambda: stable.cross_entropy(torch.randn(3, 4), torch.tensor([0.0, 1.0, 2.0])),
             TypeError,
             r"targets must be an integer tensor, got dtype torch\.float32",
@@ -1514,8 +1646,25 @@ CASES: dict[str, list[tuple[Callable[[], object], type[BaseException], str]]] = 
             ValueError,
             r"targets must have shape \(3,\)",
         ),
+        (
+            lambda: train.accuracy(torch.randn(2, 2), torch.tensor([0, 5])),
+            ValueError,
+            r"targets must be class indices in \[0, 1\] \(logits has 2 classes\), got 5",
+        ),
+        (
+            lambda: train.accuracy(torch.zeros(0, 2), torch.zeros(0, dtype=torch.long)),
+            ValueError,
+            r"logits must hold at least one row",
+        ),
     ],
     "dlfp.train.train_one_epoch": [
+        (
+            lambda: train.train_one_epoch(
+                nn.Linear(1, 1), [(torch.zeros(0, 1), torch.zeros(0, 1))], nn.MSELoss(), sgd(nn.Linear(1, 1))
+            ),
+            ValueError,
+            r"batch 0 inputs must hold at least one sample, got shape \(0, 1\)",
+        ),
         (
             lambda: train.train_one_epoch(
                 nn.Linear(1, 1), [], nn.MSELoss(), sgd(nn.Linear(1, 1)), accumulation_steps=0
@@ -1550,6 +1699,18 @@ CASES: dict[str, list[tuple[Callable[[], object], type[BaseException], str]]] = 
     ],
     "dlfp.train.fit": [
         (
+            lambda: train.fit(
+                nn.Linear(1, 1), line_loader(), nn.MSELoss(), sgd(nn.Linear(1, 1)), 1, metrics={"acc": 1}
+            ),
+            TypeError,
+            r"metrics\['acc'\] must be callable, got 1 \(int\)",
+        ),
+        (
+            lambda: train.fit(nn.Linear(1, 1), iter(line_loader()), nn.MSELoss(), sgd(nn.Linear(1, 1)), 2),
+            TypeError,
+            r"train_loader must be re-iterable \(a DataLoader, list or dataset\) to train for epochs=2",
+        ),
+        (
             lambda: train.fit(nn.Linear(1, 1), line_loader(), nn.MSELoss(), sgd(nn.Linear(1, 1)), 0),
             ValueError,
             r"epochs must be a positive int, got 0",
@@ -1566,6 +1727,17 @@ CASES: dict[str, list[tuple[Callable[[], object], type[BaseException], str]]] = 
         ),
     ],
     # --- dlfp.validation: the checks themselves
+    "dlfp.validation.check_same_dtype": [
+        (
+            lambda: validation.check_same_dtype(x=torch.zeros(1), W=torch.zeros(1, dtype=F64)),
+            TypeError,
+            r"x and W must have the same dtype, got x torch\.float32, W torch\.float64",
+        ),
+    ],
+    "dlfp.validation.check_seed": [
+        (lambda: validation.check_seed("seed", 2**64), ValueError, r"seed must be an int in \[-2\*\*63, 2\*\*64 - 1\]"),
+        (lambda: validation.check_seed("seed", True), TypeError, r"seed must be an int \(a seed\), got True \(bool\)"),
+    ],
     "dlfp.validation.describe": [
         (lambda: validation.describe(1, max_length=0), ValueError, r"max_length must be a positive int, got 0"),
     ],

@@ -98,3 +98,31 @@ def test_default_results_ship_with_the_package_and_a_missing_folder_is_explained
     assert "results/*.json" in pyproject["tool"]["setuptools"]["package-data"]["dlfp.book"]  # shipped in wheels
     with pytest.raises(FileNotFoundError, match="directory must hold committed benchmark results"):
         load_runs(tmp_path / "absent")
+
+
+@pytest.mark.parametrize(
+    ("content", "match"),
+    [
+        ('{"benchmarks": [{"name": 1}]}', r"benchmarks\[0\] must be a dict with a 'fullname' string"),
+        ('{"benchmarks": [{"fullname": "t::a"}]}', r"benchmarks\[0\] \(t::a\) must have stats with a numeric 'min'"),
+        ('{"benchmarks": [{"fullname": "t::a", "stats": {"min": "fast"}}]}', r"numeric 'min'"),
+        (
+            '{"benchmarks": 3}',
+            r"not a pytest-benchmark JSON result with timed benchmarks \(found benchmarks=3 \(int\)\)",
+        ),
+        ('{"benchmarks": []}', r"with timed benchmarks"),
+        ("[1, 2]", r"found a JSON list"),
+        ('{"benchmarks": [', r"must be a pytest-benchmark JSON file"),
+        (b"\xff\xfe\x00".decode("latin-1"), r"must be a pytest-benchmark JSON file"),
+    ],
+)
+def test_damaged_result_files_are_named_by_both_readers(tmp_path, content, match):
+    from dlfp.benchreport import save
+
+    path = tmp_path / "damaged.json"
+    path.write_text(content, encoding="latin-1")
+    with pytest.raises(ValueError, match=match):
+        load_run(path)
+    with pytest.raises(ValueError, match=match):
+        save(path, tmp_path / "out")
+    assert not (tmp_path / "out").exists()  # nothing was written

@@ -84,3 +84,10 @@ def test_characteristic_origin_before_shock():
 def test_validation(call, error, match):
     with pytest.raises(error, match=match):
         call()
+
+
+def test_solver_refuses_an_empty_batch():
+    with pytest.raises(
+        ValueError, match=r"u0 must hold at least one initial condition \(B >= 1\), got shape \(0, 16\)"
+    ):
+        solve_burgers(torch.zeros(0, 16, dtype=torch.float64), 0.1, 0.1)

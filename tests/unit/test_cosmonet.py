@@ -58,3 +58,26 @@ def test_batch_norm_and_circular_padding():
 def test_validation(call, match):
     with pytest.raises((TypeError, ValueError), match=match):
         call()
+
+
+@pytest.mark.parametrize(
+    ("channels", "error", "match"),
+    [
+        (True, TypeError, r"channels must be a tuple of three positive ints, got True \(bool\)"),
+        (None, TypeError, r"channels must be a tuple of three positive ints, got None"),
+        (32, TypeError, r"channels must be a tuple of three positive ints, got 32 \(int\)"),
+        ((True, 8, 16), TypeError, r"channels\[0\] must be a positive int, got True \(bool\)"),
+        ((4, 8.0, 16), TypeError, r"channels\[1\] must be a positive int, got 8\.0 \(float\)"),
+        ((4, 8, 0), ValueError, r"channels\[2\] must be a positive int, got 0"),
+        ((4, 8), ValueError, r"channels must be three positive ints, got \(4, 8\)"),
+    ],
+)
+def test_channels_of_the_wrong_kind_are_named(channels, error, match):
+    with pytest.raises(error, match=match):
+        CosmoNet(channels=channels)
+
+
+def test_channels_as_a_list_and_batch_norm_must_be_a_bool():
+    assert CosmoNet(channels=[2, 4, 8]).fc.in_features == 8
+    with pytest.raises(TypeError, match=r"batch_norm must be a bool, got 'yes'"):
+        CosmoNet(batch_norm="yes")

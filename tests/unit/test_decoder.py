@@ -102,3 +102,22 @@ def test_rollout_time_bound_stops_after_the_first_step():
     out = rollout(model, torch.randn(6, 2), 50, max_seconds=0.0)
     assert out.shape == (1, 2)  # one step is always made, then the bound stops it
     assert rollout(model, torch.randn(6, 2), 5, max_seconds=60.0).shape == (5, 2)
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda: CausalSelfAttention(8, 2)(torch.zeros(2, 0, 8)),
+        lambda: DecoderBlock(8, 2)(torch.zeros(2, 0, 8)),
+        lambda: DecoderOnlyTransformer(d_in=3, d_model=8, n_heads=2, n_layers=1)(torch.zeros(2, 0, 3)),
+    ],
+)
+def test_zero_length_sequences_are_refused_by_the_input_name(call):
+    with pytest.raises(ValueError, match=r"x must have L >= 1 \(not empty\), got shape \(2, 0, \d\)"):
+        call()
+
+
+def test_rollout_refuses_an_empty_context():
+    model = DecoderOnlyTransformer(d_in=3, d_model=8, n_heads=2, n_layers=1)
+    with pytest.raises(ValueError, match=r"context must hold at least one step"):
+        rollout(model, torch.zeros(0, 3), steps=2)

@@ -229,3 +229,21 @@ def test_model_data_and_gradients():
     assert torch.equal(flat_grad(model), torch.zeros_like(g))
     with pytest.raises(ValueError, match="same batch size, got 10 and 9"):
         ddp_gradients(model, xa, ya[:9])
+
+
+@pytest.mark.parametrize(
+    ("rank", "world", "local", "match"),
+    [
+        ("0", "2", "5", r"inconsistent launch: RANK=0, WORLD_SIZE=2, LOCAL_RANK=5"),
+        ("-1", "2", "0", r"inconsistent launch: RANK=-1"),
+        ("0", "0", "0", r"inconsistent launch: RANK=0, WORLD_SIZE=0"),
+        (" ", "2", "0", r"RANK must be an integer, got ' '"),
+        ("0", "2.0", "0", r"WORLD_SIZE must be an integer, got '2\.0'"),
+    ],
+)
+def test_launch_variables_that_no_torchrun_sets_are_refused(monkeypatch, rank, world, local, match):
+    monkeypatch.setenv("RANK", rank)
+    monkeypatch.setenv("WORLD_SIZE", world)
+    monkeypatch.setenv("LOCAL_RANK", local)
+    with pytest.raises(RuntimeError, match=match):
+        launch_environment()

@@ -84,3 +84,12 @@ def test_valid_time():
 def test_validation(call, match):
     with pytest.raises(ValueError, match=match):
         call()
+
+
+def test_valid_time_refuses_other_devices_and_no_steps():
+    from dlfp.data.dynamics import valid_time
+
+    with pytest.raises(ValueError, match=r"prediction and truth must be on the same device"):
+        valid_time(torch.zeros(5, 3), torch.zeros(5, 3, device="meta"), 0.1, 1.0)
+    with pytest.raises(ValueError, match=r"prediction must hold at least one step \(K >= 1\)"):
+        valid_time(torch.zeros(0, 3), torch.zeros(0, 3), 0.1, 1.0)

@@ -65,3 +65,48 @@ def test_banner_names_device_profile_and_torch(monkeypatch):
 
 def test_top_level_exports():
     assert dlfp.pick is not None and dlfp.banner is banner
+
+
+@pytest.mark.parametrize("source", ["prefer", "env"])
+def test_cuda_index_beyond_the_gpus_present_is_refused(monkeypatch, source):
+    """DLFP_DEVICE=cuda:7 on a one-GPU machine: refused, naming the variable and the count."""
+    _fake_devices(monkeypatch, cuda=True, mps=False)
+    monkeypatch.setattr(torch.cuda, "device_count", lambda: 1)
+    name = "prefer" if source == "prefer" else DEVICE_ENV_VAR
+    if source == "env":
+        monkeypatch.setenv(DEVICE_ENV_VAR, "cuda:7")
+        call = pick_device
+    else:
+        call = lambda: pick_device("cuda:7")  # noqa: E731
+    with pytest.raises(RuntimeError, match=rf"{name} must name an available device, got 'cuda:7'.*1 CUDA device"):
+        call()
+    monkeypatch.setenv(DEVICE_ENV_VAR, "cuda:0")
+    assert pick_device() == torch.device("cuda:0")  # index 0 exists: accepted
+
+
+@pytest.mark.parametrize("value", ["", "   "])
+def test_blank_device_variable_means_automatic_choice(monkeypatch, value):
+    _fake_devices(monkeypatch, cuda=False, mps=False)
+    monkeypatch.setenv(DEVICE_ENV_VAR, value)
+    assert pick_device().type == "cpu"
+
+
+def test_bad_device_variable_is_named(monkeypatch):
+    _fake_devices(monkeypatch, cuda=False, mps=False)
+    monkeypatch.setenv(DEVICE_ENV_VAR, "gpu0")
+    with pytest.raises(ValueError, match=rf"{DEVICE_ENV_VAR} must be a device string .*got 'gpu0'"):
+        pick_device()
+    monkeypatch.setenv(DEVICE_ENV_VAR, " cpu ")
+    assert pick_device().type == "cpu"
+
+
+@pytest.mark.parametrize("seed", [2**64, -1])
+def test_seeds_outside_64_bits_are_refused_by_name(seed):
+    from dlfp.env import as_generator
+
+    with pytest.raises(ValueError, match=r"seed must be an int in \[0, 2\*\*64 - 1\]"):
+        seed_everything(seed)
+    if seed > 0:
+        with pytest.raises(ValueError, match=r"seed must be an int in \[-2\*\*63, 2\*\*64 - 1\]"):
+            as_generator(seed)
+    assert seed_everything(2**64 - 1).initial_seed() == 2**64 - 1  # the largest seed works

@@ -101,3 +101,14 @@ def test_generate_field_is_numpy_float32():
 def test_validation(call, match):
     with pytest.raises((TypeError, ValueError), match=match):
         call()
+
+
+@pytest.mark.parametrize("omega", [[], np.array([]), torch.zeros(0)])
+def test_generate_fields_refuses_an_empty_batch(omega):
+    with pytest.raises(ValueError, match=r"omega_m must hold at least one value"):
+        generate_fields(omega, 16)
+
+
+def test_measure_power_spectrum_refuses_an_empty_batch():
+    with pytest.raises(ValueError, match=r"fields must hold at least one field \(B >= 1\)"):
+        measure_power_spectrum(torch.zeros(0, 16, 16))

@@ -110,3 +110,16 @@ def test_recorder_bad_inputs():
         ActivationRecorder("m")
     with pytest.raises(TypeError, match="types"):
         ActivationRecorder(nn.Linear(2, 2), [nn.ReLU])
+
+
+@pytest.mark.parametrize(
+    ("hidden", "error", "match"),
+    [
+        (None, TypeError, r"hidden_sizes must be a list of positive ints \(possibly empty\), got None"),
+        (5, TypeError, r"hidden_sizes must be a list of positive ints \(possibly empty\), got 5 \(int\)"),
+        ([True], ValueError, r"hidden_sizes must be positive ints, got \[True\]"),
+    ],
+)
+def test_hidden_sizes_of_the_wrong_kind_are_named(hidden, error, match):
+    with pytest.raises(error, match=match):
+        FlexibleMLP(3, hidden, 1)

@@ -60,3 +60,17 @@ def test_layer_norm_naive_matches_library():
 def test_layer_norm_naive_rejects_mismatched_weight():
     with pytest.raises(ValueError, match=r"weight must have shape \(16,\)"):
         layer_norm_naive(torch.randn(2, 16), torch.ones(8), torch.zeros(16))
+
+
+def test_layer_norm_refuses_mixed_dtypes_and_devices():
+    from dlfp.kernels import layer_norm_naive
+
+    x = torch.randn(2, 3)
+    with pytest.raises(
+        TypeError, match=r"x, weight and bias must have the same dtype, got x torch\.float32, weight torch\.float64"
+    ):
+        layer_norm_naive(x, torch.ones(3, dtype=torch.float64), torch.zeros(3))
+    with pytest.raises(ValueError, match=r"x, weight and bias must be on the same device.*weight on meta"):
+        layer_norm_naive(x, torch.ones(3, device="meta"), torch.zeros(3))
+    with pytest.raises(ValueError, match=r"A and B must share dtype and device"):
+        matmul_naive(x, torch.randn(3, 2, dtype=torch.float64))

@@ -91,3 +91,21 @@ def test_training_bounds():
     assert len(model.losses) == 1 and model.stopped.startswith("time bound 0 s reached after 1 of 1000 steps")
     with pytest.raises(ValueError, match="y must hold labels 0 or 1"):
         train_logistic_regression(X, 2 * y)
+
+
+@pytest.mark.parametrize(
+    ("p", "y", "error", "match"),
+    [
+        (torch.rand(3), torch.ones(3, dtype=torch.float64), TypeError, r"p and y must have the same dtype"),
+        (
+            torch.rand(3),
+            torch.ones(3, device="meta"),
+            ValueError,
+            r"p and y must be on the same device, got p on cpu, y on meta",
+        ),
+        (torch.rand(0), torch.ones(0), ValueError, r"p must hold at least one probability"),
+    ],
+)
+def test_binary_cross_entropy_refuses_mixed_and_empty_inputs(p, y, error, match):
+    with pytest.raises(error, match=match):
+        binary_cross_entropy(p, y)

@@ -82,3 +82,11 @@ def test_bad_inputs():
         two_layer_forward(torch.randn(5), torch.randn(3, 5), torch.randn(3), torch.randn(2, 3), torch.randn(2))
     with pytest.raises(KeyError, match="missing"):
         two_layer_backward(torch.randn(4, 2), {"x": x}, torch.randn(3, 5), torch.randn(2, 3))
+
+
+def test_linear_forward_refuses_mixed_dtypes_and_devices():
+    x, W, b = torch.randn(2, 3), torch.randn(4, 3, dtype=torch.float64), torch.zeros(4)
+    with pytest.raises(TypeError, match=r"x, W and b must have the same dtype, got x torch\.float32, W torch\.float64"):
+        linear_forward(x, W, b)
+    with pytest.raises(ValueError, match=r"x, W and b must be on the same device"):
+        linear_forward(x, torch.randn(4, 3, device="meta"), b)

@@ -119,3 +119,16 @@ def test_training_bounds_stop_cleanly():
     assert len(hist["loss"]) == 1 and hist["stopped"].startswith("time bound 0 s")
     _, hist = train(X, y, epochs=2, batch_size=16)
     assert len(hist["loss"]) == 8 and hist["stopped"] == "completed"
+
+
+@pytest.mark.parametrize("shape", [(0, 2), (5, 0)])
+def test_train_refuses_an_empty_data_set(shape):
+    X = np.zeros(shape)
+    y = np.zeros(shape[0], dtype=np.int64)
+    with pytest.raises(ValueError, match=r"X must hold at least one sample and one feature \(N, D_in >= 1\)"):
+        train(X, y, epochs=1)
+
+
+def test_softmax_cross_entropy_refuses_an_empty_batch_instead_of_nan():
+    with pytest.raises(ValueError, match=r"logits must hold at least one row and one class.*got shape \(0, 3\)"):
+        softmax_cross_entropy(np.zeros((0, 3)), np.zeros(0, dtype=np.int64))

@@ -76,10 +76,42 @@ def test_adamw_decay_is_decoupled():
         (lambda: optim.SGD(make_model().parameters(), lr=0.0), "lr must be"),
         (lambda: optim.SGD(make_model().parameters(), lr=0.1, momentum=1.0), "momentum must be"),
         (lambda: optim.Adam(make_model().parameters(), weight_decay=-1.0), "weight_decay must be"),
-        (lambda: optim.Adam(make_model().parameters(), betas=(0.9, 1.0)), "betas must be"),
+        (lambda: optim.Adam(make_model().parameters(), betas=(0.9, 1.0)), r"betas\[1\] must be in \[0, 1\), got 1\.0"),
+        (lambda: optim.Adam(make_model().parameters(), betas=("a", 0.9)), r"betas\[0\] must be a real number, got 'a'"),
+        (
+            lambda: optim.Adam(make_model().parameters(), betas=(False, 0.9)),
+            r"betas\[0\] must be a real number, got False",
+        ),
+        (lambda: optim.Adam(make_model().parameters(), betas=(0.9,)), r"betas must be two numbers in \[0, 1\)"),
+        (lambda: optim.AdamW(make_model().parameters(), betas=0.9), r"betas must be a pair \(beta1, beta2\)"),
         (lambda: optim.AdamW(make_model().parameters(), eps=0.0), "eps must be"),
     ],
 )
 def test_validation(call, match):
     with pytest.raises((TypeError, ValueError), match=match):
         call()
+
+
+@pytest.mark.parametrize(
+    ("ours_cls", "ref_cls", "kwargs"),
+    [
+        (optim.Adam, torch.optim.Adam, dict(lr=0.05)),
+        (optim.Adam, torch.optim.Adam, dict(lr=0.05, weight_decay=0.1)),
+        (optim.AdamW, torch.optim.AdamW, dict(lr=0.05, weight_decay=0.3)),
+        (optim.SGD, torch.optim.SGD, dict(lr=0.05, momentum=0.9, weight_decay=0.1)),
+    ],
+)
+def test_complex_parameters_match_torch_optim_step_by_step(ours_cls, ref_cls, kwargs):
+    """torch.optim treats a complex entry as two real ones; so must we (g^2 is not |g|^2 nor g*g)."""
+    g = torch.Generator().manual_seed(2)
+    start = torch.randn(6, dtype=torch.complex64, generator=g)
+    target = torch.randn(6, dtype=torch.complex64, generator=g)
+    ours, ref = nn.Parameter(start.clone()), nn.Parameter(start.clone())
+    opt_ours, opt_ref = ours_cls([ours], **kwargs), ref_cls([ref], **kwargs)
+    for _ in range(10):
+        for w, opt in ((ours, opt_ours), (ref, opt_ref)):
+            opt.zero_grad()
+            ((w - target).abs() ** 2).sum().backward()
+            opt.step()
+        torch.testing.assert_close(ours, ref, rtol=1e-6, atol=1e-7)
+    assert not torch.allclose(ours, start)  # it moved

@@ -114,3 +114,8 @@ def test_time_bound_stops_lbfgs_at_an_evaluated_point(monkeypatch):
     # the model holds the parameters of the last recorded loss, not an unevaluated line-search trial
     grid = torch.linspace(0, model.t_max, 32, dtype=torch.float64)[:, None]
     assert oscillator_loss(model, grid)[0].item() == pytest.approx(hist.lbfgs_loss[-1], rel=1e-12)
+
+
+def test_oscillator_loss_refuses_empty_collocation_instead_of_nan():
+    with pytest.raises(ValueError, match=r"t must hold at least one collocation time \(N >= 1"):
+        oscillator_loss(PINN(), torch.zeros(0, 1))

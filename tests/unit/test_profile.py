@@ -34,3 +34,10 @@ def test_pick(monkeypatch):
 def test_pick_requires_keywords():
     with pytest.raises(TypeError):
         pick(3, 50)
+
+
+@pytest.mark.parametrize("value", ["", "  "])
+def test_blank_profile_means_the_default(monkeypatch, value):
+    monkeypatch.setenv(ENV_VAR, value)
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
+    assert current_profile() == "quick"

@@ -61,3 +61,24 @@ def test_forecaster_shape_and_gradient():
 def test_validation(call, error, match):
     with pytest.raises(error, match=match):
         call()
+
+
+def test_forecaster_refuses_a_window_of_length_zero():
+    with pytest.raises(ValueError, match=r"x must have time >= 1 \(not empty\), got shape \(2, 0, 1\)"):
+        LSTMForecaster(1, 8, 1)(torch.zeros(2, 0, 1))
+
+
+@pytest.mark.parametrize("bias", [True, False])
+def test_cells_load_from_torch_with_and_without_bias(bias):
+    torch.manual_seed(0)
+    x, h = torch.randn(3, 2), torch.randn(3, 4)
+    rnn_ref, lstm_ref = nn.RNNCell(2, 4, bias=bias), nn.LSTMCell(2, 4, bias=bias)
+    torch.testing.assert_close(MyRNNCell(2, 4).load_from_torch(rnn_ref)(x, h), rnn_ref(x, h))
+    c = torch.randn(3, 4)
+    for ours, ref in zip(MyLSTMCell(2, 4).load_from_torch(lstm_ref)(x, (h, c)), lstm_ref(x, (h, c))):
+        torch.testing.assert_close(ours, ref)
+
+
+def test_a_relu_rnn_cell_is_not_copied_into_a_tanh_cell():
+    with pytest.raises(ValueError, match=r"cell must use nonlinearity='tanh' as this cell does, got 'relu'"):
+        MyRNNCell(2, 4).load_from_torch(nn.RNNCell(2, 4, nonlinearity="relu"))

@@ -68,3 +68,14 @@ def test_cross_entropy_rejects(fn):
         fn(z, torch.tensor([0, 1, 4]))
     with pytest.raises(ValueError, match="logits must have shape"):
         fn(torch.randn(3), torch.tensor([0, 1, 2]))
+
+
+@pytest.mark.parametrize("fn", [cross_entropy, cross_entropy_grad])
+def test_an_empty_batch_is_refused_instead_of_nan(fn):
+    with pytest.raises(ValueError, match=r"logits must hold at least one row \(the loss is a mean over N >= 1\)"):
+        fn(torch.zeros(0, 3), torch.zeros(0, dtype=torch.long))
+
+
+def test_targets_on_another_device_are_named():
+    with pytest.raises(ValueError, match=r"targets must be on device cpu, got meta"):
+        cross_entropy(torch.zeros(2, 3), torch.zeros(2, dtype=torch.long, device="meta"))

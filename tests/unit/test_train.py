@@ -109,6 +109,11 @@ def test_bounds():
     [
         ({"epochs": 0}, ValueError, "epochs must be a positive int"),
         ({"epochs": 2, "patience": 2}, ValueError, "needs a val_loader"),
+        ({"epochs": 1, "restore_best": "no"}, TypeError, r"restore_best must be a bool, got 'no'"),
+        ({"epochs": True}, TypeError, r"epochs must be a positive int, got True \(bool\)"),
+        ({"epochs": 1, "max_seconds": -1}, ValueError, r"max_seconds must be non-negative"),
+        ({"epochs": 1, "clip_grad_norm": float("nan")}, ValueError, r"clip_grad_norm must be a finite number"),
+        ({"epochs": 1, "accumulation_steps": 0}, ValueError, r"accumulation_steps must be a positive int"),
     ],
 )
 def test_fit_validates(kwargs, error, match):
@@ -196,3 +201,96 @@ def test_nan_batches_are_refused_with_their_index():
         evaluate(model, [(torch.ones(2, 1), torch.full((2, 1), float("nan")))], nn.MSELoss())
     with pytest.raises(TypeError, match=r"each batch must be a pair \(inputs, targets\)"):
         train_one_epoch(model, [torch.ones(2, 1)], nn.MSELoss(), opt)
+
+
+# ------------------------------------------------------------ degenerate inputs: refused before the first step
+
+
+def _weights(model):
+    return [p.detach().clone() for p in model.parameters()]
+
+
+def _unchanged(model, before):
+    return all(torch.equal(p, q) for p, q in zip(model.parameters(), before))
+
+
+@pytest.mark.parametrize(
+    ("metrics", "error", "match"),
+    [
+        ({"acc": 1}, TypeError, r"metrics\['acc'\] must be callable, got 1 \(int\)"),
+        ([accuracy], TypeError, r"metrics must be a dict of name -> metric function, or None, got list"),
+    ],
+)
+def test_fit_refuses_bad_metrics_before_any_training_step(metrics, error, match):
+    model = nn.Linear(1, 1)
+    before = _weights(model)
+    loader = DataLoader(line_data(), batch_size=8)
+    with pytest.raises(error, match=match):
+        fit(
+            model,
+            loader,
+            nn.MSELoss(),
+            torch.optim.SGD(model.parameters(), lr=0.1),
+            2,
+            val_loader=loader,
+            metrics=metrics,
+        )
+    assert _unchanged(model, before)
+
+
+def test_fit_refuses_a_one_shot_iterator_for_several_epochs():
+    model = nn.Linear(1, 1)
+    before = _weights(model)
+    batches = list(DataLoader(line_data(), batch_size=8))
+    opt = torch.optim.SGD(model.parameters(), lr=0.1)
+    with pytest.raises(TypeError, match=r"train_loader must be re-iterable.*epochs=2, got a one-shot list_iterator"):
+        fit(model, iter(batches), nn.MSELoss(), opt, 2)
+    with pytest.raises(TypeError, match=r"val_loader must be re-iterable.*got a one-shot generator"):
+        fit(model, batches, nn.MSELoss(), opt, 3, val_loader=(b for b in batches))
+    assert _unchanged(model, before)
+    assert fit(model, iter(batches), nn.MSELoss(), opt, 1).epochs == 1  # one epoch needs one pass: fine
+    assert fit(model, batches, nn.MSELoss(), opt, 2).epochs == 2  # a list is re-iterable
+
+
+def test_an_exhausted_iterator_is_named_as_such():
+    model = nn.Linear(1, 1)
+    it = iter(list(DataLoader(line_data(), batch_size=8)))
+    opt = torch.optim.SGD(model.parameters(), lr=0.1)
+    train_one_epoch(model, it, nn.MSELoss(), opt)
+    with pytest.raises(
+        ValueError, match=r"loader must yield at least one batch, got none \(it is a one-shot list_iterator"
+    ):
+        train_one_epoch(model, it, nn.MSELoss(), opt)
+    with pytest.raises(ValueError, match=r"loader must yield at least one sample, got none \(it is a one-shot"):
+        evaluate(model, it, nn.MSELoss())
+    with pytest.raises(ValueError, match=r"loader must yield at least one batch, got none$"):
+        train_one_epoch(model, [], nn.MSELoss(), opt)
+
+
+@pytest.mark.parametrize("which", ["train_one_epoch", "evaluate", "fit"])
+def test_empty_batches_are_refused_with_their_index(which):
+    model = nn.Linear(1, 1)
+    before = _weights(model)
+    loader = [(torch.zeros(0, 1), torch.zeros(0, 1))]
+    opt = torch.optim.SGD(model.parameters(), lr=0.1)
+    call = {
+        "train_one_epoch": lambda: train_one_epoch(model, loader, nn.MSELoss(), opt),
+        "evaluate": lambda: evaluate(model, loader, nn.MSELoss()),
+        "fit": lambda: fit(model, loader, nn.MSELoss(), opt, 1),
+    }[which]
+    with pytest.raises(ValueError, match=r"batch 0 inputs must hold at least one sample, got shape \(0, 1\)"):
+        call()
+    assert _unchanged(model, before)
+
+
+def test_accuracy_refuses_out_of_range_labels_and_empty_input():
+    logits = torch.tensor([[0.1, 0.9], [0.8, 0.2]])
+    with pytest.raises(ValueError, match=r"targets must be class indices in \[0, 1\] \(logits has 2 classes\), got 2"):
+        accuracy(logits, torch.tensor([1, 2]))
+    with pytest.raises(ValueError, match=r"targets must be class indices in \[0, 1\].*got -1"):
+        accuracy(logits, torch.tensor([-1, 0]))
+    with pytest.raises(ValueError, match=r"logits must hold at least one row and one class, got shape \(0, 2\)"):
+        accuracy(torch.zeros(0, 2), torch.zeros(0, dtype=torch.long))
+    with pytest.raises(ValueError, match=r"got shape \(3, 0\)"):
+        accuracy(torch.zeros(3, 0), torch.zeros(3, dtype=torch.long))
+    assert accuracy(logits, torch.tensor([1, 0])).item() == 1.0

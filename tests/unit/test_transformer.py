@@ -42,3 +42,31 @@ def test_burgers_transformer_shapes_and_attention_maps():
 def test_validation(call, error, match):
     with pytest.raises(error, match=match):
         call()
+
+
+@pytest.mark.parametrize(
+    ("mask", "error", "match"),
+    [
+        (torch.zeros(4, 4), ValueError, r"mask must have shape \(5, 5\) or \(B\*nhead, L, L\) = \(6, 5, 5\)"),
+        (torch.zeros(3, 5, 5), ValueError, r"mask must have shape \(5, 5\) or \(B\*nhead, L, L\)"),
+        (torch.zeros(5, 5, dtype=torch.long), TypeError, r"mask must be a bool tensor.*got dtype torch\.int64"),
+        (torch.zeros(5, 5, dtype=torch.float64), TypeError, r"float tensor of x's dtype torch\.float32"),
+        (torch.zeros(5, 5, device="meta"), ValueError, r"mask must be on x's device cpu, got meta"),
+        ([[0.0]], TypeError, r"mask must be a torch\.Tensor, got list"),
+    ],
+)
+def test_block_refuses_a_bad_mask(mask, error, match):
+    block = MyTransformerBlock(8, 2, 16)
+    with pytest.raises(error, match=match):
+        block(torch.randn(3, 5, 8), mask)
+
+
+def test_block_accepts_the_masks_nn_multiheadattention_takes_and_refuses_empty_sequences():
+    block = MyTransformerBlock(8, 2, 16).eval()
+    x = torch.randn(3, 5, 8)
+    causal_bool = torch.ones(5, 5, dtype=torch.bool).triu(1)  # True = may not attend
+    causal_float = torch.zeros(5, 5).masked_fill(causal_bool, float("-inf"))
+    torch.testing.assert_close(block(x, causal_bool), block(x, causal_float))
+    assert block(x, causal_bool.expand(6, 5, 5)).shape == (3, 5, 8)
+    with pytest.raises(ValueError, match=r"x must have L >= 1 \(not empty\), got shape \(3, 0, 8\)"):
+        block(torch.randn(3, 0, 8))

@@ -63,3 +63,9 @@ def test_bad_inputs():
         shape_table(lambda x: x, torch.zeros(1))
     with pytest.raises(TypeError, match="torch.Tensor"):
         shape_table(MyVGG(), [0.0])
+
+
+@pytest.mark.parametrize("channels", [None, 5, "64"])
+def test_channels_of_the_wrong_kind_are_named(channels):
+    with pytest.raises(TypeError, match=r"channels must be a tuple or list of positive ints"):
+        MyVGG(channels=channels)

@@ -54,7 +54,9 @@ def flat_mse_loss(model: nn.Module, inputs: torch.Tensor, targets: torch.Tensor)
 
     Raises:
         TypeError: if ``model`` is not an ``nn.Module`` or the data are not tensors.
-        ValueError: if ``model`` has no parameters or ``targets`` has the wrong shape.
+        ValueError: if ``model`` has no parameters, ``inputs`` is empty,
+            ``targets`` has the wrong shape, or the tensors and the model are
+            on different devices.
     """
     check_type("model", model, nn.Module, "an nn.Module")
     check_tensor("inputs", inputs)
@@ -62,6 +64,9 @@ def flat_mse_loss(model: nn.Module, inputs: torch.Tensor, targets: torch.Tensor)
     named = [(k, p.detach()) for k, p in model.named_parameters()]
     if not named:
         raise ValueError("model must have at least one parameter, got none")
+    check_same_device(inputs=inputs, targets=targets, model=named[0][1])
+    if inputs.ndim == 0 or inputs.shape[0] == 0:
+        raise ValueError(f"inputs must hold at least one sample (the loss is a mean), got shape {tuple(inputs.shape)}")
     with torch.no_grad():
         out_shape = tuple(model(inputs).shape)
     check_tensor("targets", targets, shape=out_shape, note=" (the model's output shape)")

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from dlfp.validation import check_path, check_type
+from dlfp.validation import check_path, check_type, describe
 
 # The committed results ship inside the package (dlfp/book/results, package data), so the
 # benchmarks appendix renders them wherever dlfp is installed, a wheel or Colab included.
@@ -49,6 +49,32 @@ class Run:
         return self.benchmarks[name]["stats"]["min"]
 
 
+def _read_benchmarks(path: Path, name: str) -> dict:
+    """The parsed JSON of a pytest-benchmark run, each benchmark checked for what this module reads.
+
+    A damaged or foreign file is reported with the file, the benchmark and the entry that is wrong.
+    """
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (json.JSONDecodeError, UnicodeDecodeError) as err:
+        raise ValueError(f"{name} must be a pytest-benchmark JSON file, got {path} ({err})") from err
+    benches = data.get("benchmarks") if isinstance(data, dict) else None
+    if not isinstance(benches, list) or not benches:
+        found = f"benchmarks={describe(benches)}" if isinstance(data, dict) else f"a JSON {type(data).__name__}"
+        raise ValueError(f"{path} is not a pytest-benchmark JSON result with timed benchmarks (found {found})")
+    for i, bench in enumerate(benches):
+        stats = bench.get("stats") if isinstance(bench, dict) else None
+        if not isinstance(bench, dict) or not isinstance(bench.get("fullname"), str):
+            raise ValueError(f"{path}: benchmarks[{i}] must be a dict with a 'fullname' string, got {describe(bench)}")
+        if (
+            not isinstance(stats, dict)
+            or not isinstance(stats.get("min"), (int, float))
+            or isinstance(stats["min"], bool)
+        ):
+            raise ValueError(f"{path}: benchmarks[{i}] ({bench['fullname']}) must have stats with a numeric 'min'")
+    return data
+
+
 def load_run(path: str | Path) -> Run:
     """Load one pytest-benchmark JSON file.
 
@@ -58,13 +84,8 @@ def load_run(path: str | Path) -> Run:
         ValueError: if the file is not a pytest-benchmark result with timed benchmarks.
     """
     path = check_path("path", path, must_exist="file")
-    try:
-        data = json.loads(path.read_text())
-        benches = data["benchmarks"]
-    except (json.JSONDecodeError, KeyError, TypeError) as err:
-        raise ValueError(f"{path} is not a pytest-benchmark JSON result: {err}") from err
-    if not benches:
-        raise ValueError(f"{path} holds no benchmarks")
+    data = _read_benchmarks(path, "path")
+    benches = data["benchmarks"]
     device = (
         benches[0]
         .get("extra_info", {})
@@ -196,12 +217,7 @@ def save(raw: str | Path, directory: str | Path = RESULTS) -> Path:
     """
     raw = check_path("raw", raw, must_exist="file")
     directory = check_path("directory", directory)
-    try:
-        data = json.loads(raw.read_text())
-    except json.JSONDecodeError as err:
-        raise ValueError(f"raw must be a pytest-benchmark JSON file, got {raw} ({err})") from err
-    if not isinstance(data, dict) or not data.get("benchmarks"):
-        raise ValueError(f"{raw} holds no timed benchmarks")
+    data = _read_benchmarks(raw, "raw")
     for bench in data["benchmarks"]:
         bench["stats"].pop("data", None)
     device = data["benchmarks"][0].get("extra_info", {}).get("device")

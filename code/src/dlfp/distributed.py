@@ -56,6 +56,7 @@ from dlfp.validation import (
     check_callable,
     check_int,
     check_path,
+    check_seed,
     check_tensor,
     check_type,
 )
@@ -174,7 +175,7 @@ def make_regression(n: int, in_features: int = 16, *, seed: int = 0) -> tuple[to
     """
     check_int("n", n, minimum=1)
     check_int("in_features", in_features, minimum=1)
-    check_int("seed", seed, minimum=0)
+    check_seed("seed", seed, minimum=0)
     g = torch.Generator().manual_seed(seed)
     a = torch.randn(in_features, generator=g)
     a = a / a.norm()
@@ -218,7 +219,7 @@ def epoch_orders(
     check_int("world_size", world_size, minimum=1)
     check_int("epochs", epochs, minimum=1)
     check_int("rank", rank, minimum=0)
-    check_int("seed", seed)
+    check_seed("seed", seed)
     if rank >= world_size:
         raise ValueError(f"rank must be in [0, world_size={world_size}), got {rank}")
     sampler = DistributedSampler(range(n), num_replicas=world_size, rank=rank, shuffle=True, seed=seed)
@@ -390,7 +391,8 @@ def launch_environment() -> tuple[int, int, int]:
         except ValueError:
             raise RuntimeError(f"{name} must be an integer, got {os.environ[name]!r}") from None
     rank, world_size, local_rank = values
-    if not 0 <= rank < world_size or local_rank < 0:
+    # a node runs at most WORLD_SIZE processes, so LOCAL_RANK < WORLD_SIZE as well
+    if not 0 <= rank < world_size or not 0 <= local_rank < world_size:
         raise RuntimeError(f"inconsistent launch: RANK={rank}, WORLD_SIZE={world_size}, LOCAL_RANK={local_rank}")
     return rank, world_size, local_rank
 

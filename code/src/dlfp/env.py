@@ -14,7 +14,7 @@ import numpy as np
 import torch
 
 from dlfp.profile import current_profile
-from dlfp.validation import check_int, describe
+from dlfp.validation import check_seed, describe
 
 DEVICE_ENV_VAR = "DLFP_DEVICE"
 
@@ -35,12 +35,13 @@ def pick_device(prefer: str | None = None) -> torch.device:
     Raises:
         TypeError: if ``prefer`` is neither a string nor a ``torch.device``.
         ValueError: if the preferred device is not a valid device string.
-        RuntimeError: if the preferred device is not available on this machine.
+        RuntimeError: if the preferred device is not available on this machine
+            (``cuda:7`` with fewer than eight GPUs included).
     """
     if prefer is not None and not isinstance(prefer, (str, torch.device)):
         raise TypeError(f"prefer must be a device string such as 'cpu', 'cuda' or 'mps', got {describe(prefer)}")
     source = "prefer" if prefer is not None else DEVICE_ENV_VAR
-    prefer = prefer if prefer is not None else os.environ.get(DEVICE_ENV_VAR) or None
+    prefer = prefer if prefer is not None else os.environ.get(DEVICE_ENV_VAR, "").strip() or None  # blank = unset
     if prefer is not None:
         try:
             device = torch.device(prefer)
@@ -58,6 +59,12 @@ def pick_device(prefer: str | None = None) -> torch.device:
                 f"{source} must name an available device, got {str(prefer)!r}: device {str(prefer)!r} "
                 f"was requested but is not available here"
             )
+        if device.type == "cuda" and device.index is not None and device.index >= torch.cuda.device_count():
+            count = torch.cuda.device_count()
+            raise RuntimeError(
+                f"{source} must name an available device, got {str(prefer)!r}: this machine has {count} "
+                f"CUDA device(s), so the index must be below {count}"
+            )
         return device
     if torch.cuda.is_available():
         return torch.device("cuda")
@@ -74,9 +81,9 @@ def seed_everything(seed: int = 0) -> torch.Generator:
 
     Raises:
         TypeError: if ``seed`` is not an ``int``.
-        ValueError: if ``seed`` is negative.
+        ValueError: if ``seed`` is negative or not below :math:`2^{64}` (torch's seeds are 64-bit).
     """
-    seed = check_int("seed", seed, minimum=0)
+    seed = check_seed("seed", seed, minimum=0)
     random.seed(seed)
     np.random.seed(seed % 2**32)
     torch.manual_seed(seed)
@@ -100,6 +107,7 @@ def as_generator(seed: int | torch.Generator | None = 0) -> torch.Generator:
 
     Raises:
         TypeError: if ``seed`` is neither an int nor a ``torch.Generator``.
+        ValueError: if the int is not a 64-bit seed (:math:`-2^{63}` to :math:`2^{64} - 1`).
     """
     if isinstance(seed, torch.Generator):
         return seed
@@ -107,7 +115,7 @@ def as_generator(seed: int | torch.Generator | None = 0) -> torch.Generator:
         seed = 0
     if not isinstance(seed, int) or isinstance(seed, bool):
         raise TypeError(f"seed must be an int or a torch.Generator, got {describe(seed)}")
-    return torch.Generator().manual_seed(seed)
+    return torch.Generator().manual_seed(check_seed("seed", seed))
 
 
 def _as_device(device: object, name: str = "device") -> torch.device:

@@ -28,7 +28,7 @@ import numpy as np
 import torch
 from torch import nn
 
-from dlfp.validation import check_choice, check_floating_dtype, check_int, check_positive, describe
+from dlfp.validation import check_choice, check_floating_dtype, check_int, check_positive, check_seed, describe
 
 ACTIVATIONS: dict[str, Callable[[torch.Tensor], torch.Tensor]] = {
     "linear": lambda z: z,
@@ -160,7 +160,7 @@ def signal_stats(
     for name, value in (("depth", depth), ("width", width), ("n_samples", n_samples)):
         check_int(name, value, minimum=1)
     check_choice("activation", activation, sorted(ACTIVATIONS))
-    check_int("seed", seed)
+    check_seed("seed", seed)
     check_floating_dtype("dtype", dtype)
     if isinstance(init, str):
         if init not in INITS:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import torch
 
-from dlfp.validation import check_int, check_positive, check_same_device, check_tensor
+from dlfp.validation import check_int, check_positive, check_same_device, check_same_dtype, check_tensor
 
 
 def matmul_naive(A: torch.Tensor, B: torch.Tensor) -> torch.Tensor:
@@ -108,6 +108,10 @@ def layer_norm_naive(x: torch.Tensor, weight: torch.Tensor, bias: torch.Tensor, 
         - weight (:math:`\\gamma`), bias (:math:`\\beta`): :math:`(d,)`
         - Output: same shape as ``x``
 
+    Raises:
+        TypeError, ValueError: for tensors that are not floating, of those
+            shapes, on one device and of one dtype, or a non-positive ``eps``.
+
     Taught in: Part III, week 1 (normalisation); timed against ``F.layer_norm``.
     """
     check_tensor("x", x, min_ndim=1, dims="(*, d)", floating=True)
@@ -115,6 +119,7 @@ def layer_norm_naive(x: torch.Tensor, weight: torch.Tensor, bias: torch.Tensor, 
     for name, t in (("weight", weight), ("bias", bias)):
         check_tensor(name, t, shape=(d,), floating=True, note=" to match x's last dimension")
     check_same_device(x=x, weight=weight, bias=bias)
+    check_same_dtype(x=x, weight=weight, bias=bias)
     check_positive("eps", eps)
     mean = x.mean(dim=-1, keepdim=True)
     var = ((x - mean) ** 2).mean(dim=-1, keepdim=True)

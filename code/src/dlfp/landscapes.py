@@ -29,7 +29,16 @@ from collections.abc import Callable, Iterable
 import numpy as np
 import torch
 
-from dlfp.validation import check_callable, check_choice, check_int, check_positive, check_real, check_tensor, describe
+from dlfp.validation import (
+    check_callable,
+    check_choice,
+    check_int,
+    check_positive,
+    check_real,
+    check_seed,
+    check_tensor,
+    describe,
+)
 
 OptimizerFactory = Callable[[Iterable[torch.nn.Parameter]], torch.optim.Optimizer]
 
@@ -205,7 +214,7 @@ def scenario_gradients(name: str, steps: int = 200, switch: int | None = None, s
     """
     check_choice("name", name, SCENARIOS)
     check_int("steps", steps, minimum=1)
-    check_int("seed", seed)
+    check_seed("seed", seed)
     switch = steps // 2 if switch is None else switch
     check_int("switch", switch, minimum=1, maximum=steps)
     t = torch.arange(1, steps + 1, dtype=torch.float64)

@@ -25,7 +25,15 @@ from dataclasses import dataclass, field
 
 import torch
 
-from dlfp.validation import check_in_range, check_int, check_positive, check_same_device, check_tensor, check_type
+from dlfp.validation import (
+    check_in_range,
+    check_int,
+    check_positive,
+    check_same_device,
+    check_same_dtype,
+    check_tensor,
+    check_type,
+)
 
 
 def _check_xy(X: torch.Tensor, y: torch.Tensor) -> None:
@@ -69,14 +77,20 @@ def binary_cross_entropy(p: torch.Tensor, y: torch.Tensor, eps: float = 1e-7) ->
 
     Raises:
         TypeError: if ``p`` or ``y`` is not a floating tensor.
+        TypeError: if ``p`` and ``y`` differ in dtype.
         ValueError: if the shapes differ (broadcasting ``(N, 1)`` against
-            ``(N,)`` would silently give an ``(N, N)`` loss matrix), ``p``
-            holds NaN or leaves :math:`[0, 1]`, or ``eps`` is outside :math:`(0, 0.5)`.
+            ``(N,)`` would silently give an ``(N, N)`` loss matrix), are empty,
+            the devices differ, ``p`` holds NaN or leaves :math:`[0, 1]`, or
+            ``eps`` is outside :math:`(0, 0.5)`.
     """
     check_tensor("p", p, floating=True)
     check_tensor("y", y, floating=True)
     if p.shape != y.shape:
         raise ValueError(f"p and y must have the same shape, got {tuple(p.shape)} and {tuple(y.shape)}")
+    if p.numel() == 0:
+        raise ValueError(f"p must hold at least one probability (the loss is a mean), got shape {tuple(p.shape)}")
+    check_same_device(p=p, y=y)
+    check_same_dtype(p=p, y=y)
     check_tensor("p", p, finite=True)
     check_tensor("y", y, finite=True)
     if p.numel() and (p.min() < 0 or p.max() > 1):

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import torch
 
-from dlfp.validation import check_same_device, check_tensor, check_type
+from dlfp.validation import check_same_device, check_same_dtype, check_tensor, check_type
 
 
 def _tensor(t: object, name: str, dims: str) -> torch.Tensor:
@@ -38,13 +38,14 @@ def linear_forward(x: torch.Tensor, W: torch.Tensor, b: torch.Tensor) -> torch.T
         - Output: :math:`(N, D_{out})`.
 
     Raises:
-        TypeError / ValueError: if a tensor is not floating, has the wrong rank or
-        the sizes disagree.
+        TypeError / ValueError: if a tensor is not floating, has the wrong rank,
+        the sizes, devices or dtypes disagree.
 
     Taught in: Part III, Week 1 §1.4 and §3.2.
     """
     _tensor(x, "x", "(N, D_in)"), _tensor(W, "W", "(D_out, D_in)"), _tensor(b, "b", "(D_out,)")
     check_same_device(x=x, W=W, b=b)
+    check_same_dtype(x=x, W=W, b=b)
     if x.shape[1] != W.shape[1] or b.shape[0] != W.shape[0]:
         raise ValueError(
             f"expected x (N, D_in), W (D_out, D_in), b (D_out,), got x {tuple(x.shape)}, "

@@ -32,7 +32,7 @@ import time
 
 import numpy as np
 
-from dlfp.validation import check_array, check_int, check_positive, check_type
+from dlfp.validation import check_array, check_int, check_positive, check_seed, check_type
 
 Params = dict[str, np.ndarray]
 
@@ -164,9 +164,14 @@ def softmax_cross_entropy(logits: np.ndarray, y: np.ndarray) -> tuple[float, np.
         - Output: ``(loss, dlogits)``, a float and an :math:`(N, C)` array.
 
     Raises:
-        TypeError / ValueError: for non-integer labels or mismatched shapes.
+        TypeError / ValueError: for non-integer labels, mismatched shapes or
+            an empty batch (the mean over no rows is undefined).
     """
     _array(logits, "logits", 2)
+    if 0 in logits.shape:
+        raise ValueError(
+            f"logits must hold at least one row and one class (a mean over N >= 1), got shape {logits.shape}"
+        )
     _labels(y, logits.shape[0], logits.shape[1])
     n = logits.shape[0]
     shifted = logits - logits.max(axis=1, keepdims=True)
@@ -259,10 +264,12 @@ def train(
         - X: :math:`(N, D_{in})`, y: :math:`(N,)` integer labels.
 
     Raises:
-        ValueError / TypeError: for bad data (non-finite inputs, labels that
-            do not match), sizes, hyper-parameters or bounds.
+        ValueError / TypeError: for bad data (empty or non-finite inputs,
+            labels that do not match), sizes, hyper-parameters or bounds.
     """
     check_array("X", X, ndim=2, dims="(N, D_in)", finite=True)
+    if 0 in X.shape:
+        raise ValueError(f"X must hold at least one sample and one feature (N, D_in >= 1), got shape {X.shape}")
     _labels(y, X.shape[0])
     if len(y) and y.min() < 0:
         raise ValueError(f"y must hold class labels >= 0, got minimum {y.min()}")
@@ -270,7 +277,7 @@ def train(
     check_int("batch_size", batch_size, minimum=1, optional=True)
     check_int("d_hidden", d_hidden, minimum=1)
     check_positive("lr", lr)
-    check_int("seed", seed, minimum=0)
+    check_seed("seed", seed, minimum=0)
     check_int("max_steps", max_steps, minimum=1, optional=True)
     check_positive("max_seconds", max_seconds, allow_zero=True, finite=False, optional=True)
     rng = np.random.default_rng(seed)

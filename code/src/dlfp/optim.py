@@ -81,14 +81,18 @@ class Adam(torch.optim.Optimizer):
         \\theta_t &= \\theta_{t-1} - \\eta\\, \\hat m_t / (\\sqrt{\\hat v_t} + \\epsilon)
 
     The L2 term passes through the adaptive scaling, so a parameter with a
-    large gradient history is barely decayed. Same as ``torch.optim.Adam``.
+    large gradient history is barely decayed. Same as ``torch.optim.Adam``,
+    also for complex parameters, which both treat as pairs of real numbers
+    (``torch.view_as_real``): :math:`g_t^2` squares the real and imaginary
+    parts separately, not :math:`|g_t|^2` or :math:`g_t \\cdot g_t`.
 
     Shape:
         - params: any; each update is element-wise on the parameter's shape.
 
     Raises:
         TypeError, ValueError: for a non-positive ``lr`` or ``eps``, a negative
-            ``weight_decay`` or ``betas`` that are not two numbers in :math:`[0, 1)`.
+            ``weight_decay`` or ``betas`` that are not two real numbers (not
+            bools or strings) in :math:`[0, 1)`.
     """
 
     decoupled = False
@@ -96,25 +100,31 @@ class Adam(torch.optim.Optimizer):
     def __init__(self, params, lr: float = 1e-3, betas=(0.9, 0.999), eps: float = 1e-8, weight_decay: float = 0.0):
         _check_hyper(lr, weight_decay)
         check_type("betas", betas, (tuple, list), "a pair (beta1, beta2)")
-        if len(betas) != 2 or not all(0.0 <= b < 1.0 for b in betas):
+        if len(betas) != 2:
             raise ValueError(f"betas must be two numbers in [0, 1), got {betas!r}")
+        betas = tuple(check_in_range(f"betas[{i}]", b, 0.0, 1.0, high_closed=False) for i, b in enumerate(betas))
         check_positive("eps", eps)
-        super().__init__(params, dict(lr=lr, betas=tuple(betas), eps=eps, weight_decay=weight_decay))
+        super().__init__(params, dict(lr=lr, betas=betas, eps=eps, weight_decay=weight_decay))
 
     @torch.no_grad()
     def step(self, closure=None):
         loss = None if closure is None else torch.enable_grad()(closure)()
         for group in self.param_groups:
             lr, (b1, b2), eps, wd = group["lr"], group["betas"], group["eps"], group["weight_decay"]
-            for p in group["params"]:
-                if p.grad is None:
+            for param in group["params"]:
+                if param.grad is None:
                     continue
-                g = p.grad
+                state = self.state[param]
+                # a complex entry is two real ones (as torch.optim.Adam): g^2 squares real and imaginary parts
+                p, g = (
+                    (torch.view_as_real(param), torch.view_as_real(param.grad))
+                    if param.is_complex()
+                    else (param, param.grad)
+                )
                 if wd and self.decoupled:
                     p.mul_(1 - lr * wd)  # AdamW: shrink θ directly, outside the adaptive scaling
                 elif wd:
                     g = g + wd * p  # Adam: L2 term enters the moments
-                state = self.state[p]
                 if not state:
                     state["t"] = 0
                     state["m"] = torch.zeros_like(p)

@@ -26,7 +26,7 @@ from collections.abc import Sequence
 import torch
 from torch import nn
 
-from dlfp.validation import check_int, check_tensor, check_type
+from dlfp.validation import check_int, check_seed, check_tensor, check_type
 
 _SPATIAL = (nn.Conv2d, nn.MaxPool2d, nn.AvgPool2d)
 
@@ -70,7 +70,7 @@ def gradient_support(
     if len(shape) != 3 or not all(isinstance(s, int) and s > 0 for s in shape):
         raise ValueError(f"input_shape must be (C, H, W) with positive ints, got {shape}")
     check_int("trials", trials, minimum=1)
-    check_int("seed", seed)
+    check_seed("seed", seed)
     check_int("channel", channel, minimum=0, optional=True)
     if position is not None and not (
         isinstance(position, tuple | list) and len(position) == 2 and all(isinstance(i, int) for i in position)

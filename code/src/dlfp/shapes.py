@@ -11,7 +11,6 @@ chapter 4 (output sizes); Part II, module 5 and Grand Examination III.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 
 import torch
@@ -103,30 +102,44 @@ def pool_output_size(
 ) -> int:
     """Output length of ``nn.MaxPool1d/2d`` along one dimension.
 
-    Like :func:`conv_output_size`, but ``stride`` defaults to ``kernel_size``
-    and with ``ceil_mode=True`` the division rounds up, except that the last
-    window must start inside the input or its left padding.
+    PyTorch's rule (``pooling_output_shape`` in ATen's ``Pool.h``): with
+    :math:`a = n + 2p - d(k - 1) - 1`,
+
+    .. math::
+
+        n_\\text{out} = \\left\\lfloor \\frac{a + (s - 1)\\,[\\text{ceil\\_mode}]}{s} \\right\\rfloor + 1,
+
+    and with ``ceil_mode=True`` one window less when the last one would start
+    at or beyond :math:`n + p` (past the input and its left padding). The
+    stride defaults to ``kernel_size``. With ``ceil_mode=True`` the last
+    window may hang over the end, so a size comes out even where the kernel
+    is longer than the padded input (``pool_output_size(1, 3, ceil_mode=True)
+    == 1``), exactly as PyTorch computes it.
 
     Raises:
-        TypeError: if an argument is not an int.
-        ValueError: if an argument is out of range or ``padding`` exceeds half
-            the kernel (PyTorch's own rule).
+        TypeError: if an argument is not an int (``ceil_mode`` not a bool).
+        ValueError: if an argument is out of range, ``padding`` exceeds half
+            the kernel, or the output would be empty (PyTorch's own rules).
     """
+    check_int("size", size, minimum=1)
     check_int("kernel_size", kernel_size, minimum=1)
     check_int("stride", stride, minimum=1, optional=True)
     check_int("padding", padding, minimum=0)
+    check_int("dilation", dilation, minimum=1)
+    check_type("ceil_mode", ceil_mode, bool, "a bool")
     stride = kernel_size if stride is None else stride
-    if padding * 2 > kernel_size:
+    if padding > kernel_size // 2:
         raise ValueError(
             f"padding must be at most half of kernel_size, got padding={padding}, kernel_size={kernel_size}"
         )
-    floor_size = conv_output_size(size, kernel_size, stride, padding, dilation)
-    if not ceil_mode:
-        return floor_size
     span = dilation * (kernel_size - 1) + 1
-    out = math.ceil((size + 2 * padding - span) / stride) + 1
-    if (out - 1) * stride >= size + padding:
-        out -= 1
+    out = (size + 2 * padding - span + (stride - 1 if ceil_mode else 0)) // stride + 1
+    if ceil_mode and (out - 1) * stride >= size + padding:
+        out -= 1  # the last window would start past the input and its left padding
+    if out < 1:
+        raise ValueError(
+            f"kernel spans {span} samples but the padded input has only {size + 2 * padding}: the output would be empty"
+        )
     return out
 
 

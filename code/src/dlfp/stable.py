@@ -88,6 +88,10 @@ def _check_targets(logits: torch.Tensor, targets: object) -> torch.Tensor:
         device=logits.device,
         note=f" to match logits {tuple(logits.shape)}",
     )
+    if logits.shape[0] == 0:
+        raise ValueError(
+            f"logits must hold at least one row (the loss is a mean over N >= 1), got shape {tuple(logits.shape)}"
+        )
     if len(targets) and (targets.min() < 0 or targets.max() >= logits.shape[1]):
         raise ValueError(
             f"targets must lie in [0, {logits.shape[1] - 1}], got values {int(targets.min())}..{int(targets.max())}"

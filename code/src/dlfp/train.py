@@ -47,13 +47,23 @@ def accuracy(logits: torch.Tensor, targets: torch.Tensor) -> torch.Tensor:
         - Output: scalar tensor in :math:`[0, 1]`
 
     Raises:
-        TypeError, ValueError: if ``logits`` is not :math:`(N, C)` or
-            ``targets`` not :math:`(N,)` integer indices on the same device.
+        TypeError, ValueError: if ``logits`` is not :math:`(N, C)` with
+            :math:`N, C \\ge 1`, or ``targets`` not :math:`(N,)` integer indices
+            in :math:`[0, C)` on the same device.
     """
     check_tensor("logits", logits, shape=("N", "C"))
     check_tensor("targets", targets, shape=(logits.shape[0],), note=f" to match logits {tuple(logits.shape)}")
     check_tensor("targets", targets, integer=True)
     check_same_device(logits=logits, targets=targets)
+    if logits.shape[0] == 0 or logits.shape[1] == 0:
+        raise ValueError(f"logits must hold at least one row and one class, got shape {tuple(logits.shape)}")
+    low, high = int(targets.min()), int(targets.max())
+    if low < 0 or high >= logits.shape[1]:
+        bad = low if low < 0 else high
+        raise ValueError(
+            f"targets must be class indices in [0, {logits.shape[1] - 1}] (logits has {logits.shape[1]} classes), "
+            f"got {bad}"
+        )
     return (logits.argmax(dim=1) == targets).float().mean()
 
 
@@ -75,6 +85,8 @@ def _batch(batch, index: int, device: torch.device) -> tuple[torch.Tensor, torch
     inputs, targets = batch
     for name, t in (("inputs", inputs), ("targets", targets)):
         check_tensor(f"batch {index} {name}", t)
+        if t.ndim > 0 and t.shape[0] == 0:
+            raise ValueError(f"batch {index} {name} must hold at least one sample, got shape {tuple(t.shape)}")
         if t.is_floating_point():  # a NaN input gives a NaN loss whose origin is lost
             check_tensor(f"batch {index} {name}", t, finite=True, allow_inf=True)
     return inputs.to(device), targets.to(device)
@@ -150,8 +162,25 @@ def train_one_epoch(
     if pending:
         _step(model, optimizer, clip_grad_norm, step_scheduler)
     if batches == 0:
-        raise ValueError("loader yielded no batches")
+        raise ValueError(f"loader must yield at least one batch, got none{_exhausted(loader)}")
     return total / batches
+
+
+def _is_one_shot(loader: Iterable) -> bool:
+    """Whether ``loader`` is an iterator (a generator, ``iter(...)``), which a second pass finds empty."""
+    try:
+        return iter(loader) is loader
+    except TypeError:
+        return False
+
+
+def _exhausted(loader: Iterable) -> str:
+    if _is_one_shot(loader):
+        return (
+            f" (it is a one-shot {type(loader).__name__}, exhausted by an earlier pass: "
+            "pass a re-iterable DataLoader or list)"
+        )
+    return ""
 
 
 def _step(model, optimizer, clip_grad_norm, step_scheduler) -> None:
@@ -219,7 +248,7 @@ def evaluate(
     finally:
         model.train(was_training)
     if count == 0:
-        raise ValueError("loader yielded no samples")
+        raise ValueError(f"loader must yield at least one sample, got none{_exhausted(loader)}")
     return {name: value / count for name, value in sums.items()}
 
 
@@ -292,14 +321,26 @@ def fit(
 
     Raises:
         TypeError, ValueError: for arguments of the wrong kind or out of range
-            (as :func:`train_one_epoch`), or ``patience`` without ``val_loader``.
+            (as :func:`train_one_epoch`), a metric that is not callable, a
+            one-shot iterator as a loader for more than one epoch, or
+            ``patience`` without ``val_loader`` — all before the first step.
     """
     check_int("epochs", epochs, minimum=1)
     _check_common(model, train_loader, loss_fn, "train_loader")
     check_type("optimizer", optimizer, torch.optim.Optimizer, "a torch.optim.Optimizer")
     if val_loader is not None:
         check_type("val_loader", val_loader, Iterable, "iterable (e.g. a DataLoader) or None")
+    for name, loader in (("train_loader", train_loader), ("val_loader", val_loader)):
+        if epochs > 1 and loader is not None and _is_one_shot(loader):
+            raise TypeError(
+                f"{name} must be re-iterable (a DataLoader, list or dataset) to train for epochs={epochs}, "
+                f"got a one-shot {type(loader).__name__} that would be exhausted after the first epoch"
+            )
+    check_type("metrics", metrics, (dict, type(None)), "a dict of name -> metric function, or None")
+    for name, metric in (metrics or {}).items():
+        check_callable(f"metrics[{name!r}]", metric)
     check_int("patience", patience, minimum=0, optional=True)
+    check_type("restore_best", restore_best, bool, "a bool")
     if patience is not None and val_loader is None:
         raise ValueError("patience (early stopping) needs a val_loader to watch, got val_loader=None")
     if scheduler is not None and not hasattr(scheduler, "step"):

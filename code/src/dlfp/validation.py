@@ -142,6 +142,30 @@ def check_int(
     return value
 
 
+SEED_MIN, SEED_MAX = -(2**63), 2**64 - 1  # what torch.manual_seed and torch.Generator.manual_seed take
+
+
+def check_seed(name: str, value: object, *, minimum: int = SEED_MIN) -> int:
+    """Return ``value`` as an ``int`` after checking that ``torch.manual_seed`` takes it.
+
+    PyTorch seeds are 64-bit: from :math:`-2^{63}` to :math:`2^{64} - 1`;
+    ``minimum=0`` refuses negative seeds too (NumPy's generators need that).
+
+    Raises:
+        TypeError: if ``value`` is not an integer (``bool`` included).
+        ValueError: if it lies outside that range.
+    """
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise TypeError(f"{name} must be an int (a seed), got {describe(value)}")
+    value = int(value)
+    if not minimum <= value <= SEED_MAX:
+        low = "0" if minimum == 0 else ("-2**63" if minimum == SEED_MIN else str(minimum))
+        raise ValueError(
+            f"{name} must be an int in [{low}, 2**64 - 1] (the 64-bit seeds torch.manual_seed takes), got {value}"
+        )
+    return value
+
+
 def check_real(name: str, value: object, *, finite: bool = True, optional: bool = False) -> float | None:
     """Return ``value`` as a ``float`` after checking that it is a real number (finite by default).
 
@@ -293,7 +317,13 @@ def check_tensor(
     if device is not None and not _device_matches(value.device, torch.device(device)):
         raise ValueError(f"{name} must be on device {torch.device(device)}, got {value.device}")
     # a finite sum proves every entry finite, and is far cheaper than a mask; count only if it is not
-    if finite and (value.is_floating_point() or value.is_complex()) and not torch.isfinite(value.detach().sum()):
+    # (a tensor on the "meta" device has no values to check)
+    if (
+        finite
+        and value.device.type != "meta"
+        and (value.is_floating_point() or value.is_complex())
+        and not torch.isfinite(value.detach().sum())
+    ):
         bad = torch.isnan(value) if allow_inf else ~torch.isfinite(value)
         count = int(bad.sum())
         if count:
@@ -324,6 +354,24 @@ def check_same_device(**tensors: torch.Tensor) -> torch.device:
     return first
 
 
+def check_same_dtype(**tensors: torch.Tensor) -> torch.dtype:
+    """Raise ``TypeError`` unless every tensor has one dtype; return that dtype.
+
+    Example::
+
+        check_same_dtype(x=x, W=W)
+        # TypeError: x and W must have the same dtype, got x torch.float32, W torch.float64
+    """
+    dtypes = {name: t.dtype for name, t in tensors.items()}
+    first = next(iter(dtypes.values()))
+    if any(d != first for d in dtypes.values()):
+        names = list(dtypes)
+        listed = ", ".join(f"{n} {d}" for n, d in dtypes.items())
+        together = names[0] if len(names) == 1 else ", ".join(names[:-1]) + f" and {names[-1]}"
+        raise TypeError(f"{together} must have the same dtype, got {listed}")
+    return first
+
+
 def check_model_input(
     name: str,
     value: object,
@@ -333,8 +381,12 @@ def check_model_input(
     ndim: int | None = None,
     min_ndim: int | None = None,
     dims: str | None = None,
+    nonempty: Sequence[int] = (),
 ) -> torch.Tensor:
     """The input check of a model's ``forward``: shape, and the model's own dtype and device.
+
+    ``nonempty`` lists dimensions that must have size at least 1 (a sequence
+    length, say), named in the message by their entry in ``shape``.
 
     The dtype and device are those of the model's first parameter (skipped
     for a model without parameters). The dtype check is skipped inside
@@ -346,6 +398,10 @@ def check_model_input(
         ValueError: for a wrong shape or a device other than the model's.
     """
     check_tensor(name, value, shape=shape, ndim=ndim, min_ndim=min_ndim, dims=dims, floating=True)
+    for dim in nonempty:
+        if value.shape[dim] == 0:
+            label = shape[dim] if shape is not None and isinstance(shape[dim], str) else f"dimension {dim}"
+            raise ValueError(f"{name} must have {label} >= 1 (not empty), got shape {tuple(value.shape)}")
     param = next(model.parameters(), None)
     if param is not None:
         if not _device_matches(value.device, param.device):

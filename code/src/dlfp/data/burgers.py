@@ -64,7 +64,7 @@ def solve_burgers(u0: torch.Tensor, nu: float, t_final: float, n_steps: int | No
 
     Raises:
         TypeError, ValueError: if ``u0`` is not a finite floating tensor of
-            shape :math:`(N,)` or :math:`(B, N)` with :math:`N` even and
+            shape :math:`(N,)` or :math:`(B, N)` (:math:`B \\ge 1`) with :math:`N` even and
             :math:`\\ge 4`, ``nu`` or ``t_final`` is negative, or ``n_steps``
             is not a positive int (or ``None``).
 
@@ -73,6 +73,8 @@ def solve_burgers(u0: torch.Tensor, nu: float, t_final: float, n_steps: int | No
     check_tensor("u0", u0)
     if u0.ndim not in (1, 2) or u0.shape[-1] < 4 or u0.shape[-1] % 2:
         raise ValueError(f"u0 must have shape (N,) or (B, N) with N even and >= 4, got {tuple(u0.shape)}")
+    if u0.ndim == 2 and u0.shape[0] == 0:
+        raise ValueError(f"u0 must hold at least one initial condition (B >= 1), got shape {tuple(u0.shape)}")
     check_tensor("u0", u0, floating=True, finite=True)
     check_positive("nu", nu, allow_zero=True)
     check_positive("t_final", t_final, allow_zero=True)

@@ -18,7 +18,7 @@ import torch
 from torch.utils.data import DataLoader, Dataset
 
 from dlfp.data.fields import generate_fields
-from dlfp.validation import check_callable, check_int, check_tensor, describe
+from dlfp.validation import check_callable, check_int, check_seed, check_tensor, describe
 
 
 def _check_range(param_range) -> tuple[float, float]:
@@ -92,7 +92,7 @@ class FieldDataset(Dataset):
         """Draw :math:`\\Omega_m \\sim U(\\text{param\\_range})` and one field each, ``chunk`` fields per FFT."""
         check_int("num_samples", num_samples, minimum=1)
         check_int("chunk", chunk, minimum=1)
-        check_int("seed", seed)
+        check_seed("seed", seed)
         low, high = _check_range(param_range)
         g = torch.Generator().manual_seed(seed)
         omega = low + (high - low) * torch.rand(num_samples, generator=g, dtype=torch.float64)
@@ -128,7 +128,7 @@ class GenerativeFieldDataset(Dataset):
     def __init__(self, num_samples: int, param_range=(0.1, 0.5), size: int = 64, seed: int = 0, transform=None):
         check_int("num_samples", num_samples, minimum=1)
         check_int("size", size, minimum=2)
-        check_int("seed", seed)
+        check_seed("seed", seed)
         if transform is not None:
             check_callable("transform", transform)
         self.param_min, self.param_max = _check_range(param_range)
@@ -182,7 +182,7 @@ def create_dataloaders(
     check_int("batch_size", batch_size, minimum=1)
     check_int("num_workers", num_workers, minimum=0)
     check_int("size", size, minimum=2)
-    check_int("seed", seed)
+    check_seed("seed", seed)
     transform = RandomDihedral() if augment else None
     if on_the_fly:
         train = GenerativeFieldDataset(train_samples, param_range, size, seed=seed, transform=transform)

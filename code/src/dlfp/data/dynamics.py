@@ -21,7 +21,7 @@ import numpy as np
 import torch
 from scipy.integrate import solve_ivp
 
-from dlfp.validation import check_int, check_positive, check_real, check_same_device, check_tensor, describe
+from dlfp.validation import check_int, check_positive, check_real, check_same_device, check_seed, check_tensor, describe
 
 LORENZ_SIGMA, LORENZ_RHO, LORENZ_BETA = 10.0, 28.0, 8.0 / 3.0
 
@@ -235,7 +235,7 @@ def lorenz_max_lyapunov(
     check_positive("transient", transient, allow_zero=True)
     check_positive("rtol", rtol)
     check_positive("atol", atol)
-    check_int("seed", seed, minimum=0)
+    check_seed("seed", seed, minimum=0)
     if not t_total >= renorm_every:
         raise ValueError(f"t_total must be at least renorm_every ({renorm_every}), got {t_total!r}")
     params = tuple(check_real(n, v) for n, v in (("sigma", sigma), ("rho", rho), ("beta", beta)))
@@ -308,12 +308,14 @@ def valid_time(prediction: torch.Tensor, truth: torch.Tensor, dt: float, scale: 
 
     Raises:
         TypeError: if ``prediction`` or ``truth`` is not a tensor.
-        ValueError: if the shapes or devices differ, ``truth`` is not finite, or
+        ValueError: if the shapes or devices differ, there are no steps, ``truth`` is not finite, or
             ``dt``, ``scale``, ``threshold`` are not positive.
     """
     check_tensor("prediction", prediction, shape=("K", "D"))
     check_tensor("truth", truth, shape=tuple(prediction.shape), finite=True, note=" (the shape of prediction)")
     check_same_device(prediction=prediction, truth=truth)
+    if prediction.shape[0] == 0:
+        raise ValueError(f"prediction must hold at least one step (K >= 1), got shape {tuple(prediction.shape)}")
     for name, value in (("dt", dt), ("scale", scale), ("threshold", threshold)):
         check_positive(name, value)
     error = (prediction - truth).norm(dim=1) / scale

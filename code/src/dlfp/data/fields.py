@@ -134,9 +134,12 @@ def generate_fields(
 
     Raises:
         TypeError, ValueError: as :func:`power_spectrum` and :func:`wavenumbers`,
-            or if ``seed`` is neither an int nor a ``torch.Generator``.
+            if ``omega_m`` is empty, or if ``seed`` is neither an int nor a
+            ``torch.Generator``.
     """
     omega = _as_omega(omega_m)
+    if omega.ndim == 1 and omega.numel() == 0:
+        raise ValueError("omega_m must hold at least one value (one field per value), got an empty sequence")
     g = _generator(seed)
     k = wavenumbers(size, cell_size)
     scalar = omega.ndim == 0
@@ -183,6 +186,8 @@ def measure_power_spectrum(fields: torch.Tensor, cell_size: float = CELL_SIZE) -
         raise ValueError(f"fields must have shape (N, N) or (B, N, N) with N >= 2, got {tuple(fields.shape)}")
     if fields.is_complex() or not fields.is_floating_point():
         raise TypeError(f"fields must be a real floating tensor, got {fields.dtype}")
+    if fields.numel() == 0:
+        raise ValueError(f"fields must hold at least one field (B >= 1), got shape {tuple(fields.shape)}")
     check_tensor("fields", fields, finite=True)
     check_positive("cell_size", cell_size)
     single = fields.ndim == 2

@@ -25,6 +25,8 @@ from __future__ import annotations
 import gzip
 import hashlib
 import socket
+import threading
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlparse
@@ -33,7 +35,7 @@ import numpy as np
 import torch
 
 from dlfp.data.root import ENV_VAR, data_roots
-from dlfp.validation import check_choice, check_in_range, check_int, check_path, check_positive
+from dlfp.validation import check_choice, check_in_range, check_int, check_path, check_positive, check_seed
 
 # The files and MD5 sums torchvision checks (torchvision.datasets.MNIST.resources).
 MNIST_FILES = {
@@ -110,25 +112,87 @@ def _from_gzip_mirror(raw: Path, split: str) -> MNISTSplit | None:
     )
 
 
-def _from_folder(mnist, root: Path, split: str) -> MNISTSplit | None:
+def _from_extracted(raw: Path, split: str) -> MNISTSplit | None:
+    """The split from the extracted IDX files torchvision writes, checked; ``None`` if they are not all there.
+
+    A damaged file (truncated, overwritten, of another split) is reported by
+    name rather than as whatever error the parser happens to hit first.
+    """
+    paths = [raw / name.removesuffix(".gz") for name, _ in MNIST_FILES[split]]
+    if not all(p.is_file() for p in paths):
+        return None
+    img_path, lbl_path = paths
+    advice = "delete it (or the whole folder) and rerun to download or copy a fresh one"
+    try:
+        images = _read_idx(img_path.read_bytes(), 3)
+        if images.shape[1:] != (28, 28):
+            raise ValueError(f"images must be 28 x 28, got {images.shape[1:]}")
+    except ValueError as err:
+        raise DataUnavailableError(f"{img_path} is damaged ({err}): {advice}") from None
+    try:
+        labels = _read_idx(lbl_path.read_bytes(), 1)
+        if len(labels) != len(images):
+            raise ValueError(f"it holds {len(labels):,} labels for {len(images):,} images in {img_path.name}")
+        if len(labels) and labels.max() > 9:
+            raise ValueError(f"labels must be digits 0-9, got {int(labels.max())}")
+    except ValueError as err:
+        raise DataUnavailableError(f"{lbl_path} is damaged ({err}): {advice}") from None
+    return MNISTSplit(
+        torch.from_numpy(images.copy()),
+        torch.from_numpy(labels.astype(np.int64)),
+        split,
+        f"torchvision files in {raw}",
+    )
+
+
+def _from_folder(root: Path, split: str) -> MNISTSplit | None:
     """A split found in ``root`` (torchvision's root for MNIST), or ``None``."""
     raw = root / "MNIST" / "raw"
-    try:  # 1. a complete torchvision download
-        ds = mnist(str(root), train=split == "train", download=False)
-        return MNISTSplit(ds.data, ds.targets.long(), split, f"torchvision files in {raw}")
-    except RuntimeError:
-        pass
+    found = _from_extracted(raw, split)  # 1. a complete torchvision download
+    if found is not None:
+        return found
     return _from_gzip_mirror(raw, split)  # 2. the official gzip files (a mirror, the shipped copy)
 
 
+def _resolve(host: str, port: int, timeout: float) -> list | None:
+    """``socket.getaddrinfo(host, port)`` within ``timeout`` seconds, or ``None``.
+
+    The lookup itself has no timeout (a stalled resolver can hold it for
+    many seconds), so it runs in a daemon thread that is waited for at most
+    ``timeout`` seconds and then abandoned.
+    """
+    result: dict[str, list] = {}
+
+    def lookup() -> None:
+        try:
+            result["addresses"] = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+        except OSError:
+            pass
+
+    thread = threading.Thread(target=lookup, name="dlfp-mnist-dns", daemon=True)
+    thread.start()
+    thread.join(timeout)
+    return result.get("addresses")
+
+
 def _reachable(url: str, timeout: float) -> bool:
+    """Whether a TCP connection to ``url``'s host opens, name lookup included, within ``timeout`` seconds."""
     host = urlparse(url).hostname
     port = 443 if url.startswith("https") else 80
-    try:
-        with socket.create_connection((host, port), timeout=timeout):
-            return True
-    except OSError:
-        return False
+    deadline = time.monotonic() + timeout
+    addresses = _resolve(host, port, timeout)
+    for family, kind, proto, _, address in addresses or []:
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            return False
+        try:
+            with socket.socket(family, kind, proto) as sock:
+                sock.settimeout(remaining)
+                sock.connect(address)
+                return True
+        except OSError:
+            continue
+    return False
 
 
 def load_mnist(
@@ -146,7 +210,8 @@ def load_mnist(
             repository ships) and a download goes to the first. Files live in
             ``root/mnist/MNIST/raw`` (``mnist`` is torchvision's root for this dataset).
         download: allow torchvision to download a missing split.
-        timeout: seconds the connectivity probe waits before giving up.
+        timeout: seconds the connectivity probe (name lookup and connection
+            together) waits before giving up.
 
     Shape:
         - images: :math:`(N, 28, 28)`, ``uint8``
@@ -156,7 +221,8 @@ def load_mnist(
         TypeError: if ``root`` is not a path or ``timeout`` not a number.
         ValueError: for an unknown split or a ``timeout`` that is not positive.
         DataUnavailableError: if the split is not on disk and cannot be
-            downloaded; the message names the directory and the files to put there.
+            downloaded (the message names the directory and the files to put
+            there), or a file on disk is damaged (the message names it).
     """
     check_choice("split", split, MNIST_FILES)
     if root is not None:
@@ -166,7 +232,7 @@ def load_mnist(
     from torchvision.datasets import MNIST  # heavy import, only when data is needed
 
     for folder in (r / "mnist" for r in roots):
-        found = _from_folder(MNIST, folder, split)
+        found = _from_folder(folder, split)
         if found is not None:
             return found
 
@@ -246,7 +312,7 @@ def mnist_datasets(
     """
     check_int("n_train", n_train, minimum=1, optional=True)
     check_int("n_test", n_test, minimum=1, optional=True)
-    check_int("seed", seed)
+    check_seed("seed", seed)
     if root is not None:
         check_path("root", root)
     check_in_range("holdout_fraction", holdout_fraction, 0, 1, low_closed=False, high_closed=False)

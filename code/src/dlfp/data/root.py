@@ -20,7 +20,7 @@ _REPOSITORY = Path(__file__).resolve().parents[4]
 
 
 def data_root() -> Path:
-    """The root downloads are written to: ``$DLFP_DATA`` if set, else the user
+    """The root downloads are written to: ``$DLFP_DATA`` if set (and not blank), else the user
     cache ``$XDG_CACHE_HOME/dlfp`` (``~/.cache/dlfp`` by default). It is not
     created here: reading needs no directory, and a download creates what it
     writes.
@@ -29,7 +29,7 @@ def data_root() -> Path:
         NotADirectoryError: if ``$DLFP_DATA`` names something that exists but
             is not a directory (a file, say).
     """
-    configured = os.environ.get(ENV_VAR)
+    configured = os.environ.get(ENV_VAR, "").strip()  # blank means unset
     if configured:
         path = Path(configured).expanduser()
         if path.exists() and not path.is_dir():
@@ -51,7 +51,7 @@ def data_roots() -> list[Path]:
     """Every root a dataset is looked for in, in order: ``[$DLFP_DATA]`` if set,
     else the user cache followed by the shipped copy (when there is one)."""
     first = data_root()
-    if os.environ.get(ENV_VAR):
+    if os.environ.get(ENV_VAR, "").strip():
         return [first]
     shipped = _shipped_root()
     return [first] if shipped is None else [first, shipped]

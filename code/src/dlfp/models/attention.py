@@ -54,6 +54,12 @@ def scaled_dot_product_attention(
     Costs :math:`O(L S D)` time and :math:`O(L S)` memory for the score
     matrix, per head.
 
+    Raises:
+        TypeError, ValueError: if q, k, v are not floating tensors of one
+            dtype and device with matching :math:`D`, :math:`S`, broadcastable
+            batch dimensions and :math:`L, S \\ge 1`, or ``mask`` is not a bool
+            or q-dtype tensor broadcastable to :math:`(..., L, S)`.
+
     Taught in: Part II, module 7, exercise 7.1.
     """
     check_tensor("q", q, min_ndim=2, dims="(..., L, D)", floating=True)
@@ -64,6 +70,19 @@ def scaled_dot_product_attention(
     if k.shape[-2] != v.shape[-2]:
         raise ValueError(f"k and v must share the sequence dimension S, got {k.shape[-2]} and {v.shape[-2]}")
     check_same_device(q=q, k=k, v=v)
+    if not q.dtype == k.dtype == v.dtype:
+        raise TypeError(f"q, k and v must have the same dtype, got q {q.dtype}, k {k.dtype}, v {v.dtype}")
+    try:
+        torch.broadcast_shapes(q.shape[:-2], k.shape[:-2], v.shape[:-2])
+    except RuntimeError:
+        raise ValueError(
+            f"q, k and v must have broadcastable batch dimensions (...), got q {tuple(q.shape)}, "
+            f"k {tuple(k.shape)}, v {tuple(v.shape)}"
+        ) from None
+    if q.shape[-2] == 0 or k.shape[-2] == 0:
+        raise ValueError(
+            f"q and k must hold at least one query and one key (L, S >= 1), got q {tuple(q.shape)}, k {tuple(k.shape)}"
+        )
     L, S = q.shape[-2], k.shape[-2]
     scores = torch.matmul(q, k.transpose(-2, -1)) / math.sqrt(q.shape[-1])
     if is_causal:
@@ -81,6 +100,8 @@ def scaled_dot_product_attention(
         if mask.dtype == torch.bool:
             scores = scores.masked_fill(~mask, float("-inf"))
         elif mask.is_floating_point():
+            if mask.dtype != q.dtype:
+                raise TypeError(f"mask must be bool or of q's dtype {q.dtype} (added to the scores), got {mask.dtype}")
             scores = scores + mask
         else:
             raise TypeError(f"mask must be bool or floating point, got {mask.dtype}")
@@ -161,9 +182,9 @@ class MultiHeadAttention(nn.Module):
     ) -> tuple[torch.Tensor, torch.Tensor]:
         key = query if key is None else key
         value = key if value is None else value
-        check_model_input("query", query, self, shape=("B", "L", self.embed_dim))
+        check_model_input("query", query, self, shape=("B", "L", self.embed_dim), nonempty=(1,))
         B = query.shape[0]
-        check_model_input("key", key, self, shape=(B, "S", self.embed_dim))
+        check_model_input("key", key, self, shape=(B, "S", self.embed_dim), nonempty=(1,))
         check_model_input("value", value, self, shape=(B, key.shape[1], self.embed_dim))
         q, k, v = self._split(self.q_proj(query)), self._split(self.k_proj(key)), self._split(self.v_proj(value))
         out, attn = scaled_dot_product_attention(q, k, v, mask=mask, is_causal=is_causal)
@@ -172,23 +193,36 @@ class MultiHeadAttention(nn.Module):
 
     @torch.no_grad()
     def load_from_torch(self, mha: nn.MultiheadAttention) -> MultiHeadAttention:
-        """Copy ``nn.MultiheadAttention``: its ``in_proj_weight`` stacks W^Q, W^K, W^V by rows."""
+        """Copy ``nn.MultiheadAttention``: its ``in_proj_weight`` stacks W^Q, W^K, W^V by rows.
+
+        A module built with ``bias=False`` computes with zero biases, so the
+        biases here are set to zero. ``add_bias_kv=True`` and separate
+        ``kdim``/``vdim`` (no packed ``in_proj_weight``) cannot be copied.
+
+        Raises:
+            TypeError: if ``mha`` is not an ``nn.MultiheadAttention``.
+            ValueError: if its sizes differ or it has a form this class lacks.
+        """
         if not isinstance(mha, nn.MultiheadAttention):
             raise TypeError(f"mha must be an nn.MultiheadAttention, got {type(mha).__name__}")
         if (mha.embed_dim, mha.num_heads) != (self.embed_dim, self.num_heads) or mha.in_proj_weight is None:
+            packed = "a packed in_proj_weight" if mha.in_proj_weight is not None else "separate kdim/vdim weights"
             raise ValueError(
                 f"mha must have embed_dim={self.embed_dim}, num_heads={self.num_heads} and a packed "
-                f"in_proj_weight, got embed_dim={mha.embed_dim}, num_heads={mha.num_heads}"
+                f"in_proj_weight, got embed_dim={mha.embed_dim}, num_heads={mha.num_heads} and {packed}"
             )
-        for proj, w, b in zip(
-            (self.q_proj, self.k_proj, self.v_proj),
-            mha.in_proj_weight.chunk(3),
-            mha.in_proj_bias.chunk(3),
-        ):
+        if mha.bias_k is not None:
+            raise ValueError("mha must not have add_bias_kv=True (extra key/value bias rows), got add_bias_kv=True")
+        # nn.MultiheadAttention(bias=False) has no biases: it computes with zero ones, and so does the copy
+        in_bias = mha.in_proj_bias if mha.in_proj_bias is not None else torch.zeros(3 * self.embed_dim)
+        for proj, w, b in zip((self.q_proj, self.k_proj, self.v_proj), mha.in_proj_weight.chunk(3), in_bias.chunk(3)):
             proj.weight.copy_(w)
             proj.bias.copy_(b)
         self.out_proj.weight.copy_(mha.out_proj.weight)
-        self.out_proj.bias.copy_(mha.out_proj.bias)
+        if mha.out_proj.bias is not None:
+            self.out_proj.bias.copy_(mha.out_proj.bias)
+        else:
+            self.out_proj.bias.zero_()
         return self
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-from dlfp.validation import check_choice, check_model_input
+from dlfp.validation import check_choice, check_int, check_model_input, check_type
 
 
 class CosmoNet(nn.Module):
@@ -30,17 +30,20 @@ class CosmoNet(nn.Module):
         - Output: :math:`(B, 1)`
 
     Raises:
-        ValueError: for ``channels`` that are not three positive ints or an
-            unknown ``padding_mode``; in ``forward``, for an input that is not
+        TypeError, ValueError: for ``channels`` that are not a tuple or list of
+            three positive ints (bools refused), a ``batch_norm`` that is not
+            a bool, or an unknown ``padding_mode``; in ``forward``, for an input that is not
             :math:`(B, 1, H, W)` with :math:`H, W \\ge 8` on the model's device.
         TypeError: in ``forward``, for an input that is not a tensor of the model's dtype.
     """
 
     def __init__(self, channels=(32, 64, 128), batch_norm: bool = False, padding_mode: str = "zeros"):
         super().__init__()
-        channels = tuple(channels)
-        if len(channels) != 3 or not all(isinstance(c, int) and c > 0 for c in channels):
-            raise ValueError(f"channels must be three positive ints, got {channels!r}")
+        check_type("channels", channels, (tuple, list), "a tuple of three positive ints")
+        if len(channels) != 3:
+            raise ValueError(f"channels must be three positive ints, got {tuple(channels)!r}")
+        channels = tuple(check_int(f"channels[{i}]", c, minimum=1) for i, c in enumerate(channels))
+        check_type("batch_norm", batch_norm, bool, "a bool")
         check_choice("padding_mode", padding_mode, ("zeros", "circular", "reflect", "replicate"))
         c_in = 1
         for i, c in enumerate(channels, start=1):

@@ -48,7 +48,7 @@ class CausalSelfAttention(nn.Module):
     Raises:
         TypeError, ValueError: for sizes that are not positive ints, ``d_model``
             not divisible by ``n_heads``, or an input that is not
-            :math:`(B, L, d)` of the model's dtype and device.
+            :math:`(B, L, d)` with :math:`L \\ge 1` of the model's dtype and device.
     """
 
     def __init__(self, d_model: int, n_heads: int) -> None:
@@ -62,7 +62,7 @@ class CausalSelfAttention(nn.Module):
         self.out = nn.Linear(d_model, d_model)
 
     def forward(self, x: torch.Tensor, return_weights: bool = False):
-        check_model_input("x", x, self, shape=("B", "L", self.d_model))
+        check_model_input("x", x, self, shape=("B", "L", self.d_model), nonempty=(1,))
         B, L, d = x.shape
         q, k, v = self.qkv(x).split(d, dim=-1)
         # (B, L, d) -> (B, h, L, d_k)
@@ -102,7 +102,7 @@ class DecoderBlock(nn.Module):
         self.mlp = nn.Sequential(nn.Linear(d_model, 4 * d_model), nn.GELU(), nn.Linear(4 * d_model, d_model))
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        check_model_input("x", x, self, shape=("B", "L", self.d_model))
+        check_model_input("x", x, self, shape=("B", "L", self.d_model), nonempty=(1,))
         x = x + self.attn(self.ln1(x))
         return x + self.mlp(self.ln2(x))
 
@@ -171,7 +171,7 @@ class DecoderOnlyTransformer(nn.Module):
         self.register_buffer("increment_scale", scale)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        check_model_input("x", x, self, shape=("B", "L", self.d_in))
+        check_model_input("x", x, self, shape=("B", "L", self.d_in), nonempty=(1,))
         L = x.shape[1]
         if L > self.max_len:
             raise ValueError(f"x must have at most max_len={self.max_len} steps (L), got window length {L}")

@@ -24,7 +24,7 @@ from collections.abc import Sequence
 import torch
 from torch import nn
 
-from dlfp.validation import check_choice, check_in_range, check_int, check_model_input
+from dlfp.validation import check_choice, check_in_range, check_int, check_model_input, check_type
 
 ACTIVATIONS = ("relu", "tanh", "sigmoid", "gelu", "silu", "leaky_relu")
 INITS = ("default", "xavier", "kaiming", "normal")
@@ -98,6 +98,7 @@ class FlexibleMLP(nn.Module):
         super().__init__()
         check_int("input_size", input_size, minimum=1)
         check_int("output_size", output_size, minimum=1)
+        check_type("hidden_sizes", hidden_sizes, (tuple, list), "a list of positive ints (possibly empty)")
         hidden_sizes = list(hidden_sizes)
         if not all(isinstance(h, int) and not isinstance(h, bool) and h > 0 for h in hidden_sizes):
             raise ValueError(f"hidden_sizes must be positive ints, got {hidden_sizes!r}")

@@ -131,11 +131,15 @@ def oscillator_loss(
         - Output: ``(L, L_PDE, L_BC)``, scalars.
 
     Raises:
-        TypeError, ValueError: as :func:`derivatives`, or if ``omega``, ``u0``,
-            ``v0`` are not finite numbers (``omega`` positive).
+        TypeError, ValueError: as :func:`derivatives`, if ``t`` is empty, or
+            if ``omega``, ``u0``, ``v0`` are not finite numbers (``omega`` positive).
     """
     check_type("model", model, nn.Module, "an nn.Module")
     check_tensor("t", t, shape=("N", 1), floating=True)
+    if t.shape[0] == 0:
+        raise ValueError(
+            "t must hold at least one collocation time (N >= 1; L_PDE is a mean over them), got shape (0, 1)"
+        )
     check_positive("omega", omega)
     check_real("u0", u0)
     check_real("v0", v0)

@@ -66,17 +66,31 @@ class MyRNNCell(nn.Module):
 
     @torch.no_grad()
     def load_from_torch(self, cell: nn.RNNCell) -> MyRNNCell:
-        """Copy the weights of an ``nn.RNNCell`` (tanh, with bias) of the same sizes."""
+        """Copy the weights of an ``nn.RNNCell`` (tanh) of the same sizes.
+
+        A cell built with ``bias=False`` computes with zero biases, so the
+        biases here are set to zero.
+
+        Raises:
+            TypeError: if ``cell`` is not an ``nn.RNNCell``.
+            ValueError: if its sizes differ or its nonlinearity is not tanh
+                (a ReLU cell computes something else).
+        """
         check_type("cell", cell, nn.RNNCell, "an nn.RNNCell")
         if (cell.input_size, cell.hidden_size) != (self.input_size, self.hidden_size):
             raise ValueError(
                 f"cell must have sizes ({self.input_size}, {self.hidden_size}), "
                 f"got ({cell.input_size}, {cell.hidden_size})"
             )
+        if cell.nonlinearity != "tanh":
+            raise ValueError(f"cell must use nonlinearity='tanh' as this cell does, got {cell.nonlinearity!r}")
         self.i2h.weight.copy_(cell.weight_ih)
-        self.i2h.bias.copy_(cell.bias_ih)
         self.h2h.weight.copy_(cell.weight_hh)
-        self.h2h.bias.copy_(cell.bias_hh)
+        for ours, theirs in ((self.i2h.bias, cell.bias_ih), (self.h2h.bias, cell.bias_hh)):
+            if theirs is not None:
+                ours.copy_(theirs)
+            else:
+                ours.zero_()
         return self
 
 
@@ -147,7 +161,10 @@ class MyLSTMCell(nn.Module):
                 f"got ({cell.input_size}, {cell.hidden_size})"
             )
         self.linear.weight.copy_(torch.cat([cell.weight_ih, cell.weight_hh], dim=1))
-        self.linear.bias.copy_(cell.bias_ih + cell.bias_hh)
+        if cell.bias:
+            self.linear.bias.copy_(cell.bias_ih + cell.bias_hh)
+        else:  # bias=False: the cell computes with zero biases
+            self.linear.bias.zero_()
         return self
 
 
@@ -168,7 +185,7 @@ class LSTMForecaster(nn.Module):
     Raises:
         TypeError, ValueError: for sizes that are not positive ints, or inputs
             that are not floating tensors of the shapes above with the model's
-            dtype and device.
+            dtype and device and at least one time step.
 
     Taught in: Part II, module 6, exercise 6.3.
     """
@@ -183,6 +200,6 @@ class LSTMForecaster(nn.Module):
         self.head = nn.Linear(hidden_size, input_size)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        check_model_input("x", x, self, shape=("batch", "time", self.input_size))
+        check_model_input("x", x, self, shape=("batch", "time", self.input_size), nonempty=(1,))
         outputs, _ = self.lstm(x)
         return self.head(outputs[:, -1])

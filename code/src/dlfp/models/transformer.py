@@ -42,7 +42,9 @@ class MyTransformerBlock(nn.Module):
         TypeError, ValueError: for sizes that are not positive ints, ``d_model``
             not divisible by ``nhead``, ``dropout`` outside :math:`[0, 1)`, or
             (in ``forward``) an input that is not :math:`(B, L, d_{\\text{model}})`
-            of the model's dtype and device, or a mask that is not a tensor.
+            of the model's dtype and device with :math:`L \\ge 1`, or a mask
+            that is not a bool or x-dtype float tensor of shape :math:`(L, L)`
+            or :math:`(B \\cdot H, L, L)` on x's device.
 
     Taught in: Part II, module 7, exercise 7.2.
     """
@@ -70,6 +72,23 @@ class MyTransformerBlock(nn.Module):
         self.norm2 = nn.LayerNorm(d_model)
         self.dropout = nn.Dropout(dropout)
 
+    def _check_mask(self, mask: object, x: torch.Tensor) -> None:
+        """The ``attn_mask`` rules of ``nn.MultiheadAttention``, checked here so that the message names ``mask``."""
+        check_tensor("mask", mask)
+        (batch, length, _), heads = x.shape, self.self_attn.num_heads
+        if mask.shape not in ((length, length), (batch * heads, length, length)):
+            raise ValueError(
+                f"mask must have shape ({length}, {length}) or (B*nhead, L, L) = ({batch * heads}, {length}, {length}) "
+                f"for x of shape {tuple(x.shape)}, got {tuple(mask.shape)}"
+            )
+        if mask.dtype != torch.bool and mask.dtype != x.dtype:
+            raise TypeError(
+                f"mask must be a bool tensor (True = may not attend) or a float tensor of x's dtype {x.dtype} "
+                f"(added to the scores), got dtype {mask.dtype}"
+            )
+        if mask.device != x.device:
+            raise ValueError(f"mask must be on x's device {x.device}, got {mask.device}")
+
     def _attention(self, x, mask, need_weights):
         out, attn = self.self_attn(x, x, x, attn_mask=mask, need_weights=need_weights, average_attn_weights=False)
         return self.dropout(out), attn
@@ -78,9 +97,9 @@ class MyTransformerBlock(nn.Module):
         return self.dropout(self.linear2(self.dropout(torch.relu(self.linear1(x)))))
 
     def forward(self, x: torch.Tensor, mask: torch.Tensor | None = None, return_attention: bool = False):
-        check_model_input("x", x, self, shape=("B", "L", self.d_model))
+        check_model_input("x", x, self, shape=("B", "L", self.d_model), nonempty=(1,))
         if mask is not None:
-            check_tensor("mask", mask)
+            self._check_mask(mask, x)
         if self.norm_first:
             a, attn = self._attention(self.norm1(x), mask, return_attention)
             z = x + a

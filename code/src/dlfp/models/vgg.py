@@ -106,6 +106,7 @@ class MyVGG(nn.Module):
         image_size: int = 28,
     ) -> None:
         super().__init__()
+        check_type("channels", channels, (tuple, list), "a tuple or list of positive ints")
         channels = tuple(channels)
         if not channels:
             raise ValueError("channels must name at least one block, got ()")
