@@ -29,6 +29,11 @@ def test_inside_the_build_the_output_is_myst_nb_s(shown, monkeypatch):
     glue("shown", 7)
     (bundle,), kwargs = shown[1]
     assert bundle == {"text/plain": "7"} and kwargs["metadata"]["scrapbook"]["mime_prefix"] == ""
+    import numpy as np
+
+    glue("rate", np.float64(0.25), display=False)  # stored as 0.25, so {glue:text}`rate:.2f` can format it
+    (bundle,), _ = shown[2]
+    assert bundle == {GLUE_PREFIX + "text/plain": "0.25"}
 
 
 def test_outside_the_build_numbers_are_dropped_and_figures_shown(shown, monkeypatch):

@@ -60,6 +60,8 @@ def glue(name: str, variable: Any, display: bool = True) -> None:
         if display or is_figure:
             ipython_display(variable)
         return
+    if type(variable).__module__ == "numpy" and hasattr(variable, "item") and getattr(variable, "ndim", 1) == 0:
+        variable = variable.item()  # np.float64(0.5) -> 0.5: NumPy 2's repr would reach the prose's format spec
     mimebundle, metadata = format_display_data(variable)
     prefix = "" if display else GLUE_PREFIX
     metadata["scrapbook"] = {"name": name, "mime_prefix": prefix}
