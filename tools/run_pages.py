@@ -66,23 +66,29 @@ def run_one(notebook: Path) -> int:
     return 0
 
 
-def _run_in_subprocess(notebook: Path, logs: Path) -> dict:
+def _run_in_subprocess(notebook: Path, logs: Path, timeout: float | None = None) -> dict:
     start = time.perf_counter()
     log = logs / f"{notebook.stem}.log"
     with tempfile.TemporaryDirectory(prefix="dlfp-page-") as cwd, log.open("w") as out:
-        code = subprocess.call(
-            [sys.executable, str(Path(__file__).resolve()), "one", str(notebook.resolve())],
-            cwd=cwd,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
+        try:
+            code = subprocess.call(
+                [sys.executable, str(Path(__file__).resolve()), "one", str(notebook.resolve())],
+                cwd=cwd,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                timeout=timeout,
+            )
+        except subprocess.TimeoutExpired:  # subprocess.call kills the page's process
+            code = None
     record = {"seconds": round(time.perf_counter() - start, 1), "ok": code == 0}
-    if code:
+    if code is None:
+        record["error"] = f"did not finish within {timeout:.0f} s"
+    elif code:
         record["error"] = log.read_text(errors="replace")[-3000:]
     return record
 
 
-def run(folder: Path, jobs: int, report: Path | None, logs: Path | None = None) -> int:
+def run(folder: Path, jobs: int, report: Path | None, logs: Path | None = None, timeout: float | None = None) -> int:
     """Run every notebook of ``folder``; the report is rewritten as each page ends, so a run
     stopped by a time limit still says what finished. Each page's output goes to ``logs``."""
     notebooks = sorted(folder.glob("*.ipynb"))
@@ -97,7 +103,7 @@ def run(folder: Path, jobs: int, report: Path | None, logs: Path | None = None) 
     start = time.perf_counter()
 
     def one(notebook: Path) -> None:
-        record = _run_in_subprocess(notebook, logs)
+        record = _run_in_subprocess(notebook, logs, timeout)
         with lock:
             summary["pages"][notebook.stem.replace("__", "/") + ".md"] = record
             summary["wall_seconds"] = round(time.perf_counter() - start, 1)
@@ -125,6 +131,7 @@ def main(argv: list[str] | None = None) -> int:
     rn.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
     rn.add_argument("--json", type=Path, default=None)
     rn.add_argument("--logs", type=Path, default=None, help="folder for each page's output (default: beside --json)")
+    rn.add_argument("--timeout", type=float, default=None, help="seconds a page may take before it is stopped")
     one = sub.add_parser("one", help=argparse.SUPPRESS)
     one.add_argument("notebook", type=Path)
     args = parser.parse_args(argv)
@@ -133,7 +140,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if args.command == "one":
         return run_one(args.notebook)
-    return run(args.folder, args.jobs, args.json, args.logs)
+    return run(args.folder, args.jobs, args.json, args.logs, args.timeout)
 
 
 if __name__ == "__main__":

@@ -33,7 +33,10 @@ def install_source(repository_url: str, branch: str) -> str:
     """The first cell of every downloadable notebook."""
     requirement = f"dlfp @ git+{repository_url}@{branch}#subdirectory=code"
     return (
-        "# Run this notebook anywhere: install the book's package, dlfp, if it is missing.\n"
+        "# Run this notebook anywhere: it needs only the book's package, dlfp, and a Jupyter kernel.\n"
+        "# This installs dlfp (with torch, torchvision, numpy, scipy, matplotlib) where it is missing:\n"
+        f"#     pip install \"{requirement}\"\n"
+        "# Pages on MNIST download it (offline: set DLFP_DATA to a folder holding mnist/MNIST/raw/).\n"
         "import importlib.util, subprocess, sys\n"
         "\n"
         'if importlib.util.find_spec("dlfp") is None:\n'
