@@ -145,7 +145,7 @@ ALLOWED: list[tuple[str, str, str]] = [
     ),
     (
         "book/foundations/building-blocks-cnn.md",
-        "75 % for the quick profile's three epochs",
+        "75 % for the quick profile's five epochs",
         "the quick profile's bar, set and asserted in the cell (cnn_bar)",
     ),
     (
