@@ -35,7 +35,7 @@ def install_source(repository_url: str, branch: str) -> str:
     return (
         "# Run this notebook anywhere: it needs only the book's package, dlfp, and a Jupyter kernel.\n"
         "# This installs dlfp (with torch, torchvision, numpy, scipy, matplotlib) where it is missing:\n"
-        f"#     pip install \"{requirement}\"\n"
+        f'#     pip install "{requirement}"\n'
         "# Pages on MNIST download it (offline: set DLFP_DATA to a folder holding mnist/MNIST/raw/).\n"
         "import importlib.util, subprocess, sys\n"
         "\n"

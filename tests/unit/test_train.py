@@ -294,3 +294,18 @@ def test_accuracy_refuses_out_of_range_labels_and_empty_input():
     with pytest.raises(ValueError, match=r"got shape \(3, 0\)"):
         accuracy(torch.zeros(3, 0), torch.zeros(3, dtype=torch.long))
     assert accuracy(logits, torch.tensor([1, 0])).item() == 1.0
+
+
+def test_telling_a_one_shot_loader_draws_nothing_from_the_global_generator():
+    # starting a DataLoader iterator draws a seed: a check that did so changed fit's shuffles (ch. 7's twin)
+    from torch.utils.data import DataLoader, TensorDataset
+
+    from dlfp.train import _is_one_shot
+
+    loader = DataLoader(TensorDataset(torch.zeros(4, 1)), batch_size=2, shuffle=True)
+    state = torch.random.get_rng_state()
+    assert not _is_one_shot(loader) and _is_one_shot(iter(loader)) is True
+    assert not torch.equal(torch.random.get_rng_state(), state)  # iter(loader) above did draw
+    state = torch.random.get_rng_state()
+    assert not _is_one_shot(loader) and not _is_one_shot([1, 2])
+    assert torch.equal(torch.random.get_rng_state(), state)  # asking drew nothing

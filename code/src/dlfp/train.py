@@ -16,6 +16,7 @@ Taught in: Part I, chapter 5 (the training loop); Part II, module 3.
 
 from __future__ import annotations
 
+import collections.abc
 import copy
 import math
 import time
@@ -167,11 +168,12 @@ def train_one_epoch(
 
 
 def _is_one_shot(loader: Iterable) -> bool:
-    """Whether ``loader`` is an iterator (a generator, ``iter(...)``), which a second pass finds empty."""
-    try:
-        return iter(loader) is loader
-    except TypeError:
-        return False
+    """Whether ``loader`` is an iterator (a generator, ``iter(...)``), which a second pass finds empty.
+
+    Asked of its type, not by calling ``iter``: starting an iterator of a ``DataLoader`` draws a
+    seed from the global generator, which would change the shuffles of the run being checked.
+    """
+    return isinstance(loader, collections.abc.Iterator)
 
 
 def _exhausted(loader: Iterable) -> str:
