@@ -114,11 +114,11 @@ def test_the_learner_venv_holds_only_dlfp_and_a_kernel(learner_python):
     assert "site-packages" in location and str(ROOT / "code") not in location, location  # installed, not editable
 
 
-def _learner_kernel(folder: Path, python: Path) -> str:
+def _learner_kernel(folder: Path, python: Path, name: str = "dlfp-learner", **env_overrides: str) -> str:
     """A kernelspec for ``python`` whose environment is a learner's: no build flag, no
     repository on the path; CPU forced while CUDA is reported present; the quick profile;
     MNIST from the repository's shipped test split (this machine is offline)."""
-    spec = folder / "kernels" / "dlfp-learner"
+    spec = folder / "kernels" / name
     spec.mkdir(parents=True)
     env = {
         "DLFP_DEVICE": "cpu",
@@ -127,12 +127,13 @@ def _learner_kernel(folder: Path, python: Path) -> str:
         "DLFP_BOOK_BUILD": "0",
         "PYTHONPATH": str(FAKE_GPU),
         "MPLBACKEND": "module://matplotlib_inline.backend_inline",
+        **env_overrides,
     }
     argv = [str(python), "-m", "ipykernel_launcher", "-f", "{connection_file}"]
     (spec / "kernel.json").write_text(
-        json.dumps({"argv": argv, "display_name": "learner", "language": "python", "env": env})
+        json.dumps({"argv": argv, "display_name": name, "language": "python", "env": env})
     )
-    return "dlfp-learner"
+    return name
 
 
 def _run_download(path: Path, kernel: str) -> tuple[float, str | None]:

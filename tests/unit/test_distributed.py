@@ -247,3 +247,16 @@ def test_launch_variables_that_no_torchrun_sets_are_refused(monkeypatch, rank, w
     monkeypatch.setenv("LOCAL_RANK", local)
     with pytest.raises(RuntimeError, match=match):
         launch_environment()
+
+
+def test_dlfp_device_cpu_keeps_ddp_on_the_cpu_where_a_gpu_exists(monkeypatch):
+    # the downloads test (a GPU reported, DLFP_DEVICE=cpu) found the 1-process script choosing NCCL on cuda:0
+    from dlfp.distributed import choose_backend
+
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: True)
+    monkeypatch.setattr(torch.cuda, "device_count", lambda: 1)
+    monkeypatch.setattr(torch.distributed, "is_nccl_available", lambda: True)
+    monkeypatch.setenv("DLFP_DEVICE", "cpu")
+    assert choose_backend(1) == "gloo"
+    monkeypatch.setenv("DLFP_DEVICE", "cuda")
+    assert choose_backend(1) == "nccl"

@@ -52,6 +52,7 @@ from torch.nn.parallel import DistributedDataParallel
 from torch.utils.data import DataLoader, DistributedSampler, TensorDataset
 
 from dlfp.checkpoint import save_checkpoint
+from dlfp.env import pick_device
 from dlfp.validation import (
     check_callable,
     check_int,
@@ -75,8 +76,10 @@ def choose_backend(world_size: int, *, cuda_available: bool | None = None, devic
     ``"nccl"`` (NVIDIA's collective library, GPU to GPU) when CUDA is available,
     NCCL is built in, and there is a GPU for every process
     (``world_size <= device_count``); ``"gloo"`` (CPU tensors over TCP)
-    otherwise. ``cuda_available`` and ``device_count`` default to what this
-    machine reports; pass them to ask about another.
+    otherwise. ``cuda_available`` defaults to whether :func:`dlfp.pick_device`
+    chose CUDA, so ``DLFP_DEVICE=cpu`` keeps a run on the CPU even where a GPU
+    exists, and ``device_count`` to what this machine reports; pass them to ask
+    about another machine.
 
     Raises:
         TypeError, ValueError: if ``world_size`` is not an int >= 1, or
@@ -84,7 +87,7 @@ def choose_backend(world_size: int, *, cuda_available: bool | None = None, devic
     """
     check_int("world_size", world_size, minimum=1)
     if cuda_available is None:
-        cuda_available = torch.cuda.is_available()
+        cuda_available = pick_device().type == "cuda"  # honours DLFP_DEVICE
     if device_count is None:
         device_count = torch.cuda.device_count() if cuda_available else 0
     check_int("device_count", device_count, minimum=0)
