@@ -7,8 +7,8 @@ where it is missing. :func:`test_every_download_runs_with_only_dlfp` runs
 kernel of a virtual environment that holds only what a learner has:
 ``dlfp`` installed from ``code/`` (not editable), its declared dependencies
 and ``ipykernel`` — no myst-nb, no Jupyter Book, no repository on the path
-(``learner_python``, built once in ``_build/learner-venv`` from the same
-wheels as the book's own environment). That kernel is also told a CUDA GPU is
+(``learner_python``: ``_build/learner-venv``, whose packages are linked from
+the book's own environment, so nothing is installed twice). That kernel is also told a CUDA GPU is
 present while ``DLFP_DEVICE=cpu`` (``tests/site/fake_gpu``), so every
 ``torch.cuda.is_available()`` branch of the pages runs and any tensor placed
 on a device other than the one ``dlfp.pick_device()`` chose fails.
@@ -20,7 +20,6 @@ import json
 import os
 import re
 import subprocess
-import sys
 import tempfile
 import time
 import urllib.request
@@ -33,6 +32,7 @@ import yaml
 from nbclient import NotebookClient
 
 from tests.book.pages import ROOT, has_code, read_notebook, toc_pages
+from tests.site.learner_env import make_learner_venv
 
 LEARNER_VENV = ROOT / "_build" / "learner-venv"
 DOWNLOAD_STATS = ROOT / "_build" / "download-stats.json"
@@ -79,25 +79,14 @@ def test_launch_buttons_point_at_the_published_notebook(site, name):
     assert expected.endswith(".ipynb")
 
 
-def _pip(python: Path, *args: str) -> None:
-    subprocess.run([str(python), "-m", "pip", "install", "-q", "--disable-pip-version-check", *args], check=True)
-
-
 @pytest.fixture(scope="session")
 def learner_python() -> Path:
-    """The python of a venv holding only dlfp (from ``code/``, not editable), its
-    dependencies and a kernel; made once (about 2 minutes, 6 GB, mostly torch),
-    then only dlfp is reinstalled so it is the current code."""
-    python = LEARNER_VENV / "bin" / "python"
+    """The python of a venv holding only dlfp (built from ``code/``, not editable), its
+    declared dependencies and a kernel, linked from the book's environment (a few
+    seconds, nothing downloaded: ``tests/site/learner_env.py``); made afresh each session
+    so it holds the current code."""
     start = time.perf_counter()
-    constraints = ROOT / "_build" / "learner-constraints.txt"  # the book's pins, so the same wheels are reused
-    pins = [line for line in (ROOT / "requirements.txt").read_text().splitlines() if line[:1].isalnum()]
-    constraints.parent.mkdir(parents=True, exist_ok=True)
-    constraints.write_text("\n".join(pins) + "\n")
-    if not python.exists():
-        subprocess.run([sys.executable, "-m", "venv", str(LEARNER_VENV)], check=True)
-        _pip(python, "-c", str(constraints), str(ROOT / "code"), "ipykernel")
-    _pip(python, "--no-deps", "--force-reinstall", "-c", str(constraints), str(ROOT / "code"))
+    python = make_learner_venv(LEARNER_VENV, ROOT / "code")
     print(f"learner venv ready in {time.perf_counter() - start:.0f} s: {LEARNER_VENV}")
     return python
 

@@ -344,14 +344,7 @@ def check_same_device(**tensors: torch.Tensor) -> torch.device:
         check_same_device(q=q, k=k, v=v)
         # ValueError: q, k and v must be on the same device, got q on cpu, k on cuda:0, v on cpu
     """
-    devices = {name: t.device for name, t in tensors.items()}
-    first = next(iter(devices.values()))
-    if any(d != first for d in devices.values()):
-        names = list(devices)
-        listed = ", ".join(f"{n} on {d}" for n, d in devices.items())
-        together = names[0] if len(names) == 1 else ", ".join(names[:-1]) + f" and {names[-1]}"
-        raise ValueError(f"{together} must be on the same device, got {listed}")
-    return first
+    return _check_same(tensors, "device", ValueError, "be on the same device", " on ")
 
 
 def check_same_dtype(**tensors: torch.Tensor) -> torch.dtype:
@@ -362,13 +355,18 @@ def check_same_dtype(**tensors: torch.Tensor) -> torch.dtype:
         check_same_dtype(x=x, W=W)
         # TypeError: x and W must have the same dtype, got x torch.float32, W torch.float64
     """
-    dtypes = {name: t.dtype for name, t in tensors.items()}
-    first = next(iter(dtypes.values()))
-    if any(d != first for d in dtypes.values()):
-        names = list(dtypes)
-        listed = ", ".join(f"{n} {d}" for n, d in dtypes.items())
+    return _check_same(tensors, "dtype", TypeError, "have the same dtype", " ")
+
+
+def _check_same(tensors: dict[str, torch.Tensor], attribute: str, error: type, must: str, joiner: str):
+    """The one value of ``attribute`` that every tensor shares, else ``error`` naming each tensor's."""
+    values = {name: getattr(t, attribute) for name, t in tensors.items()}
+    first = next(iter(values.values()))
+    if any(v != first for v in values.values()):
+        names = list(values)
+        listed = ", ".join(f"{n}{joiner}{v}" for n, v in values.items())
         together = names[0] if len(names) == 1 else ", ".join(names[:-1]) + f" and {names[-1]}"
-        raise TypeError(f"{together} must have the same dtype, got {listed}")
+        raise error(f"{together} must {must}, got {listed}")
     return first
 
 

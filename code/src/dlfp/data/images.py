@@ -104,12 +104,12 @@ def _from_gzip_mirror(raw: Path, split: str) -> MNISTSplit | None:
             raise DataUnavailableError(f"{path} is corrupt: its MD5 is not {md5}")
     images = _read_idx(gzip.decompress(img_path.read_bytes()), 3)
     labels = _read_idx(gzip.decompress(lbl_path.read_bytes()), 1)
-    return MNISTSplit(
-        torch.from_numpy(images.copy()),
-        torch.from_numpy(labels.astype(np.int64)),
-        split,
-        f"gzip mirror {raw}",
-    )
+    return _as_split(images, labels, split, f"gzip mirror {raw}")
+
+
+def _as_split(images: np.ndarray, labels: np.ndarray, split: str, source: str) -> MNISTSplit:
+    """Parsed IDX arrays as an :class:`MNISTSplit` (``uint8`` images, ``int64`` labels)."""
+    return MNISTSplit(torch.from_numpy(images.copy()), torch.from_numpy(labels.astype(np.int64)), split, source)
 
 
 def _from_extracted(raw: Path, split: str) -> MNISTSplit | None:
@@ -137,12 +137,7 @@ def _from_extracted(raw: Path, split: str) -> MNISTSplit | None:
             raise ValueError(f"labels must be digits 0-9, got {int(labels.max())}")
     except ValueError as err:
         raise DataUnavailableError(f"{lbl_path} is damaged ({err}): {advice}") from None
-    return MNISTSplit(
-        torch.from_numpy(images.copy()),
-        torch.from_numpy(labels.astype(np.int64)),
-        split,
-        f"torchvision files in {raw}",
-    )
+    return _as_split(images, labels, split, f"torchvision files in {raw}")
 
 
 def _from_folder(root: Path, split: str) -> MNISTSplit | None:
