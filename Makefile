@@ -68,12 +68,12 @@ bench: install
 	mkdir -p _build
 	DLFP_BENCH=full $(BIN)/python -m pytest tests/benchmarks --benchmark-enable \
 		--benchmark-warmup=on --benchmark-warmup-iterations=3 --benchmark-json _build/benchmark-raw.json
-	$(BIN)/python -m dlfp.benchreport save _build/benchmark-raw.json
-	$(BIN)/python -m dlfp.benchreport compare
+	$(BIN)/python -m dlfp.book.benchmarks save _build/benchmark-raw.json
+	$(BIN)/python -m dlfp.book.benchmarks compare
 
 ## Compare the newest result with the previous one on the same device (exit 1 on regression).
 bench-compare: install
-	$(BIN)/python -m dlfp.benchreport compare
+	$(BIN)/python -m dlfp.book.benchmarks compare
 
 clean:
 	rm -rf _build

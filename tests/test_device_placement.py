@@ -20,8 +20,8 @@ from tests.book.pages import ROOT, read_notebook, toc_pages
 GPU_LITERAL = re.compile(r"^(cuda(:\d+)?|mps)$")
 # The few places whose job is to name a device, each with its reason.
 ALLOWED = {
-    "code/src/dlfp/env.py": "pick_device itself: the one place that chooses CUDA, MPS or the CPU",
-    "code/src/dlfp/distributed.py": "device_for: under NCCL each process owns GPU local_rank, the DDP contract",
+    "code/src/dlfp/book/env.py": "pick_device itself: the one place that chooses CUDA, MPS or the CPU",
+    "code/src/dlfp/train/ddp.py": "device_for: under NCCL each process owns GPU local_rank, the DDP contract",
 }
 ALLOWED_IN_PAGES = {  # (page, the line's code): why it places nothing
     ("book/foundations/pytorch-fundamentals-scale.md", 'assert device_for("nccl", 3) == torch.device("cuda", 3)'): (

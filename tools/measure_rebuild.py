@@ -9,7 +9,7 @@ nothing is installed), so the checkout's own ``_build`` and cache are left alone
    with ``--pytest``, first ``pytest tests/book/test_pages.py [-n N]`` from an
    empty cache per worker count, then ``make book``, which must execute nothing;
 2. ``make book`` after editing one page's code (a comment line in its first cell);
-3. ``make book`` after a one-line comment at the end of ``code/src/dlfp/hooks.py``;
+3. ``make book`` after a one-line comment at the end of ``code/src/dlfp/nn/hooks.py``;
 4. ``make page PAGE=…`` after adding a failing cell to that page (after its
    first code cell); the ``book/…/page.md:LINE`` in the error is checked
    against the line of the failing statement.
@@ -150,7 +150,7 @@ def main(argv=None) -> int:
 
         hooks = root / "code" / "src" / "dlfp" / "hooks.py"
         hooks.write_text(hooks.read_text() + "# measure_rebuild: a one-line comment\n")
-        step("rebuild after a one-line comment in code/src/dlfp/hooks.py", book)
+        step("rebuild after a one-line comment in code/src/dlfp/nn/hooks.py", book)
 
         lines = page.read_text().splitlines()
         end = first_cell_end(lines)

@@ -54,8 +54,8 @@ LOG = "exec-log.json"
 def cache_key() -> str:
     """The environment every page depends on: the profile, the device kind and the Python
     (``requirements.txt``, a dependency of every page, pins the rest)."""
-    from dlfp.env import pick_device
-    from dlfp.profile import current_profile
+    from dlfp.book.env import pick_device
+    from dlfp.book.profile import current_profile
 
     return f"{current_profile()}-{pick_device().type}-py{sys.version_info.major}.{sys.version_info.minor}"
 

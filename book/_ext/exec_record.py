@@ -277,7 +277,7 @@ def _probe_output(cell) -> dict:
 def _one_thread_in_quick():
     """Quick profile: one intra-op thread per kernel (OMP_NUM_THREADS=1, unless set), so
     pages executed side by side, one per core, do not compete for the cores."""
-    from dlfp.profile import current_profile
+    from dlfp.book.profile import current_profile
 
     if current_profile() != "quick" or "OMP_NUM_THREADS" in os.environ:
         yield

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from dlfp.env import pick_device
+from dlfp.book.env import pick_device
 from tests.benchmarks.harness import measure_peaks
 
 

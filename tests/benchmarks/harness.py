@@ -12,7 +12,7 @@ import time
 
 import torch
 
-from dlfp.env import device_name
+from dlfp.book.env import device_name
 
 FULL = os.environ.get("DLFP_BENCH", "smoke") == "full"
 

@@ -1,10 +1,10 @@
-"""Attention by hand (dlfp.models.attention) against ``F.scaled_dot_product_attention``."""
+"""Attention by hand (dlfp.nn.attention) against ``F.scaled_dot_product_attention``."""
 
 import pytest
 import torch
 import torch.nn.functional as F
 
-from dlfp.models.attention import scaled_dot_product_attention
+from dlfp.nn.attention import scaled_dot_product_attention
 from tests.benchmarks.harness import record, sizes, synchronized
 
 

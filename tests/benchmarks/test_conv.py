@@ -1,10 +1,10 @@
-"""Convolution: unfold + matmul (im2col, dlfp.kernels.conv2d_unfold) against ``F.conv2d``."""
+"""Convolution: unfold + matmul (im2col, dlfp.nn.functional.conv2d_unfold) against ``F.conv2d``."""
 
 import pytest
 import torch
 import torch.nn.functional as F
 
-from dlfp.kernels import conv2d_unfold
+from dlfp.nn.functional import conv2d_unfold
 from tests.benchmarks.harness import record, sizes, synchronized
 
 IMPLEMENTATIONS = {"unfold": conv2d_unfold, "library": lambda x, w, b: F.conv2d(x, w, b, padding=1)}

@@ -1,10 +1,10 @@
-"""Layer norm by hand (dlfp.kernels.layer_norm_naive) against ``F.layer_norm``."""
+"""Layer norm by hand (dlfp.nn.functional.layer_norm_naive) against ``F.layer_norm``."""
 
 import pytest
 import torch
 import torch.nn.functional as F
 
-from dlfp.kernels import layer_norm_naive
+from dlfp.nn.functional import layer_norm_naive
 from tests.benchmarks.harness import record, sizes, synchronized
 
 IMPLEMENTATIONS = {

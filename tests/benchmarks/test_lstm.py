@@ -1,10 +1,10 @@
-"""LSTM over a sequence: the hand-written cell in a Python loop (dlfp.models.rnn) against ``nn.LSTM``."""
+"""LSTM over a sequence: the hand-written cell in a Python loop (dlfp.nn.rnn) against ``nn.LSTM``."""
 
 import pytest
 import torch
 from torch import nn
 
-from dlfp.models.rnn import MyLSTMCell
+from dlfp.nn.rnn import MyLSTMCell
 from tests.benchmarks.harness import record, sizes, synchronized
 
 

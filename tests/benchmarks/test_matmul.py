@@ -1,9 +1,9 @@
-"""Matrix product: Python loops (dlfp.kernels.matmul_naive) against ``A @ B``."""
+"""Matrix product: Python loops (dlfp.tensor.matmul.matmul_naive) against ``A @ B``."""
 
 import pytest
 import torch
 
-from dlfp.kernels import matmul_naive
+from dlfp.tensor.matmul import matmul_naive
 from tests.benchmarks.harness import record, sizes, synchronized
 
 IMPLEMENTATIONS = {"naive": matmul_naive, "library": torch.matmul}

@@ -1,11 +1,11 @@
-"""One training step of the two-layer network: pure NumPy (dlfp.numpy_nn) against torch."""
+"""One training step of the two-layer network: pure NumPy (dlfp.autograd.numpy_nn) against torch."""
 
 import numpy as np
 import pytest
 import torch
 from torch import nn
 
-from dlfp import numpy_nn
+from dlfp.autograd import numpy_nn
 from tests.benchmarks.harness import record, sizes
 
 

@@ -16,7 +16,7 @@ import pytest
 from exec_cache import ExecutionCache, read_notebook
 from exec_record import execute_page
 
-from dlfp.profile import current_profile
+from dlfp.book.profile import current_profile
 from tests.book.test_build import HEADER, cell
 
 PAGES = {

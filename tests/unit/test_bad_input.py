@@ -32,52 +32,35 @@ import torch
 from torch import nn
 
 import dlfp
-from dlfp import (
-    adjoint,
-    autograd,
-    benchreport,
-    boundary,
-    checkpoint,
-    distributed,
-    env,
-    graph,
-    hooks,
-    init_stats,
-    kernels,
-    landscapes,
-    logistic,
-    manual_backprop,
-    numpy_nn,
-    optim,
-    physics,
-    profile,
-    receptive_field,
-    reftables,
-    shapes,
-    speed,
-    stable,
-    train,
-    validation,
-)
-from dlfp.book import errors, prose
+from dlfp import _checks
+from dlfp.autograd import adjoint, graph, manual_backprop, modes, numpy_nn
+from dlfp.autograd import function as function
+from dlfp.book import benchmarks, env, errors, profile, prose, tables, timing
 from dlfp.data import burgers, datasets, dynamics, fields, images, root, synthetic, windows
-from dlfp.models import attention, autoencoder, cosmonet, decoder, flexible, mlp, pinn, rnn, transformer, vgg
+from dlfp.models import autoencoder, cosmonet, decoder, flexible, logistic, mlp, pinn, recurrent, transformer, vgg
+from dlfp.nn import attention, green, hooks, padding, receptive_field, rnn
+from dlfp.nn import functional as functional
+from dlfp.nn import init as init_stats
+from dlfp.optim import landscapes, optimizers
+from dlfp.scripts import ddp_train
+from dlfp.tensor import matmul, shapes
+from dlfp.train import amp, checkpoint, compile, ddp, loop
 
 NAN = float("nan")
 F64 = torch.float64
 
 # Pure records and exception types: nothing to validate, so no bad-input case.
 EXEMPT = {
-    "dlfp.benchreport.Run",  # frozen dataclass: one loaded benchmark run
-    "dlfp.benchreport.Change",  # frozen dataclass: one benchmark's old and new time
-    "dlfp.checkpoint.CheckpointError",  # exception type
+    "dlfp.book.benchmarks.Run",  # frozen dataclass: one loaded benchmark run
+    "dlfp.book.benchmarks.Change",  # frozen dataclass: one benchmark's old and new time
+    "dlfp.train.checkpoint.CheckpointError",  # exception type
     "dlfp.data.images.DataUnavailableError",  # exception type
     "dlfp.data.images.MNISTSplit",  # frozen dataclass: images, labels, split, source
     "dlfp.data.images.MNISTData",  # frozen dataclass: train, test, note
-    "dlfp.graph.GraphNode",  # frozen dataclass: one node of an autograd graph walk
-    "dlfp.init_stats.SignalStats",  # dataclass of per-layer statistics
+    "dlfp.autograd.graph.GraphNode",  # frozen dataclass: one node of an autograd graph walk
+    "dlfp.nn.init.SignalStats",  # dataclass of per-layer statistics
     "dlfp.models.pinn.PINNHistory",  # dataclass: losses and time of train_pinn
-    "dlfp.train.History",  # dataclass: what fit did
+    "dlfp.train.loop.History",  # dataclass: what fit did
 }
 
 
@@ -137,7 +120,7 @@ def ddp_args(*extra: str) -> list[str]:
 
 def linear_loss():
     model = nn.Linear(3, 1)
-    return adjoint.flat_mse_loss(model, torch.randn(4, 3), torch.randn(4, 1))
+    return modes.flat_mse_loss(model, torch.randn(4, 3), torch.randn(4, 1))
 
 
 def ode(d=3):
@@ -175,51 +158,51 @@ def logistic_model():
 
 
 def fake_run():
-    return benchreport.Run(Path("x.json"), "cpu", "abc", "2026-01-01", {})
+    return benchmarks.Run(Path("x.json"), "cpu", "abc", "2026-01-01", {})
 
 
 MISSING = "/nonexistent-dlfp-dir/nothing.json"
 
 CASES: dict[str, list[tuple[Callable[[], object], type[BaseException], str]]] = {
-    # --- dlfp.adjoint
-    "dlfp.adjoint.flat_mse_loss": [
+    # --- dlfp.autograd.modes
+    "dlfp.autograd.modes.flat_mse_loss": [
         (
-            lambda: adjoint.flat_mse_loss("net", torch.zeros(2, 3), torch.zeros(2, 1)),
+            lambda: modes.flat_mse_loss("net", torch.zeros(2, 3), torch.zeros(2, 1)),
             TypeError,
             r"model must be an nn\.Module, got 'net' \(str\)",
         ),
         (
-            lambda: adjoint.flat_mse_loss(nn.Linear(3, 1), torch.zeros(2, 3), torch.zeros(2, 2)),
+            lambda: modes.flat_mse_loss(nn.Linear(3, 1), torch.zeros(2, 3), torch.zeros(2, 2)),
             ValueError,
             r"targets must have shape \(2, 1\) \(the model's output shape\), got \(2, 2\)",
         ),
     ],
-    "dlfp.adjoint.reverse_mode_gradient": [
+    "dlfp.autograd.modes.reverse_mode_gradient": [
         (
-            lambda: adjoint.reverse_mode_gradient(linear_loss()[0], torch.zeros(2, 4)),
+            lambda: modes.reverse_mode_gradient(linear_loss()[0], torch.zeros(2, 4)),
             ValueError,
             r"theta must be a 1-D tensor \(P,\)",
         ),
     ],
-    "dlfp.adjoint.forward_mode_gradient": [
+    "dlfp.autograd.modes.forward_mode_gradient": [
         (
-            lambda: adjoint.forward_mode_gradient(*linear_loss(), chunk_size=0),
+            lambda: modes.forward_mode_gradient(*linear_loss(), chunk_size=0),
             ValueError,
             r"chunk_size must be a positive int or None, got 0",
         ),
         (
-            lambda: adjoint.forward_mode_gradient(linear_loss()[0], torch.arange(4)),
+            lambda: modes.forward_mode_gradient(linear_loss()[0], torch.arange(4)),
             TypeError,
             r"theta must be a floating-point tensor",
         ),
     ],
-    "dlfp.adjoint.count_matmul_flops": [
-        (lambda: adjoint.count_matmul_flops(3), TypeError, r"fn must be callable, got 3 \(int\)"),
+    "dlfp.autograd.modes.count_matmul_flops": [
+        (lambda: modes.count_matmul_flops(3), TypeError, r"fn must be callable, got 3 \(int\)"),
     ],
-    "dlfp.adjoint.best_time": [
-        (lambda: adjoint.best_time(lambda: None, repeat=0), ValueError, r"repeat must be a positive int, got 0"),
+    "dlfp.book.timing.best_time": [
+        (lambda: timing.best_time(lambda: None, repeat=0), ValueError, r"repeat must be a positive int, got 0"),
     ],
-    "dlfp.adjoint.euler_loss": [
+    "dlfp.autograd.adjoint.euler_loss": [
         (
             lambda: adjoint.euler_loss(torch.zeros(2, 3), torch.zeros(2), torch.zeros(2), 3),
             ValueError,
@@ -227,7 +210,7 @@ CASES: dict[str, list[tuple[Callable[[], object], type[BaseException], str]]] = 
         ),
         (lambda: adjoint.euler_loss(*ode(), steps=0), ValueError, r"steps must be a positive int"),
     ],
-    "dlfp.adjoint.euler_adjoint_gradients": [
+    "dlfp.autograd.adjoint.euler_adjoint_gradients": [
         (
             lambda: adjoint.euler_adjoint_gradients(torch.eye(3), torch.full((3,), NAN), torch.zeros(3), 3),
             ValueError,
@@ -239,100 +222,100 @@ CASES: dict[str, list[tuple[Callable[[], object], type[BaseException], str]]] = 
             r"t_final must be positive",
         ),
     ],
-    # --- dlfp.autograd
-    "dlfp.autograd.XSinX": [
-        (lambda: autograd.XSinX.apply(torch.arange(3)), TypeError, r"input must be a floating-point tensor"),
+    # --- dlfp.autograd.function
+    "dlfp.autograd.function.XSinX": [
+        (lambda: function.XSinX.apply(torch.arange(3)), TypeError, r"input must be a floating-point tensor"),
     ],
-    "dlfp.autograd.x_sin_x": [
+    "dlfp.autograd.function.x_sin_x": [
         (
-            lambda: autograd.x_sin_x(torch.arange(3)),
+            lambda: function.x_sin_x(torch.arange(3)),
             TypeError,
             r"x must be a floating-point tensor, got dtype torch\.int64",
         ),
-        (lambda: autograd.x_sin_x([1.0]), TypeError, r"x must be a torch\.Tensor, got list"),
+        (lambda: function.x_sin_x([1.0]), TypeError, r"x must be a torch\.Tensor, got list"),
     ],
     # no constructor arguments: only the forward input can be bad
-    "dlfp.autograd.XSinXActivation": [
-        (lambda: autograd.XSinXActivation()(torch.arange(3)), TypeError, r"x must be a floating-point tensor"),
+    "dlfp.autograd.function.XSinXActivation": [
+        (lambda: function.XSinXActivation()(torch.arange(3)), TypeError, r"x must be a floating-point tensor"),
     ],
-    "dlfp.autograd.finite_difference_grad": [
+    "dlfp.autograd.function.finite_difference_grad": [
         (
-            lambda: autograd.finite_difference_grad(lambda v: v.sum(), torch.zeros(3)),
+            lambda: function.finite_difference_grad(lambda v: v.sum(), torch.zeros(3)),
             TypeError,
             r"x must be a float64 tensor .*, got torch\.float32",
         ),
         (
-            lambda: autograd.finite_difference_grad(lambda v: v.sum(), torch.zeros(3, dtype=F64), eps=0),
+            lambda: function.finite_difference_grad(lambda v: v.sum(), torch.zeros(3, dtype=F64), eps=0),
             ValueError,
             r"eps must be positive",
         ),
     ],
-    # --- dlfp.benchreport
-    "dlfp.benchreport.load_run": [
-        (lambda: benchreport.load_run(3), TypeError, r"path must be a str or os\.PathLike path, got 3 \(int\)"),
-        (lambda: benchreport.load_run(MISSING), FileNotFoundError, r"path must be an existing file"),
+    # --- dlfp.book.benchmarks
+    "dlfp.book.benchmarks.load_run": [
+        (lambda: benchmarks.load_run(3), TypeError, r"path must be a str or os\.PathLike path, got 3 \(int\)"),
+        (lambda: benchmarks.load_run(MISSING), FileNotFoundError, r"path must be an existing file"),
         (
-            lambda: benchreport.load_run(Path(__file__)),
+            lambda: benchmarks.load_run(Path(__file__)),
             ValueError,
             r"path must be a pytest-benchmark JSON file, got .*test_bad_input\.py",
         ),
     ],
-    "dlfp.benchreport.load_runs": [
+    "dlfp.book.benchmarks.load_runs": [
         (
-            lambda: benchreport.load_runs("/nonexistent-dlfp-dir"),
+            lambda: benchmarks.load_runs("/nonexistent-dlfp-dir"),
             FileNotFoundError,
             r"directory must hold committed benchmark results, but /nonexistent-dlfp-dir does not exist",
         ),
-        (lambda: benchreport.load_runs(3), TypeError, r"directory must be a str or os.PathLike path, got 3"),
+        (lambda: benchmarks.load_runs(3), TypeError, r"directory must be a str or os.PathLike path, got 3"),
     ],
-    "dlfp.benchreport.previous_on_same_device": [
-        (lambda: benchreport.previous_on_same_device([], "run"), TypeError, r"run must be a Run, got 'run' \(str\)"),
-        (lambda: benchreport.previous_on_same_device([3], fake_run()), TypeError, r"runs\[0\] must be a Run"),
+    "dlfp.book.benchmarks.previous_on_same_device": [
+        (lambda: benchmarks.previous_on_same_device([], "run"), TypeError, r"run must be a Run, got 'run' \(str\)"),
+        (lambda: benchmarks.previous_on_same_device([3], fake_run()), TypeError, r"runs\[0\] must be a Run"),
     ],
-    "dlfp.benchreport.compare": [
-        (lambda: benchreport.compare("a", fake_run()), TypeError, r"new must be a Run"),
+    "dlfp.book.benchmarks.compare": [
+        (lambda: benchmarks.compare("a", fake_run()), TypeError, r"new must be a Run"),
     ],
-    "dlfp.benchreport.speedups": [
-        (lambda: benchreport.speedups(None), TypeError, r"run must be a Run, got None"),
+    "dlfp.book.benchmarks.speedups": [
+        (lambda: benchmarks.speedups(None), TypeError, r"run must be a Run, got None"),
     ],
-    "dlfp.benchreport.result_name": [
-        (lambda: benchreport.result_name(device=3, commit="abc"), TypeError, r"device must be a str or None"),
+    "dlfp.book.benchmarks.result_name": [
+        (lambda: benchmarks.result_name(device=3, commit="abc"), TypeError, r"device must be a str or None"),
     ],
-    "dlfp.benchreport.save": [
-        (lambda: benchreport.save(MISSING), FileNotFoundError, r"raw must be an existing file"),
+    "dlfp.book.benchmarks.save": [
+        (lambda: benchmarks.save(MISSING), FileNotFoundError, r"raw must be an existing file"),
     ],
-    # --- dlfp.boundary
-    "dlfp.boundary.ghost_pad": [
+    # --- dlfp.nn.padding
+    "dlfp.nn.padding.ghost_pad": [
         (
-            lambda: boundary.ghost_pad(torch.zeros(5), "neumann"),
+            lambda: padding.ghost_pad(torch.zeros(5), "neumann"),
             ValueError,
             r"bc must be one of 'dirichlet', .*got 'neumann'",
         ),
         (
-            lambda: boundary.ghost_pad(torch.zeros(5), "periodic", dims=2),
+            lambda: padding.ghost_pad(torch.zeros(5), "periodic", dims=2),
             ValueError,
             r"u must have at least 2 dimensions \(\*, n_1, n_2\)",
         ),
     ],
-    "dlfp.boundary.fd_laplacian": [
-        (lambda: boundary.fd_laplacian(torch.zeros(5), 0.0, "periodic"), ValueError, r"h must be positive, got 0\.0"),
+    "dlfp.nn.padding.fd_laplacian": [
+        (lambda: padding.fd_laplacian(torch.zeros(5), 0.0, "periodic"), ValueError, r"h must be positive, got 0\.0"),
     ],
-    # --- dlfp.checkpoint
-    "dlfp.checkpoint.rng_state": [
+    # --- dlfp.train.checkpoint
+    "dlfp.train.checkpoint.rng_state": [
         (
             lambda: checkpoint.rng_state({"x": 1}),
             TypeError,
             r"generators must be a dict mapping names to torch\.Generator",
         ),
     ],
-    "dlfp.checkpoint.set_rng_state": [
+    "dlfp.train.checkpoint.set_rng_state": [
         (
             lambda: checkpoint.set_rng_state({"python": None}),
             checkpoint.CheckpointError,
             r"state must be an rng state, a dict with keys 'python', 'numpy', 'torch'",
         ),
     ],
-    "dlfp.checkpoint.save_checkpoint": [
+    "dlfp.train.checkpoint.save_checkpoint": [
         (lambda: checkpoint.save_checkpoint(MISSING, "model", epoch=0), TypeError, r"model must be an nn\.Module"),
         (
             lambda: checkpoint.save_checkpoint(MISSING, nn.Linear(1, 1), epoch=-1),
@@ -345,7 +328,7 @@ CASES: dict[str, list[tuple[Callable[[], object], type[BaseException], str]]] = 
             r"extra\['loss'\] must be a plain Python value.*got numpy\.float64",
         ),
     ],
-    "dlfp.checkpoint.load_checkpoint": [
+    "dlfp.train.checkpoint.load_checkpoint": [
         (
             lambda: checkpoint.load_checkpoint(MISSING, map_location="bogus"),
             ValueError,
@@ -550,167 +533,167 @@ CASES: dict[str, list[tuple[Callable[[], object], type[BaseException], str]]] = 
             r"series of length 10 is too short",
         ),
     ],
-    # --- dlfp.distributed (no process group: every argument is refused before one is needed)
-    "dlfp.distributed.ScaleMLP": [
-        (lambda: distributed.ScaleMLP(4, 0), ValueError, r"width must be a positive int, got 0"),
+    # --- dlfp.train.ddp (no process group: every argument is refused before one is needed)
+    "dlfp.scripts.ddp_train.ScaleMLP": [
+        (lambda: ddp_train.ScaleMLP(4, 0), ValueError, r"width must be a positive int, got 0"),
         (
-            lambda: distributed.ScaleMLP(4, 8)(torch.zeros(5, 3)),
+            lambda: ddp_train.ScaleMLP(4, 8)(torch.zeros(5, 3)),
             ValueError,
             r"x must have shape \(N, 4\), got \(5, 3\)",
         ),
         (
-            lambda: distributed.ScaleMLP(4, 8)(torch.zeros(5, 4, dtype=torch.int64)),
+            lambda: ddp_train.ScaleMLP(4, 8)(torch.zeros(5, 4, dtype=torch.int64)),
             TypeError,
             r"x must be a floating-point tensor, got dtype torch\.int64",
         ),
     ],
-    "dlfp.distributed.tanh_gelu": [
-        (lambda: distributed.tanh_gelu([1.0]), TypeError, r"x must be a torch\.Tensor, got list"),
-        (lambda: distributed.tanh_gelu(torch.arange(3)), TypeError, r"x must be a floating-point tensor"),
+    "dlfp.scripts.ddp_train.tanh_gelu": [
+        (lambda: ddp_train.tanh_gelu([1.0]), TypeError, r"x must be a torch\.Tensor, got list"),
+        (lambda: ddp_train.tanh_gelu(torch.arange(3)), TypeError, r"x must be a floating-point tensor"),
     ],
-    "dlfp.distributed.choose_backend": [
-        (lambda: distributed.choose_backend(0), ValueError, r"world_size must be a positive int, got 0"),
+    "dlfp.train.ddp.choose_backend": [
+        (lambda: ddp.choose_backend(0), ValueError, r"world_size must be a positive int, got 0"),
         (
-            lambda: distributed.choose_backend(2, cuda_available=True, device_count=-1),
+            lambda: ddp.choose_backend(2, cuda_available=True, device_count=-1),
             ValueError,
             r"device_count must be a non-negative int, got -1",
         ),
     ],
-    "dlfp.distributed.device_for": [
-        (lambda: distributed.device_for("mpi", 0), ValueError, r"backend must be 'nccl' or 'gloo', got 'mpi'"),
-        (lambda: distributed.device_for("gloo", -1), ValueError, r"local_rank must be a non-negative int, got -1"),
+    "dlfp.train.ddp.device_for": [
+        (lambda: ddp.device_for("mpi", 0), ValueError, r"backend must be 'nccl' or 'gloo', got 'mpi'"),
+        (lambda: ddp.device_for("gloo", -1), ValueError, r"local_rank must be a non-negative int, got -1"),
     ],
-    "dlfp.distributed.make_regression": [
-        (lambda: distributed.make_regression(0), ValueError, r"n must be a positive int, got 0"),
+    "dlfp.scripts.ddp_train.make_regression": [
+        (lambda: ddp_train.make_regression(0), ValueError, r"n must be a positive int, got 0"),
         (
-            lambda: distributed.make_regression(10, 1.5),
+            lambda: ddp_train.make_regression(10, 1.5),
             TypeError,
             r"in_features must be a positive int, got 1\.5 \(float\)",
         ),
     ],
-    "dlfp.distributed.per_rank_batch": [
+    "dlfp.train.ddp.per_rank_batch": [
         (
-            lambda: distributed.per_rank_batch(256, 3),
+            lambda: ddp.per_rank_batch(256, 3),
             ValueError,
             r"batch_size must be divisible by world_size=3, got 256",
         ),
     ],
-    "dlfp.distributed.epoch_orders": [
+    "dlfp.train.ddp.epoch_orders": [
         (
-            lambda: distributed.epoch_orders(10, world_size=2, rank=2, epochs=1),
+            lambda: ddp.epoch_orders(10, world_size=2, rank=2, epochs=1),
             ValueError,
             r"rank must be in \[0, world_size=2\), got 2",
         ),
         (
-            lambda: distributed.epoch_orders(10, world_size=2, rank=0, epochs=1, seed=0.5),
+            lambda: ddp.epoch_orders(10, world_size=2, rank=0, epochs=1, seed=0.5),
             TypeError,
             r"seed must be an int \(a seed\), got 0\.5 \(float\)",
         ),
     ],
-    "dlfp.distributed.flat_grad": [
-        (lambda: distributed.flat_grad("net"), TypeError, r"model must be an nn\.Module, got str"),
+    "dlfp.train.ddp.flat_grad": [
+        (lambda: ddp.flat_grad("net"), TypeError, r"model must be an nn\.Module, got str"),
     ],
-    "dlfp.distributed.ddp_gradients": [
+    "dlfp.train.ddp.ddp_gradients": [
         (
-            lambda: distributed.ddp_gradients(nn.Linear(2, 1), torch.zeros(10, 2), torch.zeros(9, 1)),
+            lambda: ddp.ddp_gradients(nn.Linear(2, 1), torch.zeros(10, 2), torch.zeros(9, 1)),
             ValueError,
             r"x and y must have the same batch size, got 10 and 9",
         ),
         (
-            lambda: distributed.ddp_gradients(nn.Linear(2, 1), [[0.0, 0.0]], torch.zeros(1, 1)),
+            lambda: ddp.ddp_gradients(nn.Linear(2, 1), [[0.0, 0.0]], torch.zeros(1, 1)),
             TypeError,
             r"x must be a torch\.Tensor, got list",
         ),
     ],
-    "dlfp.distributed.save_on_rank0": [
-        (lambda: distributed.save_on_rank0(MISSING, "model", epoch=0), TypeError, r"model must be an nn\.Module"),
+    "dlfp.train.ddp.save_on_rank0": [
+        (lambda: ddp.save_on_rank0(MISSING, "model", epoch=0), TypeError, r"model must be an nn\.Module"),
         (
-            lambda: distributed.save_on_rank0(MISSING, nn.Linear(1, 1), epoch=-1),
+            lambda: ddp.save_on_rank0(MISSING, nn.Linear(1, 1), epoch=-1),
             ValueError,
             r"epoch must be a non-negative int, got -1",
         ),
     ],
-    "dlfp.distributed.check_gradient": [
+    "dlfp.train.ddp.check_gradient": [
         (
-            lambda: distributed.check_gradient(
+            lambda: ddp.check_gradient(
                 nn.Linear(2, 1), nn.Linear(2, 1), torch.zeros(4, 2), torch.zeros(4, 1), torch.arange(2)
             ),
             TypeError,
             r"ddp must be a DistributedDataParallel model, got Linear",
         ),
     ],
-    "dlfp.distributed.time_allreduce": [
+    "dlfp.train.ddp.time_allreduce": [
         (
-            lambda: distributed.time_allreduce(torch.zeros(3), repeats=0),
+            lambda: ddp.time_allreduce(torch.zeros(3), repeats=0),
             ValueError,
             r"repeats must be a positive int, got 0",
         ),
-        (lambda: distributed.time_allreduce([0.0]), TypeError, r"tensor must be a torch\.Tensor, got list"),
+        (lambda: ddp.time_allreduce([0.0]), TypeError, r"tensor must be a torch\.Tensor, got list"),
     ],
-    "dlfp.distributed.torchrun_command": [
-        (lambda: distributed.torchrun_command(0), ValueError, r"nproc_per_node must be a positive int, got 0"),
+    "dlfp.train.ddp.torchrun_command": [
+        (lambda: ddp.torchrun_command(0), ValueError, r"nproc_per_node must be a positive int, got 0"),
         (
-            lambda: distributed.torchrun_command(2, "--epochs 3"),
+            lambda: ddp.torchrun_command(2, "--epochs 3"),
             TypeError,
             r"script_args must be a sequence of strings",
         ),
     ],
-    "dlfp.distributed.parse_args": [
+    "dlfp.scripts.ddp_train.parse_args": [
         (
-            argparse_exit(lambda: distributed.parse_args(ddp_args("--epochs", "0"))),
+            argparse_exit(lambda: ddp_train.parse_args(ddp_args("--epochs", "0"))),
             SystemExit,
             r"exit 2: .*--epochs must be >= 1, got 0",
         ),
         (
-            argparse_exit(lambda: distributed.parse_args(ddp_args("--lr", "nan"))),
+            argparse_exit(lambda: ddp_train.parse_args(ddp_args("--lr", "nan"))),
             SystemExit,
             r"exit 2: .*--lr must be > 0 and finite, got nan",
         ),
         (
-            argparse_exit(lambda: distributed.parse_args(ddp_args("--width", "wide"))),
+            argparse_exit(lambda: ddp_train.parse_args(ddp_args("--width", "wide"))),
             SystemExit,
             r"exit 2: .*argument --width: invalid int value: 'wide'",
         ),
     ],
-    "dlfp.distributed.main": [
+    "dlfp.scripts.ddp_train.main": [
         (
-            argparse_exit(lambda: distributed.main(ddp_args("--batch-size", "-4"))),
+            argparse_exit(lambda: ddp_train.main(ddp_args("--batch-size", "-4"))),
             SystemExit,
             r"exit 2: .*--batch-size must be >= 1, got -4",
         ),
     ],
     # its input is the environment torchrun sets
-    "dlfp.distributed.launch_environment": [
+    "dlfp.train.ddp.launch_environment": [
         (
-            launched("2", "2", "0", distributed.launch_environment),
+            launched("2", "2", "0", ddp.launch_environment),
             RuntimeError,
             r"inconsistent launch: RANK=2, WORLD_SIZE=2",
         ),
         (
-            launched("one", "2", "0", distributed.launch_environment),
+            launched("one", "2", "0", ddp.launch_environment),
             RuntimeError,
             r"RANK must be an integer, got 'one'",
         ),
         (
-            launched("0", "2", "5", distributed.launch_environment),
+            launched("0", "2", "5", ddp.launch_environment),
             RuntimeError,
             r"inconsistent launch: RANK=0, WORLD_SIZE=2, LOCAL_RANK=5",
         ),
     ],
-    "dlfp.distributed.train_worker": [
+    "dlfp.scripts.ddp_train.train_worker": [
         (
-            lambda: distributed.train_worker({"epochs": 1}, torch.device("cpu")),
+            lambda: ddp_train.train_worker({"epochs": 1}, torch.device("cpu")),
             TypeError,
             r"args must be an argparse\.Namespace \(from parse_args\), got dict",
         ),
         (
-            lambda: distributed.train_worker(argparse.Namespace(), "cpu"),
+            lambda: ddp_train.train_worker(argparse.Namespace(), "cpu"),
             TypeError,
             r"device must be a torch\.device \(from device_for\), got 'cpu' \(str\)",
         ),
     ],
-    # --- dlfp.env
-    "dlfp.env.pick_device": [
+    # --- dlfp.book.env
+    "dlfp.book.env.pick_device": [
         (lambda: env.pick_device("gpu0"), ValueError, r"prefer must be a device string such as 'cpu'"),
         (lambda: env.pick_device(3), TypeError, r"prefer must be a device string"),
         (
@@ -719,7 +702,7 @@ CASES: dict[str, list[tuple[Callable[[], object], type[BaseException], str]]] = 
             r"DLFP_DEVICE must name an available device, got 'cuda:7'",
         ),
     ],
-    "dlfp.env.seed_everything": [
+    "dlfp.book.env.seed_everything": [
         (lambda: env.seed_everything(-1), ValueError, r"seed must be an int in \[0, 2\*\*64 - 1\].*got -1"),
         (lambda: env.seed_everything(1.5), TypeError, r"seed must be an int \(a seed\), got 1\.5 \(float\)"),
         (
@@ -728,29 +711,29 @@ CASES: dict[str, list[tuple[Callable[[], object], type[BaseException], str]]] = 
             r"seed must be an int in \[0, 2\*\*64 - 1\].*got 18446744073709551616",
         ),
     ],
-    "dlfp.env.as_generator": [
+    "dlfp.book.env.as_generator": [
         (lambda: env.as_generator(1.5), TypeError, r"seed must be an int or a torch\.Generator, got 1\.5"),
         (lambda: env.as_generator(2**64), ValueError, r"seed must be an int in \[-2\*\*63, 2\*\*64 - 1\]"),
     ],
-    "dlfp.env.device_name": [
+    "dlfp.book.env.device_name": [
         (lambda: env.device_name("gpu0"), ValueError, r"device must be a device string"),
     ],
-    "dlfp.env.banner": [
+    "dlfp.book.env.banner": [
         (lambda: env.banner(3), TypeError, r"device must be a torch\.device or a device string"),
     ],
-    # --- dlfp.graph
-    "dlfp.graph.graph_nodes": [
+    # --- dlfp.autograd.graph
+    "dlfp.autograd.graph.graph_nodes": [
         (
             lambda: graph.graph_nodes(torch.ones(2)),
             ValueError,
             r"tensor must be the result of operations recorded by autograd",
         ),
     ],
-    "dlfp.graph.format_graph": [
+    "dlfp.autograd.graph.format_graph": [
         (lambda: graph.format_graph([1.0]), TypeError, r"tensor must be a torch\.Tensor, got list"),
     ],
-    # --- dlfp.hooks
-    "dlfp.hooks.ActivationRecorder": [
+    # --- dlfp.nn.hooks
+    "dlfp.nn.hooks.ActivationRecorder": [
         (lambda: hooks.ActivationRecorder("model"), TypeError, r"model must be an nn\.Module"),
         (
             lambda: hooks.ActivationRecorder(nn.Linear(1, 1), types=[nn.ReLU]),
@@ -758,66 +741,66 @@ CASES: dict[str, list[tuple[Callable[[], object], type[BaseException], str]]] = 
             r"types must be a tuple of classes",
         ),
     ],
-    # --- dlfp.init_stats
-    "dlfp.init_stats.linear_default_bound": [
+    # --- dlfp.nn.init
+    "dlfp.nn.init.linear_default_bound": [
         (lambda: init_stats.linear_default_bound(0), ValueError, r"fan_in must be a positive int, got 0"),
     ],
-    "dlfp.init_stats.activation_second_moment": [
+    "dlfp.nn.init.activation_second_moment": [
         (lambda: init_stats.activation_second_moment("gelu"), ValueError, r"activation must be one of .*got 'gelu'"),
     ],
-    "dlfp.init_stats.normal_init": [
+    "dlfp.nn.init.normal_init": [
         (lambda: init_stats.normal_init(-1.0), ValueError, r"std must be non-negative, got -1\.0"),
     ],
-    "dlfp.init_stats.signal_stats": [
+    "dlfp.nn.init.signal_stats": [
         (lambda: init_stats.signal_stats(0, 8, "zeros"), ValueError, r"depth must be a positive int, got 0"),
         (lambda: init_stats.signal_stats(2, 8, 3), TypeError, r"init must be a string or a callable"),
     ],
-    # --- dlfp.kernels
-    "dlfp.kernels.matmul_naive": [
+    # --- dlfp.tensor.matmul
+    "dlfp.tensor.matmul.matmul_naive": [
         (
-            lambda: kernels.matmul_naive(torch.zeros(3), torch.zeros(3, 3)),
+            lambda: matmul.matmul_naive(torch.zeros(3), torch.zeros(3, 3)),
             ValueError,
             r"A must be a 2-D tensor \(n, k\), got shape \(3,\)",
         ),
     ],
-    "dlfp.kernels.conv2d_unfold": [
+    "dlfp.nn.functional.conv2d_unfold": [
         (
-            lambda: kernels.conv2d_unfold(torch.randn(3, 9, 9), torch.randn(4, 3, 3, 3)),
+            lambda: functional.conv2d_unfold(torch.randn(3, 9, 9), torch.randn(4, 3, 3, 3)),
             ValueError,
             r"x must be a 4-D tensor \(B, C_in, H, W\), got shape \(3, 9, 9\)",
         ),
         (
-            lambda: kernels.conv2d_unfold(torch.randn(1, 3, 9, 9), torch.randn(4, 3, 3, 3), padding=-1),
+            lambda: functional.conv2d_unfold(torch.randn(1, 3, 9, 9), torch.randn(4, 3, 3, 3), padding=-1),
             ValueError,
             r"padding must be a non-negative int",
         ),
     ],
-    "dlfp.kernels.layer_norm_naive": [
+    "dlfp.nn.functional.layer_norm_naive": [
         (
-            lambda: kernels.layer_norm_naive(torch.randn(2, 3), torch.ones(3, dtype=F64), torch.zeros(3)),
+            lambda: functional.layer_norm_naive(torch.randn(2, 3), torch.ones(3, dtype=F64), torch.zeros(3)),
             TypeError,
             r"x, weight and bias must have the same dtype",
         ),
         (
-            lambda: kernels.layer_norm_naive(torch.randn(2, 16), torch.ones(8), torch.zeros(16)),
+            lambda: functional.layer_norm_naive(torch.randn(2, 16), torch.ones(8), torch.zeros(16)),
             ValueError,
             r"weight must have shape \(16,\) to match x's last dimension, got \(8,\)",
         ),
     ],
-    # --- dlfp.landscapes
-    "dlfp.landscapes.ravine": [
+    # --- dlfp.optim.landscapes
+    "dlfp.optim.landscapes.ravine": [
         (lambda: landscapes.ravine(torch.zeros(3)), ValueError, r"p must have shape \(\.\.\., 2\), got \(3,\)"),
     ],
-    "dlfp.landscapes.bumpy": [
+    "dlfp.optim.landscapes.bumpy": [
         (lambda: landscapes.bumpy([1.0, 2.0]), TypeError, r"p must be a torch\.Tensor"),
     ],
-    "dlfp.landscapes.saddle": [
+    "dlfp.optim.landscapes.saddle": [
         (lambda: landscapes.saddle(torch.zeros(2, dtype=torch.long)), TypeError, r"p must be a floating-point tensor"),
     ],
-    "dlfp.landscapes.surface_grid": [
+    "dlfp.optim.landscapes.surface_grid": [
         (lambda: landscapes.surface_grid(landscapes.ravine, (1, -1), (0, 1)), ValueError, r"xlim must be increasing"),
     ],
-    "dlfp.landscapes.trajectory": [
+    "dlfp.optim.landscapes.trajectory": [
         (
             lambda: landscapes.trajectory(landscapes.ravine, (NAN, 0.0), make_sgd, 5),
             ValueError,
@@ -829,7 +812,7 @@ CASES: dict[str, list[tuple[Callable[[], object], type[BaseException], str]]] = 
             r"max_seconds must be non-negative",
         ),
     ],
-    "dlfp.landscapes.scenario_gradients": [
+    "dlfp.optim.landscapes.scenario_gradients": [
         (lambda: landscapes.scenario_gradients("Z"), ValueError, r"name must be one of 'A', .*got 'Z'"),
         (
             lambda: landscapes.scenario_gradients("D", 10, switch=11),
@@ -837,18 +820,18 @@ CASES: dict[str, list[tuple[Callable[[], object], type[BaseException], str]]] = 
             r"switch must be an int in \[1, 10\], got 11",
         ),
     ],
-    "dlfp.landscapes.replay_gradients": [
+    "dlfp.optim.landscapes.replay_gradients": [
         (
             lambda: landscapes.replay_gradients(torch.zeros(2, 2), make_sgd),
             ValueError,
             r"grads must be a 1-D tensor \(T,\)",
         ),
     ],
-    # --- dlfp.logistic
-    "dlfp.logistic.sigmoid": [
+    # --- dlfp.models.logistic
+    "dlfp.models.logistic.sigmoid": [
         (lambda: logistic.sigmoid(torch.arange(3)), TypeError, r"z must be a floating-point tensor"),
     ],
-    "dlfp.logistic.binary_cross_entropy": [
+    "dlfp.models.logistic.binary_cross_entropy": [
         (
             lambda: logistic.binary_cross_entropy(torch.rand(3), torch.ones(3, dtype=F64)),
             TypeError,
@@ -865,14 +848,14 @@ CASES: dict[str, list[tuple[Callable[[], object], type[BaseException], str]]] = 
             r"p must be finite",
         ),
     ],
-    "dlfp.logistic.logistic_gradients": [
+    "dlfp.models.logistic.logistic_gradients": [
         (
             lambda: logistic.logistic_gradients(torch.randn(4, 2), torch.ones(4, 1), torch.zeros(3, 1), torch.zeros(1)),
             ValueError,
             r"W must have shape \(2, 1\)",
         ),
     ],
-    "dlfp.logistic.LogisticRegression": [
+    "dlfp.models.logistic.LogisticRegression": [
         (
             lambda: logistic_model().predict_proba(torch.randn(4, 3)),
             ValueError,
@@ -884,7 +867,7 @@ CASES: dict[str, list[tuple[Callable[[], object], type[BaseException], str]]] = 
             r"y must have shape \(4, 1\)",
         ),
     ],
-    "dlfp.logistic.train_logistic_regression": [
+    "dlfp.models.logistic.train_logistic_regression": [
         (
             lambda: logistic.train_logistic_regression(torch.randn(4, 2), torch.ones(4)),
             ValueError,
@@ -901,8 +884,8 @@ CASES: dict[str, list[tuple[Callable[[], object], type[BaseException], str]]] = 
             r"lr must be positive",
         ),
     ],
-    # --- dlfp.manual_backprop
-    "dlfp.manual_backprop.linear_forward": [
+    # --- dlfp.autograd.manual_backprop
+    "dlfp.autograd.manual_backprop.linear_forward": [
         (
             lambda: manual_backprop.linear_forward(torch.randn(2, 3), torch.randn(4, 3, dtype=F64), torch.zeros(4)),
             TypeError,
@@ -921,21 +904,21 @@ CASES: dict[str, list[tuple[Callable[[], object], type[BaseException], str]]] = 
             r"expected x \(N, D_in\), W \(D_out, D_in\), b \(D_out,\), got x \(4, 5\), W \(3, 6\)",
         ),
     ],
-    "dlfp.manual_backprop.linear_backward": [
+    "dlfp.autograd.manual_backprop.linear_backward": [
         (
             lambda: manual_backprop.linear_backward(torch.randn(4, 2), torch.randn(4, 5), torch.randn(3, 5)),
             ValueError,
             r"expected delta \(N, D_out\), .*got delta \(4, 2\)",
         ),
     ],
-    "dlfp.manual_backprop.relu_backward": [
+    "dlfp.autograd.manual_backprop.relu_backward": [
         (
             lambda: manual_backprop.relu_backward(torch.randn(3), torch.randn(4)),
             ValueError,
             r"delta and z must have the same shape, got \(3,\) and \(4,\)",
         ),
     ],
-    "dlfp.manual_backprop.two_layer_forward": [
+    "dlfp.autograd.manual_backprop.two_layer_forward": [
         (
             lambda: manual_backprop.two_layer_forward(
                 torch.randn(5), torch.randn(3, 5), torch.randn(3), torch.randn(2, 3), torch.randn(2)
@@ -944,7 +927,7 @@ CASES: dict[str, list[tuple[Callable[[], object], type[BaseException], str]]] = 
             r"x must be a 2-D tensor \(N, D_in\), got shape \(5,\)",
         ),
     ],
-    "dlfp.manual_backprop.two_layer_backward": [
+    "dlfp.autograd.manual_backprop.two_layer_backward": [
         (
             lambda: manual_backprop.two_layer_backward(
                 torch.randn(4, 2), {"x": torch.randn(4, 5)}, torch.randn(3, 5), torch.randn(2, 3)
@@ -958,8 +941,8 @@ CASES: dict[str, list[tuple[Callable[[], object], type[BaseException], str]]] = 
             r"cache must be a dict",
         ),
     ],
-    # --- dlfp.models.attention
-    "dlfp.models.attention.scaled_dot_product_attention": [
+    # --- dlfp.nn.attention
+    "dlfp.nn.attention.scaled_dot_product_attention": [
         (
             lambda: attention.scaled_dot_product_attention(torch.ones(3), *list(qkv())[1:]),
             ValueError,
@@ -985,10 +968,10 @@ CASES: dict[str, list[tuple[Callable[[], object], type[BaseException], str]]] = 
             r"q, k and v must have broadcastable batch dimensions",
         ),
     ],
-    "dlfp.models.attention.causal_mask": [
+    "dlfp.nn.attention.causal_mask": [
         (lambda: attention.causal_mask(0), ValueError, r"length must be a positive int, got 0"),
     ],
-    "dlfp.models.attention.MultiHeadAttention": [
+    "dlfp.nn.attention.MultiHeadAttention": [
         (
             lambda: attention.MultiHeadAttention(10, 3),
             ValueError,
@@ -1005,7 +988,7 @@ CASES: dict[str, list[tuple[Callable[[], object], type[BaseException], str]]] = 
             r"query must have the model's dtype torch\.float32, got torch\.float64",
         ),
     ],
-    "dlfp.models.attention.sinusoidal_positional_encoding": [
+    "dlfp.nn.attention.sinusoidal_positional_encoding": [
         (lambda: attention.sinusoidal_positional_encoding(10, 7), ValueError, r"d_model must be even"),
         (
             lambda: attention.sinusoidal_positional_encoding(10, 8, dtype=torch.long),
@@ -1191,8 +1174,8 @@ CASES: dict[str, list[tuple[Callable[[], object], type[BaseException], str]]] = 
         (lambda: pinn.train_pinn(pinn.PINN(), u0=NAN), ValueError, r"u0 must be a finite number"),
         (lambda: pinn.train_pinn(pinn.PINN(), max_seconds=-1.0), ValueError, r"max_seconds must be non-negative"),
     ],
-    # --- dlfp.models.rnn
-    "dlfp.models.rnn.MyRNNCell": [
+    # --- dlfp.nn.rnn
+    "dlfp.nn.rnn.MyRNNCell": [
         (
             lambda: rnn.MyRNNCell(2, 4).load_from_torch(nn.RNNCell(2, 4, nonlinearity="relu")),
             ValueError,
@@ -1206,7 +1189,7 @@ CASES: dict[str, list[tuple[Callable[[], object], type[BaseException], str]]] = 
             r"h_prev must have shape \(2, 8\), got \(3, 8\)",
         ),
     ],
-    "dlfp.models.rnn.MyLSTMCell": [
+    "dlfp.nn.rnn.MyLSTMCell": [
         (lambda: rnn.MyLSTMCell(3, 0), ValueError, r"hidden_size must be a positive int, got 0"),
         (
             lambda: rnn.MyLSTMCell(3, 4)(torch.ones(2, 3, dtype=torch.long)),
@@ -1219,11 +1202,15 @@ CASES: dict[str, list[tuple[Callable[[], object], type[BaseException], str]]] = 
             r"state must be a tuple \(h, c\)",
         ),
     ],
-    "dlfp.models.rnn.LSTMForecaster": [
-        (lambda: rnn.LSTMForecaster(1, 4, 1)(torch.zeros(2, 0, 1)), ValueError, r"x must have time >= 1 \(not empty\)"),
-        (lambda: rnn.LSTMForecaster(num_layers=0), ValueError, r"num_layers must be a positive int, got 0"),
+    "dlfp.models.recurrent.LSTMForecaster": [
         (
-            lambda: rnn.LSTMForecaster()(torch.randn(3, 50)),
+            lambda: recurrent.LSTMForecaster(1, 4, 1)(torch.zeros(2, 0, 1)),
+            ValueError,
+            r"x must have time >= 1 \(not empty\)",
+        ),
+        (lambda: recurrent.LSTMForecaster(num_layers=0), ValueError, r"num_layers must be a positive int, got 0"),
+        (
+            lambda: recurrent.LSTMForecaster()(torch.randn(3, 50)),
             ValueError,
             r"x must have shape \(batch, time, 1\), got \(3, 50\)",
         ),
@@ -1280,14 +1267,14 @@ CASES: dict[str, list[tuple[Callable[[], object], type[BaseException], str]]] = 
     "dlfp.models.vgg.shape_table": [
         (lambda: vgg.shape_table(lambda x: x, torch.zeros(1)), TypeError, r"model must be an nn\.Module"),
     ],
-    # --- dlfp.numpy_nn
-    "dlfp.numpy_nn.two_moons": [
+    # --- dlfp.autograd.numpy_nn
+    "dlfp.autograd.numpy_nn.two_moons": [
         (lambda: numpy_nn.two_moons(1), ValueError, r"n must be an int >= 2, got 1"),
     ],
-    "dlfp.numpy_nn.init_params": [
+    "dlfp.autograd.numpy_nn.init_params": [
         (lambda: numpy_nn.init_params(2, 0, 2), ValueError, r"d_hidden must be a positive int, got 0"),
     ],
-    "dlfp.numpy_nn.forward": [
+    "dlfp.autograd.numpy_nn.forward": [
         (
             lambda: numpy_nn.forward(numpy_setup()[0], numpy_setup()[1][:, :1]),
             ValueError,
@@ -1299,7 +1286,7 @@ CASES: dict[str, list[tuple[Callable[[], object], type[BaseException], str]]] = 
             r"params must be a dict with exactly the keys",
         ),
     ],
-    "dlfp.numpy_nn.softmax_cross_entropy": [
+    "dlfp.autograd.numpy_nn.softmax_cross_entropy": [
         (
             lambda: numpy_nn.softmax_cross_entropy(np.zeros((0, 3)), np.zeros(0, dtype=np.int64)),
             ValueError,
@@ -1311,20 +1298,20 @@ CASES: dict[str, list[tuple[Callable[[], object], type[BaseException], str]]] = 
             r"y must hold integer class labels",
         ),
     ],
-    "dlfp.numpy_nn.backward": [
+    "dlfp.autograd.numpy_nn.backward": [
         (
             lambda: numpy_nn.backward(numpy_setup()[0], {"X": None}, np.zeros((2, 3))),
             ValueError,
             r"cache must hold X, z1 and a1",
         ),
     ],
-    "dlfp.numpy_nn.sgd_step": [
+    "dlfp.autograd.numpy_nn.sgd_step": [
         (lambda: numpy_nn.sgd_step(numpy_setup()[0], numpy_setup()[0], -1.0), ValueError, r"lr must be positive"),
     ],
-    "dlfp.numpy_nn.predict": [
+    "dlfp.autograd.numpy_nn.predict": [
         (lambda: numpy_nn.predict(numpy_setup()[0], [[0.0, 0.0]]), TypeError, r"X must be a numpy\.ndarray, got list"),
     ],
-    "dlfp.numpy_nn.train": [
+    "dlfp.autograd.numpy_nn.train": [
         (
             lambda: numpy_nn.train(np.zeros((0, 2)), np.zeros(0, dtype=np.int64)),
             ValueError,
@@ -1338,57 +1325,69 @@ CASES: dict[str, list[tuple[Callable[[], object], type[BaseException], str]]] = 
             r"max_steps must be a positive int or None",
         ),
     ],
-    # --- dlfp.optim
-    "dlfp.optim.SGD": [
-        (lambda: optim.SGD(nn_params(), lr=0.0), ValueError, r"lr must be positive, got 0\.0"),
-        (lambda: optim.SGD(nn_params(), lr=0.1, momentum=1.0), ValueError, r"momentum must be in \[0, 1\), got 1\.0"),
-    ],
-    "dlfp.optim.Adam": [
-        (lambda: optim.Adam(nn_params(), betas=(0.9, 1.0)), ValueError, r"betas\[1\] must be in \[0, 1\), got 1\.0"),
-        (lambda: optim.Adam(nn_params(), betas=("a", 0.9)), TypeError, r"betas\[0\] must be a real number, got 'a'"),
+    # --- dlfp.optim.optimizers
+    "dlfp.optim.optimizers.SGD": [
+        (lambda: optimizers.SGD(nn_params(), lr=0.0), ValueError, r"lr must be positive, got 0\.0"),
         (
-            lambda: optim.Adam(nn_params(), betas=(False, 0.9)),
+            lambda: optimizers.SGD(nn_params(), lr=0.1, momentum=1.0),
+            ValueError,
+            r"momentum must be in \[0, 1\), got 1\.0",
+        ),
+    ],
+    "dlfp.optim.optimizers.Adam": [
+        (
+            lambda: optimizers.Adam(nn_params(), betas=(0.9, 1.0)),
+            ValueError,
+            r"betas\[1\] must be in \[0, 1\), got 1\.0",
+        ),
+        (
+            lambda: optimizers.Adam(nn_params(), betas=("a", 0.9)),
+            TypeError,
+            r"betas\[0\] must be a real number, got 'a'",
+        ),
+        (
+            lambda: optimizers.Adam(nn_params(), betas=(False, 0.9)),
             TypeError,
             r"betas\[0\] must be a real number, got False",
         ),
-        (lambda: optim.Adam(nn_params(), weight_decay=-1.0), ValueError, r"weight_decay must be non-negative"),
+        (lambda: optimizers.Adam(nn_params(), weight_decay=-1.0), ValueError, r"weight_decay must be non-negative"),
     ],
-    "dlfp.optim.AdamW": [
-        (lambda: optim.AdamW(nn_params(), eps=0.0), ValueError, r"eps must be positive"),
+    "dlfp.optim.optimizers.AdamW": [
+        (lambda: optimizers.AdamW(nn_params(), eps=0.0), ValueError, r"eps must be positive"),
     ],
-    # --- dlfp.physics
-    "dlfp.physics.screened_poisson_green": [
-        (lambda: physics.screened_poisson_green(8, 1.0, -1.0), ValueError, r"kappa must be non-negative, got -1\.0"),
-        (lambda: physics.screened_poisson_green(1), ValueError, r"n must be an int >= 2, got 1"),
+    # --- dlfp.nn.green
+    "dlfp.nn.green.screened_poisson_green": [
+        (lambda: green.screened_poisson_green(8, 1.0, -1.0), ValueError, r"kappa must be non-negative, got -1\.0"),
+        (lambda: green.screened_poisson_green(1), ValueError, r"n must be an int >= 2, got 1"),
     ],
-    "dlfp.physics.solve_screened_poisson": [
+    "dlfp.nn.green.solve_screened_poisson": [
         (
-            lambda: physics.solve_screened_poisson(torch.zeros(4, 5)),
+            lambda: green.solve_screened_poisson(torch.zeros(4, 5)),
             ValueError,
             r"rho must have shape \(\*, n, n\), got \(4, 5\)",
         ),
-        (lambda: physics.solve_screened_poisson(torch.full((4, 4), NAN)), ValueError, r"rho must be finite"),
+        (lambda: green.solve_screened_poisson(torch.full((4, 4), NAN)), ValueError, r"rho must be finite"),
     ],
-    "dlfp.physics.smooth_random_field": [
-        (lambda: physics.smooth_random_field(8, -1.0), ValueError, r"correlation_length must be non-negative"),
+    "dlfp.nn.green.smooth_random_field": [
+        (lambda: green.smooth_random_field(8, -1.0), ValueError, r"correlation_length must be non-negative"),
     ],
-    # --- dlfp.profile: its input is the environment
-    "dlfp.profile.current_profile": [
+    # --- dlfp.book.profile: its input is the environment
+    "dlfp.book.profile.current_profile": [
         (
             with_env("DLFP_PROFILE", "fast", profile.current_profile),
             ValueError,
             r"DLFP_PROFILE must be one of \('quick', 'full'\), got 'fast'",
         ),
     ],
-    "dlfp.profile.pick": [
+    "dlfp.book.profile.pick": [
         (
             with_env("DLFP_PROFILE", "fast", lambda: profile.pick(quick=1, full=2)),
             ValueError,
             r"DLFP_PROFILE must be one of",
         ),
     ],
-    # --- dlfp.receptive_field
-    "dlfp.receptive_field.gradient_support": [
+    # --- dlfp.nn.receptive_field
+    "dlfp.nn.receptive_field.gradient_support": [
         (
             lambda: receptive_field.gradient_support(nn.Conv2d(1, 1, 3), (8, 8)),
             ValueError,
@@ -1396,7 +1395,7 @@ CASES: dict[str, list[tuple[Callable[[], object], type[BaseException], str]]] = 
         ),
         (lambda: receptive_field.gradient_support(lambda x: x, (1, 8, 8)), TypeError, r"model must be an nn\.Module"),
     ],
-    "dlfp.receptive_field.support_extent": [
+    "dlfp.nn.receptive_field.support_extent": [
         (
             lambda: receptive_field.support_extent(torch.zeros(4, 4)),
             TypeError,
@@ -1408,94 +1407,94 @@ CASES: dict[str, list[tuple[Callable[[], object], type[BaseException], str]]] = 
             r"support must have shape \(H, W\)",
         ),
     ],
-    "dlfp.receptive_field.theoretical_receptive_field": [
+    "dlfp.nn.receptive_field.theoretical_receptive_field": [
         (
             lambda: receptive_field.theoretical_receptive_field("conv"),
             TypeError,
             r"model must be an nn\.Module, got 'conv'",
         ),
     ],
-    # --- dlfp.reftables
-    "dlfp.reftables.Equivalent": [
-        (lambda: reftables.Equivalent(3, "a"), TypeError, r"numpy must be a str or a tuple of str, got int"),
-        (lambda: reftables.Equivalent("a", " "), ValueError, r"torch must hold at least one expression"),
+    # --- dlfp.book.tables
+    "dlfp.book.tables.Equivalent": [
+        (lambda: tables.Equivalent(3, "a"), TypeError, r"numpy must be a str or a tuple of str, got int"),
+        (lambda: tables.Equivalent("a", " "), ValueError, r"torch must hold at least one expression"),
     ],
-    "dlfp.reftables.same": [
+    "dlfp.book.tables.same": [
         (
-            lambda: reftables.same(1.0, 1.0, rtol=-1.0),
+            lambda: tables.same(1.0, 1.0, rtol=-1.0),
             ValueError,
             r"rtol and atol must be non-negative, got rtol=-1\.0",
         ),
     ],
-    "dlfp.reftables.same_distribution": [
+    "dlfp.book.tables.same_distribution": [
         (
-            lambda: reftables.same_distribution(np.zeros(200), np.zeros(200), sigmas=0),
+            lambda: tables.same_distribution(np.zeros(200), np.zeros(200), sigmas=0),
             ValueError,
             r"sigmas must be positive, got 0",
         ),
         (
-            lambda: reftables.same_distribution(np.zeros(3), np.zeros(200)),
+            lambda: tables.same_distribution(np.zeros(3), np.zeros(200)),
             ValueError,
             r"samples must have at least 100 elements each, got 3 and 200",
         ),
     ],
-    "dlfp.reftables.check_equivalents": [
+    "dlfp.book.tables.check_equivalents": [
         (
-            lambda: reftables.check_equivalents([reftables.Equivalent("a", "a")], 3),
+            lambda: tables.check_equivalents([tables.Equivalent("a", "a")], 3),
             TypeError,
             r"inputs must be a callable returning a mapping, got int",
         ),
-        (lambda: reftables.check_equivalents(["a"], dict), TypeError, r"rows\[0\] must be an Equivalent, got str"),
+        (lambda: tables.check_equivalents(["a"], dict), TypeError, r"rows\[0\] must be an Equivalent, got str"),
     ],
-    "dlfp.reftables.checked_table": [
-        (lambda: reftables.checked_table([3], dict), TypeError, r"rows\[0\] must be an Equivalent, got int"),
+    "dlfp.book.tables.checked_table": [
+        (lambda: tables.checked_table([3], dict), TypeError, r"rows\[0\] must be an Equivalent, got int"),
     ],
-    "dlfp.reftables.markdown_table": [
-        (lambda: reftables.markdown_table([], []), ValueError, r"header must name at least one column"),
+    "dlfp.book.tables.markdown_table": [
+        (lambda: tables.markdown_table([], []), ValueError, r"header must name at least one column"),
         (
-            lambda: reftables.markdown_table(["a", "b"], [["x"]]),
+            lambda: tables.markdown_table(["a", "b"], [["x"]]),
             ValueError,
             r"rows\[0\] must have 2 cells like the header, got 1",
         ),
     ],
-    "dlfp.reftables.argument_default": [
-        (lambda: reftables.argument_default(3, "lr"), TypeError, r"fn must be a callable with a signature, got 3"),
+    "dlfp.book.tables.argument_default": [
+        (lambda: tables.argument_default(3, "lr"), TypeError, r"fn must be a callable with a signature, got 3"),
         (
-            lambda: reftables.argument_default(torch.optim.SGD, 0),
+            lambda: tables.argument_default(torch.optim.SGD, 0),
             TypeError,
             r"name must be an argument name \(str\), got 0",
         ),
     ],
-    "dlfp.reftables.argument_cell": [
+    "dlfp.book.tables.argument_cell": [
         (
-            lambda: reftables.argument_cell("eps", []),
+            lambda: tables.argument_cell("eps", []),
             ValueError,
             r"owners must name at least one callable for 'eps', got none",
         ),
         (
-            lambda: reftables.argument_cell(None, [nn.LayerNorm]),
+            lambda: tables.argument_cell(None, [nn.LayerNorm]),
             TypeError,
             r"name must be an argument name \(str\), got None",
         ),
     ],
-    "dlfp.reftables.resolve": [
+    "dlfp.book.tables.resolve": [
         (
-            lambda: reftables.resolve("np.zeros"),
+            lambda: tables.resolve("np.zeros"),
             ValueError,
             r"name must start with one of \['torch', 'nn', 'F', 'optim'\]",
         ),
-        (lambda: reftables.resolve(3), ValueError, r"name must be a dotted name such as 'nn\.ReLU', got 3"),
+        (lambda: tables.resolve(3), ValueError, r"name must be a dotted name such as 'nn\.ReLU', got 3"),
     ],
-    "dlfp.reftables.api_cell": [
+    "dlfp.book.tables.api_cell": [
         (
-            lambda: reftables.api_cell("nn.Softmaxx"),
+            lambda: tables.api_cell("nn.Softmaxx"),
             ValueError,
             r"nn has no attribute 'Softmaxx' \(looking up 'nn\.Softmaxx'\)",
         ),
-        (lambda: reftables.api_cell(), ValueError, r"api_cell needs at least one name, got none"),
+        (lambda: tables.api_cell(), ValueError, r"api_cell needs at least one name, got none"),
     ],
-    # --- dlfp.shapes
-    "dlfp.shapes.broadcast_shape": [
+    # --- dlfp.tensor.shapes
+    "dlfp.tensor.shapes.broadcast_shape": [
         (
             lambda: shapes.broadcast_shape((4, 3), (4,)),
             ValueError,
@@ -1503,17 +1502,17 @@ CASES: dict[str, list[tuple[Callable[[], object], type[BaseException], str]]] = 
         ),
         (lambda: shapes.broadcast_shape(5), TypeError, r"shapes\[0\] must be a sequence of ints, got 5 \(int\)"),
     ],
-    "dlfp.shapes.conv_output_size": [
+    "dlfp.tensor.shapes.conv_output_size": [
         (lambda: shapes.conv_output_size(8, 0), ValueError, r"kernel_size must be a positive int, got 0"),
         (lambda: shapes.conv_output_size(8, 3, padding=-1), ValueError, r"padding must be a non-negative int, got -1"),
     ],
-    "dlfp.shapes.pool_output_size": [
+    "dlfp.tensor.shapes.pool_output_size": [
         (lambda: shapes.pool_output_size(8, 2, padding=2), ValueError, r"padding must be at most half of kernel_size"),
         (lambda: shapes.pool_output_size(8, "2"), TypeError, r"kernel_size must be a positive int, got '2' \(str\)"),
         (lambda: shapes.pool_output_size(8, 2, ceil_mode="yes"), TypeError, r"ceil_mode must be a bool, got 'yes'"),
         (lambda: shapes.pool_output_size(2, 3), ValueError, r"kernel spans 3 samples.*the output would be empty"),
     ],
-    "dlfp.shapes.conv_transpose_output_size": [
+    "dlfp.tensor.shapes.conv_transpose_output_size": [
         (
             lambda: shapes.conv_transpose_output_size(3.0, 3),
             TypeError,
@@ -1525,7 +1524,7 @@ CASES: dict[str, list[tuple[Callable[[], object], type[BaseException], str]]] = 
             r"output_padding must be smaller than stride or dilation",
         ),
     ],
-    "dlfp.shapes.check_shape": [
+    "dlfp.tensor.shapes.check_shape": [
         (
             lambda: shapes.check_shape(torch.zeros(4, 1, 28, 28), (None, 3, 28, 28), "images"),
             ValueError,
@@ -1537,302 +1536,314 @@ CASES: dict[str, list[tuple[Callable[[], object], type[BaseException], str]]] = 
             r"expected must be a sequence of non-negative ints or None",
         ),
     ],
-    # --- dlfp.speed
-    "dlfp.speed.autocast_dtype": [
+    # --- dlfp.train.amp
+    "dlfp.train.amp.autocast_dtype": [
         (
-            lambda: speed.autocast_dtype("gpu0"),
+            lambda: amp.autocast_dtype("gpu0"),
             ValueError,
-            r"device must be a torch\.device or device string, got 'gpu0'",
+            r"device must be a device string such as .*, got 'gpu0'",
         ),
     ],
-    "dlfp.speed.make_grad_scaler": [
+    "dlfp.train.amp.make_grad_scaler": [
         (
-            lambda: speed.make_grad_scaler("cpu", torch.int32),
+            lambda: amp.make_grad_scaler("cpu", torch.int32),
             ValueError,
             r"dtype must be None or a floating-point torch\.dtype, got torch\.int32",
         ),
         (
-            lambda: speed.make_grad_scaler("gpu0", torch.float16),
+            lambda: amp.make_grad_scaler("gpu0", torch.float16),
             ValueError,
-            r"device must be a torch\.device or device string",
+            r"device must be a device string such as",
         ),
     ],
-    "dlfp.speed.make_train_step": [
+    "dlfp.train.amp.make_train_step": [
         (
-            lambda: speed.make_train_step("net", sgd(nn.Linear(1, 1))),
+            lambda: amp.make_train_step("net", sgd(nn.Linear(1, 1))),
             TypeError,
             r"model must be an nn\.Module, got str",
         ),
         (
-            lambda: speed.make_train_step(nn.Linear(1, 1), sgd(nn.Linear(1, 1)), amp_dtype=F64),
+            lambda: amp.make_train_step(nn.Linear(1, 1), sgd(nn.Linear(1, 1)), amp_dtype=F64),
             ValueError,
             r"amp_dtype must be None, torch\.float16 or torch\.bfloat16, got torch\.float64",
         ),
     ],
-    "dlfp.speed.time_interleaved": [
+    "dlfp.book.timing.time_interleaved": [
         (
-            lambda: speed.time_interleaved({"a": lambda: None}, rounds=0),
+            lambda: timing.time_interleaved({"a": lambda: None}, rounds=0),
             ValueError,
             r"rounds must be an int >= 1, got 0",
         ),
         (
-            lambda: speed.time_interleaved({"a": lambda: None}, rounds=1, max_seconds="10"),
+            lambda: timing.time_interleaved({"a": lambda: None}, rounds=1, max_seconds="10"),
             TypeError,
             r"max_seconds must be a real number, got '10' \(str\)",
         ),
         (
-            lambda: speed.time_interleaved({}, rounds=1),
+            lambda: timing.time_interleaved({}, rounds=1),
             TypeError,
             r"steps must be a non-empty dict of name -> callable",
         ),
         (
-            lambda: speed.time_interleaved({"a": lambda: None}, rounds=1, sync="gpu0"),
+            lambda: timing.time_interleaved({"a": lambda: None}, rounds=1, sync="gpu0"),
             ValueError,
-            r"sync must be a torch\.device or device string, got 'gpu0'",
+            r"sync must be a device string such as .*, got 'gpu0'",
         ),
     ],
-    "dlfp.speed.compilers_found": [
-        (lambda: speed.compilers_found("gcc"), TypeError, r"names must be a sequence of program names .*, got 'gcc'"),
+    "dlfp.train.compile.compilers_found": [
+        (lambda: compile.compilers_found("gcc"), TypeError, r"names must be a sequence of program names .*, got 'gcc'"),
     ],
-    "dlfp.speed.compile_first_call": [
-        (lambda: speed.compile_first_call("net", lambda m: m), TypeError, r"model must be an nn\.Module, got str"),
-        (lambda: speed.compile_first_call(nn.Linear(1, 1), None), TypeError, r"run must be callable, got NoneType"),
+    "dlfp.train.compile.compile_first_call": [
+        (lambda: compile.compile_first_call("net", lambda m: m), TypeError, r"model must be an nn\.Module, got str"),
+        (lambda: compile.compile_first_call(nn.Linear(1, 1), None), TypeError, r"run must be callable, got NoneType"),
     ],
-    # --- dlfp.stable
-    "dlfp.stable.logsumexp": [
-        (lambda: stable.logsumexp(torch.tensor(1.0)), ValueError, r"z must have at least 1 dimension, got shape \(\)"),
-        (lambda: stable.logsumexp(torch.zeros(3), dim=2), ValueError, r"dim must be an int in \[-1, 0\], got 2"),
-    ],
-    "dlfp.stable.log_softmax": [
-        (lambda: stable.log_softmax(torch.tensor([1, 2])), TypeError, r"z must be a floating-point tensor"),
-    ],
-    "dlfp.stable.softmax": [
-        (lambda: stable.softmax(torch.tensor([NAN, 1.0])), ValueError, r"z must not contain NaN, got 1 NaN entry"),
-    ],
-    "dlfp.stable.cross_entropy": [
+    # --- dlfp.nn.functional
+    "dlfp.nn.functional.logsumexp": [
         (
-            lambda: stable.cross_entropy(torch.zeros(0, 3), torch.zeros(0, dtype=torch.long)),
+            lambda: functional.logsumexp(torch.tensor(1.0)),
+            ValueError,
+            r"z must have at least 1 dimension, got shape \(\)",
+        ),
+        (lambda: functional.logsumexp(torch.zeros(3), dim=2), ValueError, r"dim must be an int in \[-1, 0\], got 2"),
+    ],
+    "dlfp.nn.functional.log_softmax": [
+        (lambda: functional.log_softmax(torch.tensor([1, 2])), TypeError, r"z must be a floating-point tensor"),
+    ],
+    "dlfp.nn.functional.softmax": [
+        (lambda: functional.softmax(torch.tensor([NAN, 1.0])), ValueError, r"z must not contain NaN, got 1 NaN entry"),
+    ],
+    "dlfp.nn.functional.cross_entropy": [
+        (
+            lambda: functional.cross_entropy(torch.zeros(0, 3), torch.zeros(0, dtype=torch.long)),
             ValueError,
             r"logits must hold at least one row",
         ),
         (
-            lambda: stable.cross_entropy(torch.randn(3, 4), torch.tensor([0.0, 1.0, 2.0])),
+            lambda: functional.cross_entropy(torch.randn(3, 4), torch.tensor([0.0, 1.0, 2.0])),
             TypeError,
             r"targets must be an integer tensor, got dtype torch\.float32",
         ),
         (
-            lambda: stable.cross_entropy(torch.randn(3, 4), torch.tensor([0, 1, 4])),
+            lambda: functional.cross_entropy(torch.randn(3, 4), torch.tensor([0, 1, 4])),
             ValueError,
             r"targets must lie in \[0, 3\]",
         ),
     ],
-    "dlfp.stable.cross_entropy_grad": [
+    "dlfp.nn.functional.cross_entropy_grad": [
         (
-            lambda: stable.cross_entropy_grad(torch.randn(3, 4), torch.tensor([0, 1])),
+            lambda: functional.cross_entropy_grad(torch.randn(3, 4), torch.tensor([0, 1])),
             ValueError,
             r"targets must have shape \(3,\) to match logits \(3, 4\), got \(2,\)",
         ),
         (
-            lambda: stable.cross_entropy_grad(torch.randn(3), torch.tensor([0, 1, 2])),
+            lambda: functional.cross_entropy_grad(torch.randn(3), torch.tensor([0, 1, 2])),
             ValueError,
             r"logits must have shape \(N, C\), got \(3,\)",
         ),
     ],
-    # --- dlfp.train
-    "dlfp.train.accuracy": [
-        (lambda: train.accuracy(torch.randn(3, 2), [0, 1, 1]), TypeError, r"targets must be a torch\.Tensor, got list"),
+    # --- dlfp.train.loop
+    "dlfp.train.loop.accuracy": [
+        (lambda: loop.accuracy(torch.randn(3, 2), [0, 1, 1]), TypeError, r"targets must be a torch\.Tensor, got list"),
         (
-            lambda: train.accuracy(torch.randn(3, 2), torch.tensor([0, 1])),
+            lambda: loop.accuracy(torch.randn(3, 2), torch.tensor([0, 1])),
             ValueError,
             r"targets must have shape \(3,\)",
         ),
         (
-            lambda: train.accuracy(torch.randn(2, 2), torch.tensor([0, 5])),
+            lambda: loop.accuracy(torch.randn(2, 2), torch.tensor([0, 5])),
             ValueError,
             r"targets must be class indices in \[0, 1\] \(logits has 2 classes\), got 5",
         ),
         (
-            lambda: train.accuracy(torch.zeros(0, 2), torch.zeros(0, dtype=torch.long)),
+            lambda: loop.accuracy(torch.zeros(0, 2), torch.zeros(0, dtype=torch.long)),
             ValueError,
             r"logits must hold at least one row",
         ),
     ],
-    "dlfp.train.train_one_epoch": [
+    "dlfp.train.loop.train_one_epoch": [
         (
-            lambda: train.train_one_epoch(
+            lambda: loop.train_one_epoch(
                 nn.Linear(1, 1), [(torch.zeros(0, 1), torch.zeros(0, 1))], nn.MSELoss(), sgd(nn.Linear(1, 1))
             ),
             ValueError,
             r"batch 0 inputs must hold at least one sample, got shape \(0, 1\)",
         ),
         (
-            lambda: train.train_one_epoch(
-                nn.Linear(1, 1), [], nn.MSELoss(), sgd(nn.Linear(1, 1)), accumulation_steps=0
-            ),
+            lambda: loop.train_one_epoch(nn.Linear(1, 1), [], nn.MSELoss(), sgd(nn.Linear(1, 1)), accumulation_steps=0),
             ValueError,
             r"accumulation_steps must be a positive int, got 0",
         ),
         (
-            lambda: train.train_one_epoch(nn.Linear(1, 1), line_loader(), nn.MSELoss(), "adam"),
+            lambda: loop.train_one_epoch(nn.Linear(1, 1), line_loader(), nn.MSELoss(), "adam"),
             TypeError,
             r"optimizer must be a torch\.optim\.Optimizer",
         ),
         (
-            lambda: train.train_one_epoch(
+            lambda: loop.train_one_epoch(
                 nn.Linear(1, 1), [(torch.full((2, 1), NAN), torch.zeros(2, 1))], nn.MSELoss(), sgd(nn.Linear(1, 1))
             ),
             ValueError,
             r"batch 0 inputs must not contain NaN",
         ),
     ],
-    "dlfp.train.evaluate": [
+    "dlfp.train.loop.evaluate": [
         (
-            lambda: train.evaluate(nn.Linear(1, 1), 3, nn.MSELoss()),
+            lambda: loop.evaluate(nn.Linear(1, 1), 3, nn.MSELoss()),
             TypeError,
             r"loader must be iterable \(e\.g\. a DataLoader\)",
         ),
         (
-            lambda: train.evaluate(nn.Linear(1, 1), line_loader(), nn.MSELoss(), max_steps=0),
+            lambda: loop.evaluate(nn.Linear(1, 1), line_loader(), nn.MSELoss(), max_steps=0),
             ValueError,
             r"max_steps must be a positive int or None",
         ),
     ],
-    "dlfp.train.fit": [
+    "dlfp.train.loop.fit": [
         (
-            lambda: train.fit(
-                nn.Linear(1, 1), line_loader(), nn.MSELoss(), sgd(nn.Linear(1, 1)), 1, metrics={"acc": 1}
-            ),
+            lambda: loop.fit(nn.Linear(1, 1), line_loader(), nn.MSELoss(), sgd(nn.Linear(1, 1)), 1, metrics={"acc": 1}),
             TypeError,
             r"metrics\['acc'\] must be callable, got 1 \(int\)",
         ),
         (
-            lambda: train.fit(nn.Linear(1, 1), iter(line_loader()), nn.MSELoss(), sgd(nn.Linear(1, 1)), 2),
+            lambda: loop.fit(nn.Linear(1, 1), iter(line_loader()), nn.MSELoss(), sgd(nn.Linear(1, 1)), 2),
             TypeError,
             r"train_loader must be re-iterable \(a DataLoader, list or dataset\) to train for epochs=2",
         ),
         (
-            lambda: train.fit(nn.Linear(1, 1), line_loader(), nn.MSELoss(), sgd(nn.Linear(1, 1)), 0),
+            lambda: loop.fit(nn.Linear(1, 1), line_loader(), nn.MSELoss(), sgd(nn.Linear(1, 1)), 0),
             ValueError,
             r"epochs must be a positive int, got 0",
         ),
         (
-            lambda: train.fit(nn.Linear(1, 1), line_loader(), nn.MSELoss(), sgd(nn.Linear(1, 1)), 2, patience=2),
+            lambda: loop.fit(nn.Linear(1, 1), line_loader(), nn.MSELoss(), sgd(nn.Linear(1, 1)), 2, patience=2),
             ValueError,
             r"patience \(early stopping\) needs a val_loader",
         ),
         (
-            lambda: train.fit(nn.Linear(1, 1), line_loader(), nn.MSELoss(), sgd(nn.Linear(1, 1)), 2, max_seconds=NAN),
+            lambda: loop.fit(nn.Linear(1, 1), line_loader(), nn.MSELoss(), sgd(nn.Linear(1, 1)), 2, max_seconds=NAN),
             ValueError,
             r"max_seconds must be a number, got nan",
         ),
     ],
-    # --- dlfp.validation: the checks themselves
-    "dlfp.validation.check_same_dtype": [
+    # --- dlfp._checks: the checks themselves
+    "dlfp._checks.check_same_dtype": [
         (
-            lambda: validation.check_same_dtype(x=torch.zeros(1), W=torch.zeros(1, dtype=F64)),
+            lambda: _checks.check_same_dtype(x=torch.zeros(1), W=torch.zeros(1, dtype=F64)),
             TypeError,
             r"x and W must have the same dtype, got x torch\.float32, W torch\.float64",
         ),
     ],
-    "dlfp.validation.check_seed": [
-        (lambda: validation.check_seed("seed", 2**64), ValueError, r"seed must be an int in \[-2\*\*63, 2\*\*64 - 1\]"),
-        (lambda: validation.check_seed("seed", True), TypeError, r"seed must be an int \(a seed\), got True \(bool\)"),
+    "dlfp._checks.check_seed": [
+        (lambda: _checks.check_seed("seed", 2**64), ValueError, r"seed must be an int in \[-2\*\*63, 2\*\*64 - 1\]"),
+        (lambda: _checks.check_seed("seed", True), TypeError, r"seed must be an int \(a seed\), got True \(bool\)"),
     ],
-    "dlfp.validation.describe": [
-        (lambda: validation.describe(1, max_length=0), ValueError, r"max_length must be a positive int, got 0"),
+    "dlfp._checks.describe": [
+        (lambda: _checks.describe(1, max_length=0), ValueError, r"max_length must be a positive int, got 0"),
     ],
-    "dlfp.validation.check_type": [
+    "dlfp._checks.check_type": [
         (
-            lambda: validation.check_type("model", 3, nn.Module, "an nn.Module"),
+            lambda: _checks.check_type("model", 3, nn.Module, "an nn.Module"),
             TypeError,
             r"model must be an nn\.Module, got 3 \(int\)",
         ),
     ],
-    "dlfp.validation.check_floating_dtype": [
+    "dlfp._checks.check_floating_dtype": [
         (
-            lambda: validation.check_floating_dtype("dtype", torch.int64),
+            lambda: _checks.check_floating_dtype("dtype", torch.int64),
             TypeError,
             r"dtype must be a floating-point torch\.dtype, got torch\.int64",
         ),
     ],
-    "dlfp.validation.check_callable": [
-        (lambda: validation.check_callable("fn", 3), TypeError, r"fn must be callable, got 3 \(int\)"),
+    "dlfp._checks.check_callable": [
+        (lambda: _checks.check_callable("fn", 3), TypeError, r"fn must be callable, got 3 \(int\)"),
     ],
-    "dlfp.validation.check_int": [
-        (lambda: validation.check_int("n", 1.5), TypeError, r"n must be an int, got 1\.5 \(float\)"),
-        (lambda: validation.check_int("n", True), TypeError, r"n must be an int, got True \(bool\)"),
-        (lambda: validation.check_int("n", 0, minimum=1), ValueError, r"n must be a positive int, got 0"),
+    "dlfp._checks.check_int": [
+        (lambda: _checks.check_int("n", 1.5), TypeError, r"n must be an int, got 1\.5 \(float\)"),
+        (lambda: _checks.check_int("n", True), TypeError, r"n must be an int, got True \(bool\)"),
+        (lambda: _checks.check_int("n", 0, minimum=1), ValueError, r"n must be a positive int, got 0"),
     ],
-    "dlfp.validation.check_real": [
-        (lambda: validation.check_real("x", "1.0"), TypeError, r"x must be a real number, got '1\.0' \(str\)"),
-        (lambda: validation.check_real("x", float("inf")), ValueError, r"x must be a finite number, got inf"),
+    "dlfp._checks.check_real": [
+        (lambda: _checks.check_real("x", "1.0"), TypeError, r"x must be a real number, got '1\.0' \(str\)"),
+        (lambda: _checks.check_real("x", float("inf")), ValueError, r"x must be a finite number, got inf"),
     ],
-    "dlfp.validation.check_positive": [
-        (lambda: validation.check_positive("lr", 0), ValueError, r"lr must be positive, got 0"),
-        (lambda: validation.check_positive("lr", -1, allow_zero=True), ValueError, r"lr must be non-negative, got -1"),
+    "dlfp._checks.check_positive": [
+        (lambda: _checks.check_positive("lr", 0), ValueError, r"lr must be positive, got 0"),
+        (lambda: _checks.check_positive("lr", -1, allow_zero=True), ValueError, r"lr must be non-negative, got -1"),
     ],
-    "dlfp.validation.check_in_range": [
-        (lambda: validation.check_in_range("p", 2, 0, 1), ValueError, r"p must be in \[0, 1\], got 2"),
+    "dlfp._checks.check_in_range": [
+        (lambda: _checks.check_in_range("p", 2, 0, 1), ValueError, r"p must be in \[0, 1\], got 2"),
     ],
-    "dlfp.validation.check_choice": [
+    "dlfp._checks.check_choice": [
         (
-            lambda: validation.check_choice("mode", "x", ("a", "b")),
+            lambda: _checks.check_choice("mode", "x", ("a", "b")),
             ValueError,
             r"mode must be 'a' or 'b', got 'x' \(str\)",
         ),
     ],
-    "dlfp.validation.check_tensor": [
+    "dlfp._checks.check_tensor": [
         (
-            lambda: validation.check_tensor("x", torch.zeros(3, 28, 28), ndim=4, dims="(N, C, H, W)"),
+            lambda: _checks.check_tensor("x", torch.zeros(3, 28, 28), ndim=4, dims="(N, C, H, W)"),
             ValueError,
             r"x must be a 4-D tensor \(N, C, H, W\), got shape \(3, 28, 28\)",
         ),
         (
-            lambda: validation.check_tensor("x", torch.tensor([1.0, NAN, float("inf")]), finite=True),
+            lambda: _checks.check_tensor("x", torch.tensor([1.0, NAN, float("inf")]), finite=True),
             ValueError,
             r"x must be finite, got 2 NaN or infinite entries",
         ),
         (
-            lambda: validation.check_tensor("x", torch.zeros(2), device="meta"),
+            lambda: _checks.check_tensor("x", torch.zeros(2), device="meta"),
             ValueError,
             r"x must be on device meta, got cpu",
         ),
     ],
-    "dlfp.validation.check_same_device": [
+    "dlfp._checks.check_same_device": [
         (
-            lambda: validation.check_same_device(q=torch.zeros(1), k=torch.zeros(1, device="meta")),
+            lambda: _checks.check_same_device(q=torch.zeros(1), k=torch.zeros(1, device="meta")),
             ValueError,
             r"q and k must be on the same device, got q on cpu, k on meta",
         ),
     ],
-    "dlfp.validation.check_model_input": [
+    "dlfp._checks.check_model_input": [
         (
-            lambda: validation.check_model_input("x", torch.zeros(2, 3), nn.Linear(4, 1), shape=("N", 4)),
+            lambda: _checks.check_model_input("x", torch.zeros(2, 3), nn.Linear(4, 1), shape=("N", 4)),
             ValueError,
             r"x must have shape \(N, 4\), got \(2, 3\)",
         ),
         (
-            lambda: validation.check_model_input("x", torch.zeros(2, 4, device="meta"), nn.Linear(4, 1)),
+            lambda: _checks.check_model_input("x", torch.zeros(2, 4, device="meta"), nn.Linear(4, 1)),
             ValueError,
             r"x must be on the model's device cpu, got meta",
         ),
     ],
-    "dlfp.validation.check_array": [
-        (lambda: validation.check_array("X", [[1.0]], ndim=2), TypeError, r"X must be a numpy\.ndarray, got list"),
+    "dlfp._checks.check_array": [
+        (lambda: _checks.check_array("X", [[1.0]], ndim=2), TypeError, r"X must be a numpy\.ndarray, got list"),
         (
-            lambda: validation.check_array("X", np.zeros(3), ndim=2, dims="(N, D)"),
+            lambda: _checks.check_array("X", np.zeros(3), ndim=2, dims="(N, D)"),
             ValueError,
             r"X must be a 2-D array \(N, D\), got shape \(3,\)",
         ),
     ],
-    "dlfp.validation.check_path": [
+    "dlfp._checks.check_device": [
         (
-            lambda: validation.check_path("path", 3),
+            lambda: _checks.check_device("device", 3),
+            TypeError,
+            r"device must be a torch\.device or a device string .*got 3",
+        ),
+        (
+            lambda: _checks.check_device("device", "gpu0"),
+            ValueError,
+            r"device must be a device string such as .*got 'gpu0'",
+        ),
+    ],
+    "dlfp._checks.check_path": [
+        (
+            lambda: _checks.check_path("path", 3),
             TypeError,
             r"path must be a str or os\.PathLike path, got 3 \(int\)",
         ),
         (
-            lambda: validation.check_path("path", MISSING, must_exist="file"),
+            lambda: _checks.check_path("path", MISSING, must_exist="file"),
             FileNotFoundError,
             r"path must be an existing file",
         ),

@@ -1,6 +1,6 @@
 """Seeded training helpers give bit-identical results run to run on CPU.
 
-``tests/unit/test_train.py`` proves it for :func:`dlfp.train.fit`; this covers
+``tests/unit/train/test_loop.py`` proves it for :func:`dlfp.train.loop.fit`; this covers
 the other helpers that train: the NumPy network, logistic regression by hand,
 and the PINN (Adam, then L-BFGS).
 """
@@ -10,9 +10,9 @@ from __future__ import annotations
 import numpy as np
 import torch
 
-from dlfp import numpy_nn
+from dlfp.autograd import numpy_nn
 from dlfp.data.synthetic import two_blobs
-from dlfp.logistic import train_logistic_regression
+from dlfp.models.logistic import train_logistic_regression
 from dlfp.models.pinn import PINN, train_pinn
 
 

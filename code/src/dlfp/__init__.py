@@ -20,8 +20,8 @@ if _MISSING:
         "pip install 'dlfp @ git+https://github.com/dlfp-book/dlfp@main#subdirectory=code'"
     )
 
-from dlfp.env import banner, pick_device, seed_everything  # noqa: E402
-from dlfp.profile import current_profile, pick  # noqa: E402
+from dlfp.book.env import banner, pick_device, seed_everything  # noqa: E402
+from dlfp.book.profile import current_profile, pick  # noqa: E402
 
 __version__ = "0.1.0"
 

@@ -2,9 +2,13 @@
 
 Read in this order; each file is one idea:
 
+    env.py          pick_device, seed_everything, banner: the first cell of every page
+    profile.py      pick(quick=..., full=...): the two sizes of every run   (DLFP_PROFILE)
     prose.py        glue: hand a computed value to the page's prose   = myst_nb.glue, inside the build only
     errors.py       expect_error: show an expected error, fail without it   = pytest.raises, printing the error
-    results/        the committed benchmark runs the benchmarks appendix renders (package data)
+    timing.py       best_time and time_interleaved: the one timer   = timeit.repeat, min
+    tables.py       reference tables whose every row is checked before it is shown
+    benchmarks.py   the committed benchmark runs, compared and summarised (results/ is their package data)
 
 Nothing here is taught; it lets every page run the same way in the book's
 build, in a downloaded notebook and in a plain Python process.

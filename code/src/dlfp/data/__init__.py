@@ -1,4 +1,15 @@
-"""Data: one data root, offline-safe image datasets, generated scientific data.
+"""dlfp.data — one data root, offline-safe image datasets, generated scientific data.
+
+Read in this order; each file is one idea:
+
+    root.py        where data is read from: DLFP_DATA, the user cache, the shipped copy
+    images.py      MNIST through torchvision, with an offline path that never hangs   = torchvision.datasets.MNIST
+    synthetic.py   small generated sets: a noisy line, sine waves, two Gaussian blobs
+    windows.py     sliding windows over a time series, for forecasting
+    dynamics.py    the harmonic oscillator and the Lorenz system, integrated
+    fields.py      Gaussian random density fields with an Ω_m-dependent power spectrum
+    datasets.py    density fields as a Dataset, stored or generated on the fly   = torch.utils.data.Dataset
+    burgers.py     Burgers' equation: a solver, the exact Cole–Hopf solution, data
 
 Taught in: Part I, chapter 6 (DataLoader); Part II, module 4 (the data pipeline).
 """

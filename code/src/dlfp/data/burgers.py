@@ -19,8 +19,8 @@ import math
 
 import torch
 
-from dlfp.env import as_generator
-from dlfp.validation import check_floating_dtype, check_int, check_positive, check_real, check_tensor
+from dlfp._checks import check_floating_dtype, check_int, check_positive, check_real, check_tensor
+from dlfp.book.env import as_generator
 
 
 def _check_coefficients(name: str, coeffs: object) -> list[float]:

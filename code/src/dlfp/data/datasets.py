@@ -17,8 +17,8 @@ from __future__ import annotations
 import torch
 from torch.utils.data import DataLoader, Dataset
 
+from dlfp._checks import check_callable, check_int, check_seed, check_tensor, describe
 from dlfp.data.fields import generate_fields
-from dlfp.validation import check_callable, check_int, check_seed, check_tensor, describe
 
 
 def _check_range(param_range) -> tuple[float, float]:

@@ -21,7 +21,7 @@ import numpy as np
 import torch
 from scipy.integrate import solve_ivp
 
-from dlfp.validation import check_int, check_positive, check_real, check_same_device, check_seed, check_tensor, describe
+from dlfp._checks import check_int, check_positive, check_real, check_same_device, check_seed, check_tensor, describe
 
 LORENZ_SIGMA, LORENZ_RHO, LORENZ_BETA = 10.0, 28.0, 8.0 / 3.0
 

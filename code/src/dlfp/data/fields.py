@@ -36,8 +36,8 @@ import math
 import numpy as np
 import torch
 
-from dlfp.env import as_generator as _generator
-from dlfp.validation import check_int, check_positive, check_tensor, describe
+from dlfp._checks import check_int, check_positive, check_tensor, describe
+from dlfp.book.env import as_generator as _generator
 
 #: Hubble parameter h of the toy model.
 H = 0.7

@@ -34,8 +34,8 @@ from urllib.parse import urlparse
 import numpy as np
 import torch
 
+from dlfp._checks import check_choice, check_in_range, check_int, check_path, check_positive, check_seed
 from dlfp.data.root import ENV_VAR, data_roots
-from dlfp.validation import check_choice, check_in_range, check_int, check_path, check_positive, check_seed
 
 # The files and MD5 sums torchvision checks (torchvision.datasets.MNIST.resources).
 MNIST_FILES = {

@@ -12,8 +12,8 @@ import math
 
 import torch
 
-from dlfp.env import as_generator as _generator
-from dlfp.validation import check_int, check_positive, check_real, describe
+from dlfp._checks import check_int, check_positive, check_real, describe
+from dlfp.book.env import as_generator as _generator
 
 
 def _check_range(x_range: object) -> tuple[float, float]:

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import torch
 
-from dlfp.env import as_generator
-from dlfp.validation import check_int, check_positive, check_tensor
+from dlfp._checks import check_int, check_positive, check_tensor
+from dlfp.book.env import as_generator
 
 
 def two_sine_series(

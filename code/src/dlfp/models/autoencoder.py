@@ -14,7 +14,7 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-from dlfp.validation import check_model_input, check_positive, check_tensor, check_type
+from dlfp._checks import check_model_input, check_positive, check_tensor, check_type
 
 
 def add_gaussian_noise(

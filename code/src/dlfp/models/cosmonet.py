@@ -8,7 +8,7 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-from dlfp.validation import check_choice, check_int, check_model_input, check_type
+from dlfp._checks import check_choice, check_int, check_model_input, check_type
 
 
 class CosmoNet(nn.Module):

@@ -18,8 +18,8 @@ import time
 import torch
 from torch import nn
 
-from dlfp.models.attention import causal_mask
-from dlfp.validation import check_int, check_model_input, check_positive, check_real, check_tensor, check_type
+from dlfp._checks import check_int, check_model_input, check_positive, check_real, check_tensor, check_type
+from dlfp.nn.attention import causal_mask
 
 
 class CausalSelfAttention(nn.Module):
@@ -36,7 +36,7 @@ class CausalSelfAttention(nn.Module):
     and the heads are concatenated and projected by :math:`W_O`. Written out
     (not with ``F.scaled_dot_product_attention``) so the mask is visible; the
     unit tests compare the two. The mask is
-    :func:`dlfp.models.attention.causal_mask`, ``True`` where attention is
+    :func:`dlfp.nn.attention.causal_mask`, ``True`` where attention is
     *allowed*, so the scores are filled with :math:`-\\infty` where it is
     ``False`` (``~causal_mask``).
 

@@ -24,7 +24,7 @@ from collections.abc import Sequence
 import torch
 from torch import nn
 
-from dlfp.validation import check_choice, check_in_range, check_int, check_model_input, check_type
+from dlfp._checks import check_choice, check_in_range, check_int, check_model_input, check_type
 
 ACTIVATIONS = ("relu", "tanh", "sigmoid", "gelu", "silu", "leaky_relu")
 INITS = ("default", "xavier", "kaiming", "normal")

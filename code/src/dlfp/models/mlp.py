@@ -11,7 +11,7 @@ from collections.abc import Sequence
 import torch
 from torch import nn
 
-from dlfp.validation import check_int, check_model_input
+from dlfp._checks import check_int, check_model_input
 
 
 def _check_features(x: object, model: nn.Module, n: int) -> None:

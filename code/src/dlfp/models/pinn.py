@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 import torch
 from torch import nn
 
-from dlfp.validation import check_int, check_model_input, check_positive, check_real, check_tensor, check_type
+from dlfp._checks import check_int, check_model_input, check_positive, check_real, check_tensor, check_type
 
 
 class PINN(nn.Module):

@@ -8,8 +8,8 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-from dlfp.models.attention import sinusoidal_positional_encoding
-from dlfp.validation import check_in_range, check_int, check_model_input, check_tensor
+from dlfp._checks import check_in_range, check_int, check_model_input, check_tensor
+from dlfp.nn.attention import sinusoidal_positional_encoding
 
 
 class MyTransformerBlock(nn.Module):

@@ -16,8 +16,8 @@ from collections.abc import Sequence
 import torch
 from torch import nn
 
-from dlfp.shapes import conv_output_size, pool_output_size
-from dlfp.validation import check_int, check_model_input, check_tensor, check_type
+from dlfp._checks import check_int, check_model_input, check_tensor, check_type
+from dlfp.tensor.shapes import conv_output_size, pool_output_size
 
 #: the channel widths of exercise 5.3
 VGG_CHANNELS = (32, 64, 128)

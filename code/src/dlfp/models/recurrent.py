@@ -1,0 +1,45 @@
+"""An LSTM forecaster: MyLSTMCell unrolled over a window, a linear read-out."""
+
+from __future__ import annotations
+
+import torch
+from torch import nn
+
+from dlfp._checks import check_int, check_model_input
+
+
+class LSTMForecaster(nn.Module):
+    """Many-to-one forecaster: ``nn.LSTM`` over a window, a linear head on the last output.
+
+    .. math::
+
+        \\hat y_{t+1} = W_{\\text{out}}\\, h^{(L)}_t + b_{\\text{out}},
+
+    where :math:`h^{(L)}_t` is the top layer's hidden state after the last
+    step of the window.
+
+    Shape:
+        - x: :math:`(N, T, \\text{input\\_size})` (``batch_first``)
+        - Output: :math:`(N, \\text{input\\_size})`
+
+    Raises:
+        TypeError, ValueError: for sizes that are not positive ints, or inputs
+            that are not floating tensors of the shapes above with the model's
+            dtype and device and at least one time step.
+
+    Taught in: Part II, module 6, exercise 6.3.
+    """
+
+    def __init__(self, input_size: int = 1, hidden_size: int = 64, num_layers: int = 2) -> None:
+        super().__init__()
+        check_int("input_size", input_size, minimum=1)
+        check_int("hidden_size", hidden_size, minimum=1)
+        check_int("num_layers", num_layers, minimum=1)
+        self.input_size = input_size
+        self.lstm = nn.LSTM(input_size, hidden_size, num_layers=num_layers, batch_first=True)
+        self.head = nn.Linear(hidden_size, input_size)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        check_model_input("x", x, self, shape=("batch", "time", self.input_size), nonempty=(1,))
+        outputs, _ = self.lstm(x)
+        return self.head(outputs[:, -1])

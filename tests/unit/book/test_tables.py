@@ -1,0 +1,211 @@
+import numpy as np
+import pytest
+import torch
+from torch import nn, optim
+
+from dlfp.book.tables import (
+    REQUIRED,
+    Equivalent,
+    argument_cell,
+    argument_default,
+    check_equivalents,
+    checked_table,
+    markdown_table,
+    same,
+    same_distribution,
+)
+
+
+def inputs():
+    return {"a": np.arange(6.0).reshape(2, 3), "k": 2}
+
+
+# same --------------------------------------------------------------------------------------
+
+
+def test_same_compares_numbers_and_shapes_across_libraries():
+    a = np.arange(6.0).reshape(2, 3)
+    assert same(a, torch.tensor(a))
+    assert same(a, torch.tensor(a, dtype=torch.float32))  # dtypes are not compared
+    assert same(torch.tensor(a, requires_grad=True), a)
+    assert not same(a, torch.tensor(a).reshape(3, 2))
+    assert not same(a, a + 1e-3)
+    assert same(torch.Size([2, 3]), (2, 3))
+    assert same(np.float64(1.5), torch.tensor(1.5))
+    assert same(np.array([np.nan]), torch.tensor([np.nan]))
+    assert same(np.array([True, False]), torch.tensor([True, False]))
+
+
+def test_same_keeps_tuples_apart_from_arrays():
+    values, indices = torch.tensor([[1.0, 5.0], [7.0, 2.0]]).max(dim=1)
+    assert same((values, indices), (np.array([5.0, 7.0]), np.array([1, 0])))
+    assert not same(torch.tensor([[1.0, 5.0], [7.0, 2.0]]).max(dim=1), np.array([5.0, 7.0]))
+    assert not same((1, 2), (1, 2, 3))
+    assert same([2.0, -5.0], np.array([2.0, -5.0]))  # a list is array-like, not a structure
+
+
+def test_same_rejects_negative_tolerances():
+    with pytest.raises(ValueError, match="rtol and atol must be non-negative"):
+        same(1.0, 1.0, rtol=-1.0)
+
+
+def test_same_distribution_accepts_two_streams_and_rejects_a_shift():
+    x = np.random.default_rng(0).normal(size=20_000)
+    y = torch.randn(20_000, generator=torch.Generator().manual_seed(0))
+    assert same_distribution(x, y) and not same(x, y)
+    assert not same_distribution(x, y + 0.2)
+    assert not same_distribution(x, 2 * y)
+
+
+def test_same_distribution_validates():
+    with pytest.raises(ValueError, match="at least 100 elements"):
+        same_distribution(np.zeros(5), np.zeros(500))
+    with pytest.raises(ValueError, match="sigmas must be positive"):
+        same_distribution(np.zeros(500), np.zeros(500), sigmas=0)
+
+
+# Equivalent and check_equivalents ----------------------------------------------------------
+
+
+def test_equivalent_normalises_and_validates():
+    row = Equivalent("a.sum()", ("a.sum()", "torch.sum(a)"))
+    assert row.numpy == ("a.sum()",) and row.torch == ("a.sum()", "torch.sum(a)")
+    assert Equivalent("", "a.device").numpy == ()
+    with pytest.raises(ValueError, match="torch must hold at least one expression"):
+        Equivalent("a", "")
+    with pytest.raises(TypeError, match="numpy must be a str or a tuple of str"):
+        Equivalent(["a"], "a")
+    with pytest.raises(ValueError, match="check must be a non-empty expression"):
+        Equivalent("a", "a", check=" ")
+
+
+def test_check_equivalents_passes_equal_rows_and_every_alternative():
+    rows = [
+        Equivalent("a.sum(axis=0)", ("a.sum(dim=0)", "torch.sum(a, 0)")),
+        Equivalent("a * k", "a * k"),
+        Equivalent("", "a.device", check="r.type == 'cpu' and n is None"),
+    ]
+    assert check_equivalents(rows, inputs) == rows
+
+
+def test_check_equivalents_names_a_failing_row():
+    rows = [Equivalent("a.sum()", "a.sum()"), Equivalent("a.std()", "a.std()")]  # ddof 0 vs correction 1
+    with pytest.raises(AssertionError, match=r"row 1 \(a\.std\(\) ↔ a\.std\(\)\): check 'same\(n, r\)' is false"):
+        check_equivalents(rows, inputs)
+    documented = Equivalent("a.std()", "a.std()", check="same(r, a.std(ddof=1)) and not same(n, r)")
+    check_equivalents([documented], inputs)
+
+
+def test_check_equivalents_reports_expression_errors():
+    with pytest.raises(AssertionError, match=r"row 0 .*evaluating it raised TypeError"):
+        check_equivalents([Equivalent("np.sum(a, dim=0)", "a.sum(dim=0)")], inputs)
+    with pytest.raises(AssertionError, match=r"check 'undefined_name' raised NameError"):
+        check_equivalents([Equivalent("a", "a", check="undefined_name")], inputs)
+
+
+def test_check_must_give_a_bool():
+    with pytest.raises(TypeError, match="must give a bool, got tuple"):
+        check_equivalents([Equivalent("a", "a", check="(n, r)")], inputs)
+
+
+def test_each_evaluation_gets_fresh_unshared_inputs():
+    # In place on both sides: with shared or reused inputs the second pair would see 2.0, not 1.0.
+    row = Equivalent(
+        ("np.add(a, 1, out=a)",),
+        ("a.add_(1)", "a.add_(1)"),
+        check="same(n, r) and r is T.a and n is N.a and N.a[0, 0] == 1.0",
+    )
+    check_equivalents([row], inputs)
+    shared = np.zeros(3)
+    with pytest.raises(AssertionError):  # inputs() returning one array every time is caught by the check
+        check_equivalents(
+            [Equivalent("np.add(a, 1, out=a)", ("a.add_(1)", "a.add_(1)"), check="N.a[0] == 1.0")],
+            lambda: {"a": shared},
+        )
+
+
+def test_check_equivalents_validates_its_arguments():
+    with pytest.raises(TypeError, match=r"rows\[0\] must be an Equivalent"):
+        check_equivalents([("a", "a")], inputs)
+    with pytest.raises(TypeError, match="inputs must be a callable"):
+        check_equivalents([], {"a": 1})
+    with pytest.raises(ValueError, match="reserved names"):
+        check_equivalents([Equivalent("n", "n")], lambda: {"n": 3})
+    with pytest.raises(TypeError, match="inputs\\(\\) must return a mapping"):
+        check_equivalents([Equivalent("a", "a")], lambda: [1, 2])
+
+
+# markdown ----------------------------------------------------------------------------------
+
+
+def test_markdown_table_renders_and_escapes_pipes():
+    text = markdown_table(["x", "y"], [("`a | b`", "1")])
+    assert text.splitlines() == ["| x | y |", "|---|---|", "| `a \\| b` | 1 |"]
+
+
+def test_markdown_table_validates():
+    with pytest.raises(ValueError, match=r"rows\[0\] must have 2 cells like the header, got 1"):
+        markdown_table(["x", "y"], [("a",)])
+    with pytest.raises(ValueError, match="one line"):
+        markdown_table(["x"], [("a\nb",)])
+    with pytest.raises(TypeError, match="str cells"):
+        markdown_table(["x"], [(1,)])
+    with pytest.raises(ValueError, match="at least one column"):
+        markdown_table([], [])
+
+
+def test_checked_table_shows_alternatives_and_missing_sides():
+    text = checked_table(
+        [Equivalent("a.T", ("a.T", "a.t()"), "2-D"), Equivalent("", "a.requires_grad_()", check="r.requires_grad")],
+        inputs,
+    )
+    assert "| `a.T` | `a.T` or `a.t()` | 2-D |" in text
+    assert "| — | `a.requires_grad_()` |  |" in text
+    with pytest.raises(AssertionError):
+        checked_table([Equivalent("a.sum()", "a.mean()")], inputs)
+
+
+# signatures --------------------------------------------------------------------------------
+
+
+def test_argument_default_reads_real_signatures():
+    assert argument_default(optim.Adam, "betas") == (0.9, 0.999)
+    assert argument_default(nn.LayerNorm, "eps") == 1e-5
+    assert argument_default(nn.Conv2d, "kernel_size") is REQUIRED
+    with pytest.raises(ValueError, match=r"Adam has no argument 'learning_rate'; it has \['params', 'lr'"):
+        argument_default(optim.Adam, "learning_rate")
+    with pytest.raises(TypeError, match="callable with a signature"):
+        argument_default(3, "x")
+
+
+def test_argument_cell_groups_equal_defaults():
+    def f(x, eps=1e-5):
+        pass
+
+    def g(x, eps=1e-8):
+        pass
+
+    def h(x, eps):
+        pass
+
+    assert argument_cell("eps", [f, g, f]) == "`eps` (`f`, `f`: 1e-05; `g`: 1e-08)"
+    assert argument_cell("eps", [h]) == "`eps` (`h`: required)"
+    with pytest.raises(ValueError, match="owners must name at least one"):
+        argument_cell("eps", [])
+    with pytest.raises(ValueError, match="has no argument 'lr'"):
+        argument_cell("lr", [f])
+
+
+def test_resolve_and_api_cell_check_names():
+    from dlfp.book.tables import api_cell, resolve
+
+    assert resolve("nn.LayerNorm") is nn.LayerNorm
+    assert resolve("F.softmax") is torch.nn.functional.softmax
+    assert resolve("torch.Tensor.grad") is torch.Tensor.grad
+    assert api_cell("torch.sigmoid", "nn.Sigmoid") == "`torch.sigmoid`, `nn.Sigmoid`"
+    with pytest.raises(ValueError, match=r"torch.nn has no attribute 'Softmaxx'"):
+        resolve("torch.nn.Softmaxx")
+    with pytest.raises(ValueError, match="must start with one of"):
+        resolve("numpy.exp")
+    with pytest.raises(ValueError, match="at least one name"):
+        api_cell()

@@ -1,0 +1,32 @@
+"""dlfp.book.timing: best_time and time_interleaved."""
+
+import pytest
+import torch
+
+from dlfp.book.timing import best_time, time_interleaved
+
+
+def test_best_time_is_positive():
+    import time
+
+    assert 0 < best_time(lambda: sum(range(100)), repeat=2, number=3) < 1
+    assert 0 <= best_time(lambda: sum(range(10_000)), repeat=2, clock=time.process_time) < 1
+    with pytest.raises(TypeError, match="clock"):
+        best_time(lambda: None, clock=3)
+
+
+def test_time_interleaved_rotates_and_is_bounded():
+    calls = []
+    times = time_interleaved({"a": lambda: calls.append("a"), "b": lambda: calls.append("b")}, rounds=3, warmup=1)
+    assert calls == ["a", "b", "a", "b", "b", "a", "a", "b"]  # warm-up, then rounds starting a, b, a
+    assert [len(v) for v in times.values()] == [3, 3] and all(t >= 0 for v in times.values() for t in v)
+    slow = time_interleaved(
+        {"sleep": lambda: torch.randn(200, 200) @ torch.randn(200, 200)}, rounds=10**6, max_seconds=0.05, warmup=0
+    )
+    assert 1 <= len(slow["sleep"]) < 10**6
+    with pytest.raises(ValueError, match="rounds must be an int >= 1, got 0"):
+        time_interleaved({"a": lambda: None}, rounds=0)
+    with pytest.raises(ValueError, match="max_seconds must be > 0"):
+        time_interleaved({"a": lambda: None}, rounds=1, max_seconds=0)
+    with pytest.raises(TypeError, match="non-empty dict"):
+        time_interleaved({}, rounds=1)

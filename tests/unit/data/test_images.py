@@ -1,0 +1,147 @@
+import socket
+import time
+from pathlib import Path
+
+import pytest
+import torch
+
+from dlfp.data import DataUnavailableError, load_mnist, mnist_datasets
+from dlfp.data.images import MNIST_FILES, _md5
+
+# The MNIST test split the repository ships as the offline default (data/, DESIGN.md §6).
+MIRROR = Path(__file__).resolve().parents[3] / "data"
+
+
+def test_shipped_test_split_is_the_official_one():
+    raw = MIRROR / "mnist" / "MNIST" / "raw"
+    assert {p.name for p in raw.iterdir()} == {name for name, _ in MNIST_FILES["test"]}
+    for name, md5 in MNIST_FILES["test"]:
+        assert _md5(raw / name) == md5, name
+
+
+def test_test_split_from_read_only_mirror():
+    split = load_mnist("test", root=MIRROR, download=False)
+    assert split.images.shape == (10_000, 28, 28) and split.images.dtype == torch.uint8
+    assert split.labels.shape == (10_000,) and split.labels.dtype == torch.int64
+    assert set(split.labels.unique().tolist()) == set(range(10))
+    assert "mirror" in split.source
+
+
+def test_offline_fails_fast_with_advice(monkeypatch, tmp_path):
+    def no_network(*args, **kwargs):
+        raise OSError("network disabled for this test")
+
+    monkeypatch.setattr(socket, "getaddrinfo", no_network)
+    start = time.perf_counter()
+    with pytest.raises(DataUnavailableError, match=r"unreachable .* set DLFP_DATA"):
+        load_mnist("train", root=tmp_path)
+    assert time.perf_counter() - start < 10
+
+
+def test_no_download_names_missing_files(tmp_path):
+    with pytest.raises(DataUnavailableError, match="train-images-idx3-ubyte.gz"):
+        load_mnist("train", root=tmp_path, download=False)
+
+
+def test_corrupt_mirror_is_refused(tmp_path):
+    raw = tmp_path / "mnist" / "MNIST" / "raw"
+    raw.mkdir(parents=True)
+    for name in ("t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz"):
+        (raw / name).write_bytes(b"not mnist")
+    with pytest.raises(DataUnavailableError, match="corrupt"):
+        load_mnist("test", root=tmp_path, download=False)
+
+
+def test_unknown_split():
+    with pytest.raises(ValueError, match="split must be 'train' or 'test', got 'val'"):
+        load_mnist("val")
+
+
+def test_mnist_datasets_offline_fallback_is_disjoint_and_disclosed(monkeypatch):
+    monkeypatch.setattr(socket, "create_connection", lambda *a, **k: (_ for _ in ()).throw(OSError()))
+    data = mnist_datasets(root=MIRROR, seed=0)
+    assert "offline fallback" in data.note and "8,000 training and 2,000" in data.note
+    train_x, _ = data.train.tensors
+    test_x, _ = data.test.tensors
+    assert train_x.shape == (8000, 1, 28, 28) and test_x.shape == (2000, 1, 28, 28)
+    assert abs(train_x.mean()) < 0.1 and abs(train_x.std() - 1) < 0.1  # standardised
+    # disjoint: no evaluation image appears in the training set
+    train_keys = {hash(row.numpy().tobytes()) for row in train_x}
+    assert not any(hash(row.numpy().tobytes()) in train_keys for row in test_x)
+    small = mnist_datasets(n_train=100, n_test=50, root=MIRROR)
+    assert len(small.train) == 100 and len(small.test) == 50
+
+
+def test_a_stalled_name_lookup_is_bounded_by_the_timeout(monkeypatch, tmp_path):
+    """A resolver that hangs (offline, with a DNS server that never answers) must not hold the probe."""
+    from torchvision.datasets import MNIST  # noqa: F401 - imported here so its cost is not timed
+
+    def stalled(*args, **kwargs):
+        time.sleep(6)
+        raise socket.gaierror("name lookup timed out")
+
+    monkeypatch.setattr(socket, "getaddrinfo", stalled)
+    start = time.perf_counter()
+    with pytest.raises(DataUnavailableError, match=r"is unreachable \(no network\?\)"):
+        load_mnist("train", root=tmp_path, timeout=0.5)
+    assert time.perf_counter() - start < 3  # 0.5 s of timeout, not the resolver's 6 s
+
+
+def test_the_probe_connects_to_a_resolved_address_within_the_timeout(monkeypatch):
+    from dlfp.data.images import _reachable
+
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen()
+    port = server.getsockname()[1]
+    monkeypatch.setattr(
+        socket, "getaddrinfo", lambda *a, **k: [(socket.AF_INET, socket.SOCK_STREAM, 6, "", ("127.0.0.1", port))]
+    )
+    try:
+        assert _reachable("http://mnist.example", 2.0)
+    finally:
+        server.close()
+    monkeypatch.setattr(socket, "getaddrinfo", lambda *a, **k: [])
+    assert not _reachable("http://mnist.example", 2.0)
+
+
+def _extract_test_split(root):
+    """The shipped gzip files of the test split, extracted as torchvision extracts them."""
+    import gzip
+
+    raw = root / "mnist" / "MNIST" / "raw"
+    raw.mkdir(parents=True)
+    for name, _ in MNIST_FILES["test"]:
+        (raw / name.removesuffix(".gz")).write_bytes(
+            gzip.decompress((MIRROR / "mnist" / "MNIST" / "raw" / name).read_bytes())
+        )
+    return raw
+
+
+def test_extracted_files_read_as_torchvision_reads_them(tmp_path):
+    from torchvision.datasets.mnist import read_image_file, read_label_file
+
+    raw = _extract_test_split(tmp_path)
+    split = load_mnist("test", root=tmp_path, download=False)
+    assert torch.equal(split.images, read_image_file(str(raw / "t10k-images-idx3-ubyte")))
+    assert torch.equal(split.labels, read_label_file(str(raw / "t10k-labels-idx1-ubyte")).long())
+    assert "torchvision files" in split.source
+
+
+@pytest.mark.parametrize(
+    ("which", "damage", "match"),
+    [
+        ("t10k-images-idx3-ubyte", lambda b: b[: len(b) // 2], r"t10k-images-idx3-ubyte is damaged"),
+        ("t10k-images-idx3-ubyte", lambda b: b"garbage", r"t10k-images-idx3-ubyte is damaged \(not an IDX file"),
+        ("t10k-labels-idx1-ubyte", lambda b: b[:-10], r"t10k-labels-idx1-ubyte is damaged"),
+        ("t10k-labels-idx1-ubyte", lambda b: b[:8] + bytes([42]) + b[9:], r"labels must be digits 0-9, got 42"),
+        ("t10k-labels-idx1-ubyte", lambda b: b"", r"t10k-labels-idx1-ubyte is damaged"),
+    ],
+)
+def test_damaged_extracted_files_are_named(tmp_path, which, damage, match):
+    raw = _extract_test_split(tmp_path)
+    path = raw / which
+    path.write_bytes(damage(path.read_bytes()))
+    with pytest.raises(DataUnavailableError, match=match) as err:
+        load_mnist("test", root=tmp_path, download=False)
+    assert "delete it" in str(err.value)

@@ -1,0 +1,311 @@
+import pytest
+import torch
+from torch import nn
+from torch.utils.data import DataLoader, TensorDataset
+
+from dlfp.train.loop import accuracy, evaluate, fit, train_one_epoch
+
+
+def line_data(n=64, seed=0):
+    g = torch.Generator().manual_seed(seed)
+    x = torch.randn(n, 1, generator=g)
+    return TensorDataset(x, 3 * x - 1 + 0.01 * torch.randn(n, 1, generator=g))
+
+
+def test_train_one_epoch_equals_the_hand_written_loop():
+    data = line_data()
+    torch.manual_seed(0)
+    ours = nn.Linear(1, 1)
+    reference = nn.Linear(1, 1)
+    reference.load_state_dict(ours.state_dict())
+    opt_ours = torch.optim.SGD(ours.parameters(), lr=0.1)
+    opt_ref = torch.optim.SGD(reference.parameters(), lr=0.1)
+    mean_loss = train_one_epoch(ours, DataLoader(data, batch_size=8), nn.MSELoss(), opt_ours)
+    losses = []
+    for x, y in DataLoader(data, batch_size=8):
+        opt_ref.zero_grad()
+        loss = nn.functional.mse_loss(reference(x), y)
+        loss.backward()
+        opt_ref.step()
+        losses.append(loss.item())
+    for p, q in zip(ours.parameters(), reference.parameters()):
+        torch.testing.assert_close(p, q)
+    assert mean_loss == pytest.approx(sum(losses) / len(losses))
+
+
+def test_accumulation_equals_the_large_batch():
+    data = line_data(n=16)
+    torch.manual_seed(0)
+    small = nn.Linear(1, 1)
+    large = nn.Linear(1, 1)
+    large.load_state_dict(small.state_dict())
+    train_one_epoch(
+        small,
+        DataLoader(data, batch_size=4),
+        nn.MSELoss(),
+        torch.optim.SGD(small.parameters(), lr=0.1),
+        accumulation_steps=4,
+    )
+    train_one_epoch(large, DataLoader(data, batch_size=16), nn.MSELoss(), torch.optim.SGD(large.parameters(), lr=0.1))
+    for p, q in zip(small.parameters(), large.parameters()):
+        torch.testing.assert_close(p, q)
+
+
+def test_evaluate_is_a_sample_mean_and_restores_mode():
+    data = line_data(n=10)
+    model = nn.Sequential(nn.Linear(1, 1), nn.Dropout(0.5))
+    model.train()
+    result = evaluate(model, DataLoader(data, batch_size=4), nn.MSELoss())  # batches 4, 4, 2
+    model.eval()
+    x, y = data.tensors
+    expected = nn.functional.mse_loss(model(x), y).item()
+    assert result["loss"] == pytest.approx(expected)
+    model.train()
+    evaluate(model, DataLoader(data, batch_size=4), nn.MSELoss())
+    assert model.training
+
+
+def test_fit_learns_the_line_and_records_history():
+    torch.manual_seed(0)
+    model = nn.Linear(1, 1)
+    loader = DataLoader(line_data(), batch_size=16, shuffle=True)
+    history = fit(model, loader, nn.MSELoss(), torch.optim.SGD(model.parameters(), lr=0.1), 30, val_loader=loader)
+    assert history.epochs == 30 and history.stopped == "completed"
+    assert history.val_loss[-1] < 1e-3
+    torch.testing.assert_close(model.weight.detach(), torch.tensor([[3.0]]), atol=0.02, rtol=0)
+
+
+def test_early_stopping_restores_the_best_weights():
+    torch.manual_seed(0)
+    model = nn.Linear(1, 1)
+    train = DataLoader(line_data(seed=1), batch_size=8)
+    val = DataLoader(line_data(seed=2), batch_size=8)
+    history = fit(
+        model,
+        train,
+        nn.MSELoss(),
+        torch.optim.SGD(model.parameters(), lr=0.5),
+        200,
+        val_loader=val,
+        patience=3,
+    )  # lr 0.5 is large enough to oscillate, so the loss stops improving
+    assert history.stopped.startswith("early stopping")
+    assert evaluate(model, val, nn.MSELoss())["loss"] == pytest.approx(min(history.val_loss))
+
+
+def test_bounds():
+    model = nn.Linear(1, 1)
+    loader = DataLoader(line_data(), batch_size=8)
+    opt = torch.optim.SGD(model.parameters(), lr=0.01)
+    history = fit(model, loader, nn.MSELoss(), opt, 1000, max_seconds=0.0)
+    assert history.epochs == 1 and "time bound" in history.stopped
+    seen = []
+    train_one_epoch(model, loader, lambda out, y: seen.append(1) or nn.functional.mse_loss(out, y), opt, max_steps=3)
+    assert len(seen) == 3
+
+
+@pytest.mark.parametrize(
+    "kwargs, error, match",
+    [
+        ({"epochs": 0}, ValueError, "epochs must be a positive int"),
+        ({"epochs": 2, "patience": 2}, ValueError, "needs a val_loader"),
+        ({"epochs": 1, "restore_best": "no"}, TypeError, r"restore_best must be a bool, got 'no'"),
+        ({"epochs": True}, TypeError, r"epochs must be a positive int, got True \(bool\)"),
+        ({"epochs": 1, "max_seconds": -1}, ValueError, r"max_seconds must be non-negative"),
+        ({"epochs": 1, "clip_grad_norm": float("nan")}, ValueError, r"clip_grad_norm must be a finite number"),
+        ({"epochs": 1, "accumulation_steps": 0}, ValueError, r"accumulation_steps must be a positive int"),
+    ],
+)
+def test_fit_validates(kwargs, error, match):
+    model = nn.Linear(1, 1)
+    with pytest.raises(error, match=match):
+        fit(model, DataLoader(line_data()), nn.MSELoss(), torch.optim.SGD(model.parameters(), lr=0.1), **kwargs)
+
+
+def test_train_validates_and_detects_divergence():
+    model = nn.Linear(1, 1)
+    opt = torch.optim.SGD(model.parameters(), lr=0.1)
+    with pytest.raises(TypeError, match="model must be an nn.Module"):
+        train_one_epoch(lambda x: x, [], nn.MSELoss(), opt)
+    with pytest.raises(ValueError, match="accumulation_steps"):
+        train_one_epoch(model, [], nn.MSELoss(), opt, accumulation_steps=0)
+    bad = [(torch.ones(2, 1), torch.tensor([[float("inf")], [0.0]]))]
+    with pytest.raises(FloatingPointError, match="loss became inf"):
+        train_one_epoch(model, bad, nn.MSELoss(), opt)
+
+
+def test_accuracy():
+    logits = torch.tensor([[2.0, 1.0], [0.0, 3.0], [1.0, 0.0]])
+    assert accuracy(logits, torch.tensor([0, 1, 1])).item() == pytest.approx(2 / 3)
+    with pytest.raises(ValueError, match="targets must have shape"):
+        accuracy(logits, torch.tensor([0, 1]))
+
+
+def test_seeded_training_is_identical_run_to_run():
+    from dlfp.book.env import seed_everything
+
+    def run():
+        seed_everything(7)
+        model = nn.Sequential(nn.Linear(1, 16), nn.Tanh(), nn.Dropout(0.1), nn.Linear(16, 1))
+        loader = DataLoader(line_data(), batch_size=8, shuffle=True)
+        history = fit(model, loader, nn.MSELoss(), torch.optim.Adam(model.parameters(), lr=1e-2), 3)
+        return history.train_loss, [p.detach().clone() for p in model.parameters()]
+
+    (loss_a, params_a), (loss_b, params_b) = run(), run()
+    assert loss_a == loss_b
+    for a, b in zip(params_a, params_b):
+        assert torch.equal(a, b)
+
+
+def test_fit_step_bounds_stop_cleanly():
+    loader = DataLoader(line_data(n=64), batch_size=8)  # 8 batches per epoch
+    model = nn.Linear(1, 1)
+    opt = torch.optim.SGD(model.parameters(), lr=0.01)
+    seen = []
+    counting = lambda out, y: seen.append(1) or nn.functional.mse_loss(out, y)  # noqa: E731
+    history = fit(model, loader, counting, opt, 10, max_steps=12)
+    assert len(seen) == 12 and history.epochs == 2
+    assert history.stopped == "step bound 12 reached in epoch 2"
+    seen.clear()
+    history = fit(model, loader, counting, opt, 3, max_steps_per_epoch=2)
+    assert len(seen) == 6 and history.epochs == 3 and history.stopped == "completed"
+    seen.clear()
+    history = fit(model, loader, counting, opt, 2, max_steps=16)  # reached exactly at the end
+    assert len(seen) == 16 and history.stopped == "completed"
+
+
+def test_train_one_epoch_and_evaluate_time_bounds():
+    loader = DataLoader(line_data(n=64), batch_size=8)
+    model = nn.Linear(1, 1)
+    opt = torch.optim.SGD(model.parameters(), lr=0.01)
+    seen = []
+    train_one_epoch(
+        model, loader, lambda out, y: seen.append(1) or nn.functional.mse_loss(out, y), opt, max_seconds=0.0
+    )
+    assert len(seen) == 1  # one batch is always trained, then the bound stops the epoch
+    seen.clear()
+    result = evaluate(model, loader, lambda out, y: seen.append(1) or nn.functional.mse_loss(out, y), max_seconds=0.0)
+    assert len(seen) == 1 and result["loss"] == pytest.approx(
+        evaluate(model, loader, nn.MSELoss(), max_steps=1)["loss"]
+    )
+
+
+def test_nan_batches_are_refused_with_their_index():
+    model = nn.Linear(1, 1)
+    opt = torch.optim.SGD(model.parameters(), lr=0.1)
+    good = (torch.ones(2, 1), torch.zeros(2, 1))
+    bad = (torch.tensor([[1.0], [float("nan")]]), torch.zeros(2, 1))
+    with pytest.raises(ValueError, match=r"batch 1 inputs must not contain NaN, got 1 NaN entry"):
+        train_one_epoch(model, [good, bad], nn.MSELoss(), opt)
+    with pytest.raises(ValueError, match=r"batch 0 targets must not contain NaN"):
+        evaluate(model, [(torch.ones(2, 1), torch.full((2, 1), float("nan")))], nn.MSELoss())
+    with pytest.raises(TypeError, match=r"each batch must be a pair \(inputs, targets\)"):
+        train_one_epoch(model, [torch.ones(2, 1)], nn.MSELoss(), opt)
+
+
+# ------------------------------------------------------------ degenerate inputs: refused before the first step
+
+
+def _weights(model):
+    return [p.detach().clone() for p in model.parameters()]
+
+
+def _unchanged(model, before):
+    return all(torch.equal(p, q) for p, q in zip(model.parameters(), before))
+
+
+@pytest.mark.parametrize(
+    ("metrics", "error", "match"),
+    [
+        ({"acc": 1}, TypeError, r"metrics\['acc'\] must be callable, got 1 \(int\)"),
+        ([accuracy], TypeError, r"metrics must be a dict of name -> metric function, or None, got list"),
+    ],
+)
+def test_fit_refuses_bad_metrics_before_any_training_step(metrics, error, match):
+    model = nn.Linear(1, 1)
+    before = _weights(model)
+    loader = DataLoader(line_data(), batch_size=8)
+    with pytest.raises(error, match=match):
+        fit(
+            model,
+            loader,
+            nn.MSELoss(),
+            torch.optim.SGD(model.parameters(), lr=0.1),
+            2,
+            val_loader=loader,
+            metrics=metrics,
+        )
+    assert _unchanged(model, before)
+
+
+def test_fit_refuses_a_one_shot_iterator_for_several_epochs():
+    model = nn.Linear(1, 1)
+    before = _weights(model)
+    batches = list(DataLoader(line_data(), batch_size=8))
+    opt = torch.optim.SGD(model.parameters(), lr=0.1)
+    with pytest.raises(TypeError, match=r"train_loader must be re-iterable.*epochs=2, got a one-shot list_iterator"):
+        fit(model, iter(batches), nn.MSELoss(), opt, 2)
+    with pytest.raises(TypeError, match=r"val_loader must be re-iterable.*got a one-shot generator"):
+        fit(model, batches, nn.MSELoss(), opt, 3, val_loader=(b for b in batches))
+    assert _unchanged(model, before)
+    assert fit(model, iter(batches), nn.MSELoss(), opt, 1).epochs == 1  # one epoch needs one pass: fine
+    assert fit(model, batches, nn.MSELoss(), opt, 2).epochs == 2  # a list is re-iterable
+
+
+def test_an_exhausted_iterator_is_named_as_such():
+    model = nn.Linear(1, 1)
+    it = iter(list(DataLoader(line_data(), batch_size=8)))
+    opt = torch.optim.SGD(model.parameters(), lr=0.1)
+    train_one_epoch(model, it, nn.MSELoss(), opt)
+    with pytest.raises(
+        ValueError, match=r"loader must yield at least one batch, got none \(it is a one-shot list_iterator"
+    ):
+        train_one_epoch(model, it, nn.MSELoss(), opt)
+    with pytest.raises(ValueError, match=r"loader must yield at least one sample, got none \(it is a one-shot"):
+        evaluate(model, it, nn.MSELoss())
+    with pytest.raises(ValueError, match=r"loader must yield at least one batch, got none$"):
+        train_one_epoch(model, [], nn.MSELoss(), opt)
+
+
+@pytest.mark.parametrize("which", ["train_one_epoch", "evaluate", "fit"])
+def test_empty_batches_are_refused_with_their_index(which):
+    model = nn.Linear(1, 1)
+    before = _weights(model)
+    loader = [(torch.zeros(0, 1), torch.zeros(0, 1))]
+    opt = torch.optim.SGD(model.parameters(), lr=0.1)
+    call = {
+        "train_one_epoch": lambda: train_one_epoch(model, loader, nn.MSELoss(), opt),
+        "evaluate": lambda: evaluate(model, loader, nn.MSELoss()),
+        "fit": lambda: fit(model, loader, nn.MSELoss(), opt, 1),
+    }[which]
+    with pytest.raises(ValueError, match=r"batch 0 inputs must hold at least one sample, got shape \(0, 1\)"):
+        call()
+    assert _unchanged(model, before)
+
+
+def test_accuracy_refuses_out_of_range_labels_and_empty_input():
+    logits = torch.tensor([[0.1, 0.9], [0.8, 0.2]])
+    with pytest.raises(ValueError, match=r"targets must be class indices in \[0, 1\] \(logits has 2 classes\), got 2"):
+        accuracy(logits, torch.tensor([1, 2]))
+    with pytest.raises(ValueError, match=r"targets must be class indices in \[0, 1\].*got -1"):
+        accuracy(logits, torch.tensor([-1, 0]))
+    with pytest.raises(ValueError, match=r"logits must hold at least one row and one class, got shape \(0, 2\)"):
+        accuracy(torch.zeros(0, 2), torch.zeros(0, dtype=torch.long))
+    with pytest.raises(ValueError, match=r"got shape \(3, 0\)"):
+        accuracy(torch.zeros(3, 0), torch.zeros(3, dtype=torch.long))
+    assert accuracy(logits, torch.tensor([1, 0])).item() == 1.0
+
+
+def test_telling_a_one_shot_loader_draws_nothing_from_the_global_generator():
+    # starting a DataLoader iterator draws a seed: a check that did so changed fit's shuffles (ch. 7's twin)
+    from torch.utils.data import DataLoader, TensorDataset
+
+    from dlfp.train.loop import _is_one_shot
+
+    loader = DataLoader(TensorDataset(torch.zeros(4, 1)), batch_size=2, shuffle=True)
+    state = torch.random.get_rng_state()
+    assert not _is_one_shot(loader) and _is_one_shot(iter(loader)) is True
+    assert not torch.equal(torch.random.get_rng_state(), state)  # iter(loader) above did draw
+    state = torch.random.get_rng_state()
+    assert not _is_one_shot(loader) and not _is_one_shot([1, 2])
+    assert torch.equal(torch.random.get_rng_state(), state)  # asking drew nothing
