@@ -146,3 +146,59 @@ def test_pages_show_short_objects():
     listing = "\n".join(f"  {n:4d} lines  {obj}  ({page})" for n, page, obj in over)
     assert len(over) <= SHOWN_OVER_LIMIT, f"{len(over)} shown objects over {SHOWN_LINES} lines:\n{listing}"
     assert len(over) == SHOWN_OVER_LIMIT, f"only {len(over)} now over {SHOWN_LINES}: lower SHOWN_OVER_LIMIT"
+
+
+SUBJECT = ("tensor", "autograd", "nn", "optim", "models", "data", "train")
+TAUGHT_IN = re.compile(r"^\s*Taught in:(.*?)(?:\n\s*\n|\Z)", re.M | re.S)
+SECTIONS = ("Args:", "Shape:", "Raises:", "Taught in:")
+
+
+def page_labels() -> dict[str, Path]:
+    labels = {}
+    for page in (ROOT / "book").rglob("*.md"):
+        for label in re.findall(r"^\(([\w-]+)\)=\s*$", page.read_text(encoding="utf-8"), flags=re.M):
+            labels[label] = page
+    return labels
+
+
+def documented(module: Path):
+    """(name, docstring, must_have_taught_in) for the module and each of its public objects."""
+    tree = ast.parse(module.read_text(encoding="utf-8"))
+    relative = module.relative_to(PACKAGE)
+    dotted = "dlfp." + ".".join(relative.with_suffix("").parts)
+    yield dotted, ast.get_docstring(tree) or "", False
+    subject = relative.parts[0] in SUBJECT
+    for node in tree.body:
+        if isinstance(node, (ast.FunctionDef, ast.ClassDef)) and not node.name.startswith("_"):
+            yield node.name, ast.get_docstring(node) or "", subject
+
+
+@pytest.mark.parametrize("module", modules(), ids=lambda p: p.relative_to(PACKAGE).as_posix())
+def test_taught_in_names_a_page_that_names_the_object(module):
+    """``Taught in: :ref:`label``` on every public object of the subject packages that a
+    page names; every label resolves to a page that names the object; the sections come in
+    torch's order (summary and maths, ``Args:``, ``Shape:``, ``Raises:``, ``Taught in:``)."""
+    labels, problems = page_labels(), []
+    texts = {page: page.read_text(encoding="utf-8") for page in set(labels.values())}
+    every_page = "\n".join(p.read_text(encoding="utf-8") for p in (ROOT / "book").rglob("*.md"))
+    for name, doc, required in documented(module):
+        positions = [doc.find(s) for s in SECTIONS if s in doc]
+        if positions != sorted(positions):
+            problems.append(f"{name}: sections out of order (want {', '.join(SECTIONS)})")
+        found = TAUGHT_IN.search(doc)
+        named_somewhere = re.search(rf"\b{re.escape(name.split('.')[-1])}\b", every_page) is not None
+        if found is None:
+            if required and named_somewhere:
+                problems.append(f"{name}: no 'Taught in:' though a page names it")
+            continue
+        refs = re.findall(r":ref:`([\w-]+)`", found.group(1))
+        if not refs:
+            problems.append(f"{name}: 'Taught in:' names no page label (:ref:`label`): {found.group(1).strip()!r}")
+        short = name.split(".")[-1] if name.startswith("dlfp.") else name
+        for ref in refs:
+            page = labels.get(ref)
+            if page is None:
+                problems.append(f"{name}: Taught in :ref:`{ref}`, a label no page defines")
+            elif not re.search(rf"\b{re.escape(name if name.startswith('dlfp.') else short)}\b", texts[page]):
+                problems.append(f"{name}: Taught in :ref:`{ref}`, but {page.relative_to(ROOT)} never names it")
+    assert not problems, "\n".join(problems)
