@@ -1,4 +1,7 @@
-"""The adjoint method: gradients of an ODE solution's loss by integrating backwards."""
+"""The adjoint method: gradients of an ODE solution's loss by integrating backwards.
+
+Taught in: :ref:`ch-autograd` §2.3
+"""
 
 from __future__ import annotations
 
@@ -30,13 +33,18 @@ def euler_loss(
 
     Differentiable with autograd (its ``.backward()`` is the discrete adjoint).
 
-    Shape:
-        - W: ``(d, d)``; x0, target: ``(d,)``.
-        - Output: ``()``.
+    Args:
+        W: the weight matrix of the vector field; finite floating tensors here and below.
+        x0: the initial state :math:`x_0`.
+        target: the target :math:`y` of the final state.
+        steps: the number :math:`N \\ge 1` of Euler steps.
+        t_final: the time :math:`T > 0` integrated over.
 
-    Raises:
-        TypeError, ValueError: on non-tensors, mismatched shapes or devices,
-            non-finite values, ``steps`` < 1 or ``t_final`` <= 0.
+    Shape:
+        - W: :math:`(d, d)`; x0, target: :math:`(d,)`.
+        - Output: :math:`()`.
+
+    Taught in: :ref:`ch-autograd` §2.3
     """
     _check_ode(W, x0, target, steps, t_final)
     h = t_final / steps
@@ -75,12 +83,16 @@ def euler_adjoint_gradients(
     Both tend to the gradient of the exact ODE solution as :math:`h \\to 0`;
     they differ from each other by :math:`O(h)`.
 
+    Args:
+        W, x0, target, steps, t_final: as for :func:`euler_loss`.
+
     Shape:
-        - W: ``(d, d)``; x0, target: ``(d,)``.
+        - W: :math:`(d, d)`; x0, target: :math:`(d,)`.
         - Output: ``{"discrete": (d, d), "continuous": (d, d)}``.
 
-    Raises:
-        TypeError, ValueError: as :func:`euler_loss`.
+    The discrete one is checked against autograd through :func:`euler_loss`.
+
+    Taught in: :ref:`ch-autograd` §2.3
     """
     _check_ode(W, x0, target, steps, t_final)
     h = t_final / steps

@@ -6,7 +6,7 @@
 * :func:`finite_difference_grad` — the gradient of a scalar function by
   central differences, the independent check of any backward pass.
 
-Taught in: Part II, Grand Examination, challenge II (custom autograd function).
+Taught in: :ref:`gr-challenges-raw-metal` (challenge II), :ref:`gradiens-module-2`
 """
 
 from __future__ import annotations
@@ -32,11 +32,12 @@ class XSinX(torch.autograd.Function):
     Call it as ``XSinX.apply(x)`` (or :func:`x_sin_x`), never ``XSinX()(x)``.
 
     Shape:
-        - Input: any shape, floating point.
-        - Output: same shape as the input.
+        - Input: :math:`(*)`, floating point.
+        - Output: :math:`(*)`, the shape of the input.
 
-    Raises:
-        TypeError: if the input is not a floating-point tensor.
+    No torch twin; the backward pass is checked with ``torch.autograd.gradcheck``.
+
+    Taught in: :ref:`gr-challenges-raw-metal` (challenge II)
     """
 
     @staticmethod
@@ -54,12 +55,13 @@ class XSinX(torch.autograd.Function):
 def x_sin_x(x: torch.Tensor) -> torch.Tensor:
     """:math:`x \\sin x` through :class:`XSinX` (the custom backward).
 
-    Shape:
-        - x: any shape, floating point.
-        - Output: same shape as ``x``.
+    Args:
+        x: a floating-point tensor (integers have no gradient).
 
-    Raises:
-        TypeError: if ``x`` is not a floating-point tensor (integers have no gradient).
+    Shape:
+        - x: :math:`(*)`. Output: :math:`(*)`, the shape of ``x``.
+
+    Taught in: :ref:`gr-challenges-raw-metal` (challenge II)
     """
     check_tensor("x", x, floating=True)
     return XSinX.apply(x)
@@ -73,6 +75,8 @@ class XSinXActivation(nn.Module):
     Shape:
         - Input: :math:`(*)`, any shape.
         - Output: :math:`(*)`, same shape as the input.
+
+    Taught in: :ref:`gr-challenges-raw-metal` (challenge II)
     """
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
@@ -92,17 +96,19 @@ def finite_difference_grad(
     with error :math:`O(\\varepsilon^2)` from truncation plus
     :math:`O(\\delta / \\varepsilon)` from rounding (:math:`\\delta` the
     machine epsilon times :math:`|F|`) — so use ``float64``, where
-    :math:`\\varepsilon \\approx 10^{-6}` balances the two. This is what
-    ``torch.autograd.gradcheck`` compares a backward pass against.
+    :math:`\\varepsilon \\approx 10^{-6}` balances the two.
+
+    Args:
+        fn: maps a tensor shaped like ``x`` to one number (a 0-dim or one-element tensor).
+        x: the point, ``float64`` (float32 is refused: it loses half the digits).
+        eps: the step :math:`\\varepsilon > 0`.
 
     Shape:
-        - x: any shape, ``float64``.
-        - fn(x): a scalar (0-dim tensor or one element).
-        - Output: same shape as ``x``.
+        - x: :math:`(*)`. Output: :math:`(*)`, the shape of ``x``.
 
-    Raises:
-        TypeError: if ``x`` is not a ``float64`` tensor.
-        ValueError: if ``eps`` is not positive or ``fn`` does not return one number.
+    Torch twin: ``torch.autograd.gradcheck`` compares a backward pass against these differences.
+
+    Taught in: :ref:`gr-challenges-raw-metal` (challenge II), :ref:`gradiens-module-2`
     """
     check_callable("fn", fn)
     check_tensor("x", x)

@@ -8,7 +8,7 @@ tensor that requires a gradient appears as an ``AccumulateGrad`` node whose
 :func:`format_graph` draws it. (To check the gradients autograd returns, see
 :func:`dlfp.autograd.function.finite_difference_grad`.)
 
-Taught in: Part II, module 2 (autograd and the computational graph).
+Taught in: :ref:`gradiens-module-2`
 """
 
 from __future__ import annotations
@@ -45,16 +45,17 @@ def graph_nodes(tensor: torch.Tensor) -> list[GraphNode]:
     from ``grad_fn.next_functions``; inputs that need no gradient (``None``
     entries, e.g. a constant operand) are skipped. A node reached twice is
     listed again with ``repeated=True`` but not expanded twice, so the walk
-    is linear in the size of the graph.
+    is linear in the size of the graph. Returns a list of :class:`GraphNode`,
+    root first.
 
-    Shape:
-        - tensor: any shape, produced by operations on tensors that require grad.
-        - Output: a list of :class:`GraphNode`, root first.
+    Args:
+        tensor: the result, of any shape, of operations on tensors that require grad.
 
     Raises:
-        TypeError: if ``tensor`` is not a tensor.
-        ValueError: if ``tensor`` has no ``grad_fn`` (a leaf, or computed
-            without gradient tracking).
+        ValueError: if ``tensor`` has no ``grad_fn``: a leaf (even one that
+            requires grad) or a result computed without gradient tracking.
+
+    Taught in: :ref:`gradiens-module-2`
     """
     check_tensor("tensor", tensor)
     if tensor.grad_fn is None:
@@ -96,8 +97,10 @@ def format_graph(tensor: torch.Tensor) -> str:
               AccumulateGrad  leaf ()
             AccumulateGrad  leaf ()
 
-    Raises:
-        TypeError, ValueError: as :func:`graph_nodes`.
+    Args:
+        tensor: as for :func:`graph_nodes`.
+
+    Taught in: :ref:`gradiens-module-2`
     """
     lines = []
     for node in graph_nodes(tensor):

@@ -15,7 +15,7 @@ and it passes :math:`\\partial L/\\partial x` down to the layer before. For
 ``tests/unit/autograd/test_manual_backprop.py`` checks every gradient against
 ``torch.autograd`` and ``torch.autograd.gradcheck``.
 
-Taught in: Part III, Week 1 §3 "Manual backprop".
+Taught in: :ref:`wk1-manual-backprop`
 """
 
 from __future__ import annotations
@@ -33,15 +33,18 @@ def _tensor(t: object, name: str, dims: str) -> torch.Tensor:
 def linear_forward(x: torch.Tensor, W: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
     """:math:`y = x W^{\\mathsf T} + b`, the computation of ``nn.Linear``.
 
+    Args:
+        x: the input batch; floating, with ``W`` and ``b`` on one device and of one dtype.
+        W: the weight, in ``nn.Linear``'s layout (out, in).
+        b: the bias.
+
     Shape:
         - x: :math:`(N, D_{in})`; W: :math:`(D_{out}, D_{in})`; b: :math:`(D_{out},)`.
         - Output: :math:`(N, D_{out})`.
 
-    Raises:
-        TypeError / ValueError: if a tensor is not floating, has the wrong rank,
-        the sizes, devices or dtypes disagree.
+    Torch twin: ``nn.functional.linear(x, W, b)``.
 
-    Taught in: Part III, Week 1 §1.4 and §3.2.
+    Taught in: :ref:`wk1-manual-backprop` §3.2
     """
     _tensor(x, "x", "(N, D_in)"), _tensor(W, "W", "(D_out, D_in)"), _tensor(b, "b", "(D_out,)")
     check_same_device(x=x, W=W, b=b)
@@ -65,14 +68,18 @@ def linear_backward(
         \\frac{\\partial L}{\\partial W} = \\delta^{\\mathsf T} x, \\quad
         \\frac{\\partial L}{\\partial b} = \\textstyle\\sum_n \\delta_n .
 
+    Args:
+        delta: the gradient arriving from above, :math:`\\partial L/\\partial y`.
+        x: the input the forward pass saw.
+        W: the weight of the forward pass.
+
     Shape:
         - delta: :math:`(N, D_{out})`; x: :math:`(N, D_{in})`; W: :math:`(D_{out}, D_{in})`.
         - Output: ``(dx, dW, db)`` with the shapes of ``x``, ``W`` and ``b``.
 
-    Raises:
-        TypeError / ValueError: on a wrong dtype, rank or size.
+    Checked against ``torch.autograd`` through :func:`linear_forward`.
 
-    Taught in: Part III, Week 1 §3.2.
+    Taught in: :ref:`wk1-manual-backprop` §3.2
     """
     _tensor(delta, "delta", "(N, D_out)"), _tensor(x, "x", "(N, D_in)"), _tensor(W, "W", "(D_out, D_in)")
     check_same_device(delta=delta, x=x, W=W)
@@ -89,15 +96,16 @@ def relu_backward(delta: torch.Tensor, z: torch.Tensor) -> torch.Tensor:
 
     At :math:`z = 0` exactly the derivative is taken as 0, as PyTorch does.
 
+    Args:
+        delta: the gradient arriving from above, :math:`\\partial L/\\partial a`, floating.
+        z: the input the forward pass saw.
+
     Shape:
-        - delta, z: the same shape, any rank.
-        - Output: that shape.
+        - delta, z: :math:`(*)`, the same. Output: :math:`(*)`.
 
-    Raises:
-        TypeError: if ``delta`` is not a floating tensor or ``z`` not a tensor.
-        ValueError: if the shapes or devices differ.
+    Checked against ``torch.autograd`` through ``torch.relu``.
 
-    Taught in: Part III, Week 1 §3.3.
+    Taught in: :ref:`wk1-manual-backprop` §3.3
     """
     check_tensor("delta", delta, floating=True)
     check_tensor("z", z)
@@ -123,10 +131,9 @@ def two_layer_forward(
         - Output: ``(z2, cache)``, ``z2`` of shape :math:`(N, D_{out})`; ``cache``
           holds ``x``, ``z1``, ``a1`` (the tensors §3.4 says to store).
 
-    Raises:
-        TypeError / ValueError: as :func:`linear_forward`, for either layer.
+    Torch twin: ``nn.Sequential(nn.Linear(D_in, H), nn.ReLU(), nn.Linear(H, D_out))``.
 
-    Taught in: Part III, Week 1 §3.4.
+    Taught in: :ref:`wk1-manual-backprop` §3.4
     """
     z1 = linear_forward(x, W1, b1)
     a1 = torch.relu(z1)
@@ -141,17 +148,17 @@ def two_layer_backward(
 
     Steps 2–4 of §3.4: Linear 2, then the ReLU mask, then Linear 1.
 
+    Args:
+        cache: the dict :func:`two_layer_forward` returns (``x``, ``z1``, ``a1``).
+
     Shape:
-        - delta2: :math:`(N, D_{out})`; cache: as returned by :func:`two_layer_forward`.
+        - delta2: :math:`(N, D_{out})`; W1: :math:`(H, D_{in})`; W2: :math:`(D_{out}, H)`.
         - Output: a dict with ``W1, b1, W2, b2, x`` gradients, each of the
           shape of the tensor it belongs to.
 
-    Raises:
-        TypeError: if ``cache`` is not a dict.
-        KeyError: if ``cache`` lacks ``x``, ``z1`` or ``a1``.
-        TypeError / ValueError: as :func:`linear_backward`, for either layer.
+    Checked against ``torch.autograd`` and ``torch.autograd.gradcheck``.
 
-    Taught in: Part III, Week 1 §3.4.
+    Taught in: :ref:`wk1-manual-backprop` §3.4
     """
     check_type("cache", cache, dict, "a dict (the cache of two_layer_forward)")
     missing = {"x", "z1", "a1"} - set(cache)

@@ -11,7 +11,7 @@ propagates one cotangent (the "adjoint") backwards and returns
 matrix-multiply FLOPs; ``dlfp.autograd.adjoint`` applies reverse mode to an
 ODE solve.
 
-Taught in: Part I, chapter 2, §2.3 "Why this matters: the adjoint method".
+Taught in: :ref:`ch-autograd` §2.3
 """
 
 from __future__ import annotations
@@ -45,17 +45,19 @@ def flat_mse_loss(model: nn.Module, inputs: torch.Tensor, targets: torch.Tensor)
     :func:`torch.func.functional_call`, so it can be transformed by
     ``torch.func.jvp``, ``vjp``, ``grad`` and ``vmap``.
 
-    Shape:
-        - inputs: ``(N, *)``, whatever ``model`` accepts.
-        - targets: the shape of ``model(inputs)``.
-        - Returns: ``(loss_fn, theta0)``; ``theta0`` is ``(P,)``, a detached copy of
-          the current parameters; ``loss_fn(theta)`` is a 0-dim tensor.
+    Args:
+        model: an ``nn.Module`` with at least one parameter.
+        inputs: a batch of at least one sample, on the model's device.
+        targets: what ``model(inputs)`` is compared with.
 
-    Raises:
-        TypeError: if ``model`` is not an ``nn.Module`` or the data are not tensors.
-        ValueError: if ``model`` has no parameters, ``inputs`` is empty,
-            ``targets`` has the wrong shape, or the tensors and the model are
-            on different devices.
+    Shape:
+        - inputs: :math:`(N, *)`, whatever ``model`` accepts; targets: the shape of ``model(inputs)``.
+        - Output: ``(loss_fn, theta0)``; ``theta0`` :math:`(P,)`, a detached copy of
+          the current parameters; ``loss_fn(theta)`` :math:`()`.
+
+    Torch twin: ``nn.functional.mse_loss(model(inputs), targets)``, read as a function of :math:`\\theta`.
+
+    Taught in: :ref:`ch-autograd` §2.3
     """
     check_type("model", model, nn.Module, "an nn.Module")
     check_tensor("inputs", inputs)
@@ -91,13 +93,16 @@ def reverse_mode_gradient(loss_fn: LossFn, theta: torch.Tensor) -> torch.Tensor:
     Cost: a small constant times one evaluation of ``loss_fn``, whatever ``P``;
     memory: the intermediate values of that evaluation.
 
-    Shape:
-        - theta: ``(P,)``.
-        - Output: ``(P,)``.
+    Args:
+        loss_fn: a scalar function of ``theta``, e.g. the one :func:`flat_mse_loss` returns.
+        theta: the point, a floating vector.
 
-    Raises:
-        TypeError, ValueError: if ``loss_fn`` is not callable, ``theta`` is not
-            a 1-D floating tensor or the loss is not a scalar.
+    Shape:
+        - theta: :math:`(P,)`. Output: :math:`(P,)`.
+
+    Torch twin: ``torch.func.grad(loss_fn)(theta)``, and ``loss.backward()``.
+
+    Taught in: :ref:`ch-autograd` §2.3
     """
     check_callable("loss_fn", loss_fn)
     theta = _check_vector(theta)
@@ -117,16 +122,18 @@ def forward_mode_gradient(loss_fn: LossFn, theta: torch.Tensor, chunk_size: int 
 
     Each JVP costs a small constant times one evaluation of ``loss_fn``, so the
     whole gradient costs about ``P`` evaluations. The ``P`` JVPs are batched
-    with :func:`torch.func.vmap`, ``chunk_size`` directions at a time (all at
-    once when ``None``), like :func:`torch.func.jacfwd`.
+    with :func:`torch.func.vmap`.
+
+    Args:
+        loss_fn, theta: as for :func:`reverse_mode_gradient`.
+        chunk_size: directions per batch, at least 1; ``None``: all ``P`` at once.
 
     Shape:
-        - theta: ``(P,)``.
-        - Output: ``(P,)``.
+        - theta: :math:`(P,)`. Output: :math:`(P,)`.
 
-    Raises:
-        TypeError, ValueError: if ``loss_fn`` is not callable, ``theta`` is not
-            a 1-D floating tensor or ``chunk_size`` < 1.
+    Torch twin: ``torch.func.jacfwd(loss_fn)(theta)``.
+
+    Taught in: :ref:`ch-autograd` §2.3
     """
     check_callable("loss_fn", loss_fn)
     theta = _check_vector(theta)
@@ -153,8 +160,10 @@ def count_matmul_flops(fn: Callable[[], object]) -> int:
     convolutions) and ignores element-wise operations. For dense networks the
     matrix products dominate every other cost.
 
-    Raises:
-        TypeError: if ``fn`` is not callable.
+    Args:
+        fn: a function of no arguments; its result is discarded.
+
+    Taught in: :ref:`ch-autograd` §2.3
     """
     check_callable("fn", fn)
     with warnings.catch_warnings():

@@ -22,7 +22,7 @@ Parameters are a dict ``{"W1", "b1", "W2", "b2"}`` with PyTorch's layout
 (``W`` is ``(out, in)``), so they can be copied into ``nn.Linear`` layers and
 compared with autograd (``tests/unit/autograd/test_numpy_nn.py``).
 
-Taught in: Part III, Week 1 §10 "Final Boss: a minimal NN in pure NumPy".
+Taught in: :ref:`wk1-numpy-network`
 """
 
 from __future__ import annotations
@@ -60,13 +60,16 @@ def two_moons(n: int, noise: float = 0.1, rng: np.random.Generator | None = None
     Gaussian noise of std ``noise``; the inputs are then standardised to zero
     mean and unit variance per coordinate.
 
+    Args:
+        n: the number of points, at least 2.
+        noise: the std of the Gaussian noise, >= 0.
+        rng: a ``numpy.random.Generator``; ``None``: ``default_rng(0)``.
+
     Shape:
         - Output: ``(X, y)`` with X :math:`(n, 2)` float64 and y :math:`(n,)` int64,
           ``n // 2`` points of class 0 and the rest of class 1.
 
-    Raises:
-        TypeError, ValueError: if ``n`` is not an int >= 2, ``noise`` is
-            negative or ``rng`` is not a ``numpy.random.Generator``.
+    Taught in: :ref:`wk1-numpy-network`
     """
     check_int("n", n, minimum=2)
     check_positive("noise", noise, allow_zero=True)
@@ -94,17 +97,19 @@ def init_params(d_in: int, d_hidden: int, d_out: int, rng: np.random.Generator |
 
         W \\sim U\\!\\left(-\\sqrt{\\tfrac{6}{\\text{fan\\_in} + \\text{fan\\_out}}},\\;
         \\sqrt{\\tfrac{6}{\\text{fan\\_in} + \\text{fan\\_out}}}\\right),
-        \\qquad \\operatorname{Var}(W) = \\frac{2}{\\text{fan\\_in} + \\text{fan\\_out}},
+        \\qquad \\operatorname{Var}(W) = \\frac{2}{\\text{fan\\_in} + \\text{fan\\_out}}.
 
-    the distribution of ``nn.init.xavier_uniform_``.
+    Args:
+        d_in, d_hidden, d_out: the layer sizes :math:`D_{in}, H, D_{out}`, each >= 1.
+        rng: a ``numpy.random.Generator``; ``None``: ``default_rng(0)``.
 
     Shape:
         - Output: ``W1`` :math:`(H, D_{in})`, ``b1`` :math:`(H,)`, ``W2`` :math:`(D_{out}, H)`,
           ``b2`` :math:`(D_{out},)`, float64.
 
-    Raises:
-        TypeError, ValueError: if a size is not a positive int or ``rng`` not a
-            ``numpy.random.Generator``.
+    Torch twin: ``nn.init.xavier_uniform_`` on the weights, ``nn.init.zeros_`` on the biases.
+
+    Taught in: :ref:`wk1-numpy-network` §10.1
     """
     for name, v in (("d_in", d_in), ("d_hidden", d_hidden), ("d_out", d_out)):
         check_int(name, v, minimum=1)
@@ -137,12 +142,16 @@ def _check_params(params: object, name: str = "params") -> Params:
 def forward(params: Params, X: np.ndarray) -> tuple[np.ndarray, dict[str, np.ndarray]]:
     """Logits :math:`z_2` and the cache (``X``, ``z1``, ``a1``) for :func:`backward`.
 
+    Args:
+        params: the dict of :func:`init_params` (``W1``, ``b1``, ``W2``, ``b2``).
+        X: the input batch.
+
     Shape:
         - X: :math:`(N, D_{in})`. Output: logits :math:`(N, D_{out})`.
 
-    Raises:
-        TypeError, ValueError: if ``params`` is not a consistent parameter dict
-            or ``X``'s width is not ``W1``'s fan-in.
+    Torch twin: ``nn.Sequential(nn.Linear, nn.ReLU(), nn.Linear)`` with these weights.
+
+    Taught in: :ref:`wk1-numpy-network` §10.2
     """
     _check_params(params)
     check_array("X", X, ndim=2, dims="(N, D_in)")
@@ -160,12 +169,12 @@ def softmax_cross_entropy(logits: np.ndarray, y: np.ndarray) -> tuple[float, np.
     Uses the log-sum-exp shift :math:`z - \\max z`, so any finite logits are safe.
 
     Shape:
-        - logits: :math:`(N, C)`; y: :math:`(N,)` integers in :math:`[0, C)`.
+        - logits: :math:`(N, C)`, :math:`N \\ge 1`; y: :math:`(N,)` integers in :math:`[0, C)`.
         - Output: ``(loss, dlogits)``, a float and an :math:`(N, C)` array.
 
-    Raises:
-        TypeError / ValueError: for non-integer labels, mismatched shapes or
-            an empty batch (the mean over no rows is undefined).
+    Torch twin: ``F.cross_entropy(logits, y)`` and its gradient.
+
+    Taught in: :ref:`wk1-numpy-network` §10.3
     """
     _array(logits, "logits", 2)
     if 0 in logits.shape:
@@ -186,12 +195,16 @@ def softmax_cross_entropy(logits: np.ndarray, y: np.ndarray) -> tuple[float, np.
 def backward(params: Params, cache: dict[str, np.ndarray], dlogits: np.ndarray) -> Params:
     """Hand-derived gradients of the loss with respect to every parameter.
 
+    Args:
+        cache: the cache :func:`forward` returned for this batch.
+        dlogits: :math:`\\partial L/\\partial z_2`, from :func:`softmax_cross_entropy`.
+
     Shape:
         - dlogits: :math:`(N, D_{out})`. Output: a dict of arrays shaped like ``params``.
 
-    Raises:
-        TypeError, ValueError: if ``params`` or ``cache`` is malformed or
-            ``dlogits`` does not match the cached batch.
+    Checked against ``loss.backward()`` through the same network in torch.
+
+    Taught in: :ref:`wk1-numpy-network` §10.3
     """
     _check_params(params)
     check_type("cache", cache, dict, "a dict (the cache of forward)")
@@ -214,9 +227,14 @@ def backward(params: Params, cache: dict[str, np.ndarray], dlogits: np.ndarray) 
 def sgd_step(params: Params, grads: Params, lr: float) -> None:
     """In place: :math:`\\theta \\leftarrow \\theta - \\eta\\,\\nabla_\\theta L` for every parameter.
 
-    Raises:
-        ValueError: if ``lr`` is not positive, ``params`` or ``grads`` lacks a
-            key, or a gradient's shape differs from its parameter's.
+    Args:
+        params: as for :func:`forward`; updated in place.
+        grads: the gradients :func:`backward` returns, shaped like ``params``.
+        lr: the learning rate :math:`\\eta > 0`.
+
+    Torch twin: ``torch.optim.SGD(params, lr).step()``.
+
+    Taught in: :ref:`wk1-numpy-network` §10.4
     """
     check_positive("lr", lr)
     _check_params(params)
@@ -228,10 +246,15 @@ def sgd_step(params: Params, grads: Params, lr: float) -> None:
 
 
 def predict(params: Params, X: np.ndarray) -> np.ndarray:
-    """Predicted class indices :math:`\\arg\\max_c z_{2,c}`. Shape: :math:`(N, D_{in}) \\to (N,)`.
+    """Predicted class indices :math:`\\arg\\max_c z_{2,c}`.
 
-    Raises:
-        TypeError, ValueError: as :func:`forward`.
+    Args:
+        params, X: as for :func:`forward`.
+
+    Shape:
+        - X: :math:`(N, D_{in})`. Output: :math:`(N,)` integers.
+
+    Taught in: :ref:`wk1-numpy-network` §10.4
     """
     logits, _ = forward(params, X)
     return logits.argmax(axis=1)
@@ -253,19 +276,22 @@ def train(
     Each epoch shuffles the data and walks through it in minibatches
     (full batch when ``batch_size`` is ``None``): forward, loss and gradient,
     backward, SGD step. The history records the loss of every step and the
-    training accuracy after every epoch (and after a last, partial epoch).
+    training accuracy after every epoch (and after a last, partial epoch);
+    ``history["stopped"]`` is ``"completed"`` or says which bound stopped the run.
 
-    Bounds: ``max_steps`` stops after that many SGD steps, ``max_seconds``
-    once that much wall time has passed (checked before each step, after at
-    least one). ``history["stopped"]`` is ``"completed"`` or says which bound
-    stopped the run.
+    Args:
+        X: the inputs, finite, at least one sample.
+        y: integer class labels >= 0; their maximum + 1 is the number of classes.
+        batch_size: the minibatch size; ``None``: the full batch.
+        seed: seeds the initialisation and the shuffles.
+        max_steps: optional bound: stop after that many SGD steps.
+        max_seconds: optional bound: stop once that much wall time has passed
+            (checked before each step, after at least one).
 
     Shape:
-        - X: :math:`(N, D_{in})`, y: :math:`(N,)` integer labels.
+        - X: :math:`(N, D_{in})`, y: :math:`(N,)`.
 
-    Raises:
-        ValueError / TypeError: for bad data (empty or non-finite inputs,
-            labels that do not match), sizes, hyper-parameters or bounds.
+    Taught in: :ref:`wk1-numpy-network` §10.4
     """
     check_array("X", X, ndim=2, dims="(N, D_in)", finite=True)
     if 0 in X.shape:
