@@ -2,6 +2,8 @@
 
 It is tested equal to ``torch.matmul`` before it is timed against it
 (``tests/benchmarks``).
+
+Taught in: :ref:`ch-tensor` §1.2
 """
 
 from __future__ import annotations
@@ -27,7 +29,9 @@ def matmul_naive(A: torch.Tensor, B: torch.Tensor) -> torch.Tensor:
         - B: :math:`(k, m)`
         - Output: :math:`(n, m)`, dtype and device of the inputs.
 
-    Taught in: Part I, chapter 1, §1.2 "Tensor operations = linear algebra".
+    Torch twin: ``torch.matmul`` (``A @ B``).
+
+    Taught in: :ref:`ch-tensor` §1.2
     """
     check_tensor("A", A, ndim=2, dims="(n, k)")
     check_tensor("B", B, ndim=2, dims="(k, m)")

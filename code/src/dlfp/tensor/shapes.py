@@ -5,8 +5,8 @@ Each helper is checked in ``tests/unit/tensor/test_shapes.py`` against the layer
 function PyTorch itself provides (``torch.broadcast_shapes``, ``nn.Conv2d``,
 ``nn.MaxPool2d``).
 
-Taught in: Part I, chapter 1, §1.2–1.3 (broadcasting, the shape system) and
-chapter 4 (output sizes); Part II, module 5 and Grand Examination III.
+Taught in: :ref:`ch-tensor` §1.2–1.3, :ref:`wk1-broadcasting`, :ref:`ch-convolutions` §4.4,
+:ref:`gradiens-module-5`, :ref:`gr-challenge-autoencoder`
 """
 
 from __future__ import annotations
@@ -41,12 +41,15 @@ def broadcast_shape(*shapes: Shape) -> tuple[int, ...]:
 
         n_k = \\max_i n^{(i)}_k \\quad\\text{provided every } n^{(i)}_k \\in \\{1, n_k\\}.
 
-    Shape:
-        - shapes: any number of sequences of non-negative ints.
-        - Output: a tuple whose length is the longest input's.
+    Args:
+        shapes: any number of sequences of non-negative ints; the result is as long as the longest.
+
+    Torch twin: ``torch.broadcast_shapes``.
 
     Raises:
         ValueError: naming the incompatible dimension and the sizes found there.
+
+    Taught in: :ref:`ch-tensor` §1.2, :ref:`wk1-broadcasting`, :ref:`gradiens-module-1`
     """
     dims = [_as_shape(s, f"shapes[{i}]") for i, s in enumerate(shapes)]
     ndim = max((len(d) for d in dims), default=0)
@@ -70,13 +73,16 @@ def conv_output_size(size: int, kernel_size: int, stride: int = 1, padding: int 
 
         n_\\text{out} = \\left\\lfloor \\frac{n + 2p - d(k - 1) - 1}{s} \\right\\rfloor + 1
 
-    where ``n`` is the input size, ``k`` the kernel size, ``s`` the stride,
-    ``p`` the zero padding on each side and ``d`` the dilation. This is the
-    formula of ``nn.Conv1d/2d/3d`` and of ``nn.MaxPool2d`` with
-    ``ceil_mode=False``.
+    Args:
+        size: the input size :math:`n \\ge 1`; the padded input must hold the dilated kernel.
+        kernel_size: :math:`k \\ge 1`.
+        stride: :math:`s \\ge 1`.
+        padding: the zeros :math:`p \\ge 0` on each side.
+        dilation: :math:`d \\ge 1`.
 
-    Raises:
-        ValueError: if an argument is out of range or the kernel does not fit.
+    Torch twin: the output size of ``nn.Conv1d/2d/3d`` (and of ``nn.MaxPool2d`` with ``ceil_mode=False``).
+
+    Taught in: :ref:`ch-convolutions` §4.4, :ref:`gradiens-module-5`, :ref:`ch-bb-cnn`
     """
     for name, value, low in (
         ("size", size, 1),
@@ -110,16 +116,22 @@ def pool_output_size(
         n_\\text{out} = \\left\\lfloor \\frac{a + (s - 1)\\,[\\text{ceil\\_mode}]}{s} \\right\\rfloor + 1,
 
     and with ``ceil_mode=True`` one window less when the last one would start
-    at or beyond :math:`n + p` (past the input and its left padding). The
-    stride defaults to ``kernel_size``. With ``ceil_mode=True`` the last
-    window may hang over the end, so a size comes out even where the kernel
-    is longer than the padded input (``pool_output_size(1, 3, ceil_mode=True)
-    == 1``), exactly as PyTorch computes it.
+    at or beyond :math:`n + p` (past the input and its left padding). With
+    ``ceil_mode=True`` the last window may hang over the end, so a size comes
+    out even where the kernel is longer than the padded input
+    (``pool_output_size(1, 3, ceil_mode=True) == 1``), exactly as PyTorch
+    computes it.
+
+    Args:
+        size, kernel_size, dilation: :math:`n, k, d \\ge 1`, as for :func:`conv_output_size`.
+        stride: :math:`s \\ge 1`; ``None``: ``kernel_size``.
+        padding: :math:`p`, from 0 to ``kernel_size // 2`` (PyTorch's rule).
+        ceil_mode: a bool: round up instead of down.
 
     Raises:
-        TypeError: if an argument is not an int (``ceil_mode`` not a bool).
-        ValueError: if an argument is out of range, ``padding`` exceeds half
-            the kernel, or the output would be empty (PyTorch's own rules).
+        ValueError: if the output would be empty (PyTorch refuses it too).
+
+    Taught in: :ref:`ch-convolutions` §4.4, :ref:`gradiens-module-5`, :ref:`ch-bb-cnn`
     """
     check_int("size", size, minimum=1)
     check_int("kernel_size", kernel_size, minimum=1)
@@ -164,10 +176,12 @@ def conv_transpose_output_size(
     convolution returns to. It adds rows on one side only and does not pad
     the input.
 
-    Raises:
-        TypeError: if an argument is not an int.
-        ValueError: if an argument is out of range, ``output_padding`` is not
-            smaller than the stride or the dilation, or the output is empty.
+    Args:
+        size, kernel_size, stride, dilation: :math:`n, k, s, d \\ge 1`.
+        padding: :math:`p \\ge 0`, small enough that the output is not empty.
+        output_padding: :math:`p_\\text{out} \\ge 0`, smaller than ``stride`` or ``dilation``.
+
+    Taught in: :ref:`gr-challenge-autoencoder`
     """
     for name, value, low in (
         ("size", size, 1),
@@ -196,9 +210,15 @@ def check_shape(tensor: torch.Tensor, expected: Sequence[int | None], name: str 
 
         check_shape(images, (None, 1, 28, 28), "images")   # any batch size
 
+    Args:
+        tensor: the tensor to check.
+        expected: one non-negative int or ``None`` per dimension.
+        name: the name the message gives the tensor.
+
     Raises:
-        TypeError: if ``tensor`` is not a tensor.
-        ValueError: naming ``name``, the expected and the actual shape.
+        ValueError: on a mismatch, naming ``name``, the expected and the actual shape.
+
+    Taught in: :ref:`ch-tensor` §1.3, :ref:`wk1-shapes`
     """
     check_type("name", name, str, "a str")
     if (
