@@ -18,7 +18,7 @@ Two kinds of experiment:
 
 The optimizers are PyTorch's own; hand-written versions live in ``dlfp.optim.optimizers``.
 
-Taught in: Part III, Week 1 §8 "Optimizers".
+Taught in: :ref:`wk1-optimizers`
 """
 
 from __future__ import annotations
@@ -57,12 +57,14 @@ def ravine(p: torch.Tensor, a: float = 1.0, b: float = 20.0) -> torch.Tensor:
     :math:`\\eta < 2/b` to be stable along :math:`y`, and then crawls along
     :math:`x` at the rate :math:`1 - \\eta a`.
 
+    Args:
+        p: points :math:`(x, y)`, floating.
+        a, b: the curvatures along :math:`x` and :math:`y`, finite numbers.
+
     Shape:
         - p: :math:`(*, 2)`. Output: :math:`(*)`.
 
-    Raises:
-        TypeError, ValueError: if ``p`` is not a floating tensor of shape
-            :math:`(*, 2)` or ``a``, ``b`` are not finite numbers.
+    Taught in: :ref:`wk1-momentum`
     """
     _points(p)
     check_real("a", a)
@@ -77,10 +79,9 @@ def bumpy(p: torch.Tensor) -> torch.Tensor:
     origin; a heavy ball (momentum) can roll over them where SGD stops.
 
     Shape:
-        - p: :math:`(*, 2)`. Output: :math:`(*)`.
+        - p: :math:`(*, 2)`, floating. Output: :math:`(*)`.
 
-    Raises:
-        TypeError, ValueError: if ``p`` is not a floating tensor of shape :math:`(*, 2)`.
+    Taught in: :ref:`wk1-momentum`
     """
     _points(p)
     x, y = p[..., 0], p[..., 1]
@@ -95,10 +96,9 @@ def saddle(p: torch.Tensor) -> torch.Tensor:
     :math:`y` grows, because the maximum repels.
 
     Shape:
-        - p: :math:`(*, 2)`. Output: :math:`(*)`.
+        - p: :math:`(*, 2)`, floating. Output: :math:`(*)`.
 
-    Raises:
-        TypeError, ValueError: if ``p`` is not a floating tensor of shape :math:`(*, 2)`.
+    Taught in: :ref:`wk1-optimizers` §8.1
     """
     _points(p)
     return p[..., 0] ** 2 - p[..., 1] ** 2
@@ -112,12 +112,15 @@ def surface_grid(
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Evaluate a surface on an ``n × n`` grid for contour plots.
 
-    Shape:
-        - Output: ``(X, Y, Z)``, NumPy arrays of shape :math:`(n, n)`.
+    Args:
+        fn: a surface such as :func:`ravine`, called once on all the grid points.
+        xlim, ylim: the increasing ranges ``(low, high)`` of :math:`x` and :math:`y`.
+        n: points per axis, at least 2.
 
-    Raises:
-        TypeError: if ``fn`` is not callable or a limit is not a pair of numbers.
-        ValueError: if ``n < 2`` or a limit pair is not increasing.
+    Shape:
+        - fn's input: :math:`(n, n, 2)`, float64. Output: ``(X, Y, Z)``, NumPy arrays :math:`(n, n)`.
+
+    Taught in: :ref:`wk1-momentum`
     """
     check_callable("fn", fn)
     check_int("n", n, minimum=2)
@@ -156,10 +159,7 @@ def trajectory(
         - Output: ``(path, losses)`` of shapes :math:`(\\text{steps}+1, 2)` and
           :math:`(\\text{steps}+1,)`, the first row being the start.
 
-    Raises:
-        TypeError: if ``fn`` or ``make_optimizer`` is not callable.
-        ValueError: if ``steps`` is negative, ``max_seconds`` negative or
-            ``start`` is not two finite numbers.
+    Taught in: :ref:`wk1-optimizers`
     """
     check_callable("fn", fn)
     check_callable("make_optimizer", make_optimizer)
@@ -205,12 +205,16 @@ def scenario_gradients(name: str, steps: int = 200, switch: int | None = None, s
     - ``"E"`` a drop: :math:`10` up to ``switch - 1``, then :math:`0.1`;
     - ``"steady"`` constant :math:`g_t = 1`; ``"noise"`` i.i.d. :math:`N(0, 1)`.
 
-    Steps are numbered from 1, so ``switch`` (default ``steps // 2``) is the
-    step at which D and E change.
+    Args:
+        name: one of ``SCENARIOS``.
+        steps: the length :math:`T \\ge 1`.
+        switch: the step, numbered from 1, at which D and E change; ``None``: ``steps // 2``.
+        seed: seeds ``"noise"``.
 
-    Raises:
-        ValueError: for an unknown ``name`` or ``switch`` outside ``[1, steps]``.
-        TypeError: if ``steps``, ``switch`` or ``seed`` is not an int.
+    Shape:
+        - Output: :math:`(T,)`, float64.
+
+    Taught in: :ref:`wk1-adam-scenarios`
     """
     check_choice("name", name, SCENARIOS)
     check_int("steps", steps, minimum=1)
@@ -242,12 +246,14 @@ def replay_gradients(grads: torch.Tensor, make_optimizer: OptimizerFactory) -> t
     when the step goes against a positive gradient). Dividing by the learning
     rate gives the step "in units of :math:`\\eta`".
 
+    Args:
+        grads: the sequence :math:`g_1, \\dots, g_T`, finite.
+        make_optimizer: as for :func:`trajectory`.
+
     Shape:
         - grads: :math:`(T,)`, floating. Output: :math:`(T,)`, float64.
 
-    Raises:
-        TypeError / ValueError: if ``grads`` is not a 1-D floating tensor of
-            finite values or ``make_optimizer`` is not callable.
+    Taught in: :ref:`wk1-adam-scenarios`, :ref:`wk1-momentum`
     """
     check_tensor("grads", grads, ndim=1, dims="(T,)")
     if not grads.is_floating_point():

@@ -8,7 +8,7 @@ that every one gives the same parameters as its ``torch.optim`` namesake.
 Notation: :math:`g_t = \\nabla_\\theta \\mathcal{L}_\\text{batch}(\\theta_{t-1})`,
 learning rate :math:`\\eta`, weight decay :math:`\\lambda`, step :math:`t = 1, 2, \\dots`
 
-Taught in: Part I, chapter 5, §5.4 (understanding optimizers).
+Taught in: :ref:`ch-training-loop` §5.4
 """
 
 from __future__ import annotations
@@ -33,15 +33,16 @@ class SGD(torch.optim.Optimizer):
         \\theta_t &= \\theta_{t-1} - \\eta\\, v_t
 
     With :math:`\\mu = 0` this is plain SGD, :math:`\\theta_t = \\theta_{t-1} - \\eta g_t`.
-    Same as ``torch.optim.SGD(params, lr, momentum, weight_decay=...)`` with
+
+    Args:
+        lr: the learning rate :math:`\\eta > 0`.
+        momentum: :math:`\\mu \\in [0, 1)`; 0: no velocity is kept.
+        weight_decay: the L2 coefficient :math:`\\lambda \\ge 0`.
+
+    Torch twin: ``torch.optim.SGD(params, lr, momentum, weight_decay=...)`` with
     ``dampening=0, nesterov=False``.
 
-    Shape:
-        - params: any; each update is element-wise on the parameter's shape.
-
-    Raises:
-        TypeError, ValueError: for a non-positive ``lr``, a negative
-            ``weight_decay`` or a ``momentum`` outside :math:`[0, 1)`.
+    Taught in: :ref:`ch-training-loop` §5.4
     """
 
     def __init__(self, params, lr: float = 1e-3, momentum: float = 0.0, weight_decay: float = 0.0):
@@ -81,18 +82,20 @@ class Adam(torch.optim.Optimizer):
         \\theta_t &= \\theta_{t-1} - \\eta\\, \\hat m_t / (\\sqrt{\\hat v_t} + \\epsilon)
 
     The L2 term passes through the adaptive scaling, so a parameter with a
-    large gradient history is barely decayed. Same as ``torch.optim.Adam``,
-    also for complex parameters, which both treat as pairs of real numbers
-    (``torch.view_as_real``): :math:`g_t^2` squares the real and imaginary
-    parts separately, not :math:`|g_t|^2` or :math:`g_t \\cdot g_t`.
+    large gradient history is barely decayed.
 
-    Shape:
-        - params: any; each update is element-wise on the parameter's shape.
+    Args:
+        lr: the learning rate :math:`\\eta > 0`.
+        betas: :math:`(\\beta_1, \\beta_2)`, two real numbers in :math:`[0, 1)`.
+        eps: :math:`\\epsilon > 0`, added to :math:`\\sqrt{\\hat v_t}`.
+        weight_decay: the L2 coefficient :math:`\\lambda \\ge 0`.
 
-    Raises:
-        TypeError, ValueError: for a non-positive ``lr`` or ``eps``, a negative
-            ``weight_decay`` or ``betas`` that are not two real numbers (not
-            bools or strings) in :math:`[0, 1)`.
+    Torch twin: ``torch.optim.Adam``, also for complex parameters, which both
+    treat as pairs of real numbers (``torch.view_as_real``): :math:`g_t^2`
+    squares the real and imaginary parts separately, not :math:`|g_t|^2` or
+    :math:`g_t \\cdot g_t`.
+
+    Taught in: :ref:`ch-training-loop-adam` (§5.4, bias correction)
     """
 
     decoupled = False
@@ -149,13 +152,13 @@ class AdamW(Adam):
 
     with :math:`\\hat m_t, \\hat v_t` from the *unregularised* gradient. Every
     weight shrinks by the same factor per step, whatever its gradient history.
-    Same as ``torch.optim.AdamW`` (whose default ``weight_decay`` is 0.01).
 
-    Shape:
-        - params: any; each update is element-wise on the parameter's shape.
+    Args:
+        weight_decay: the decoupled decay :math:`\\lambda \\ge 0`; the others as for :class:`Adam`.
 
-    Raises:
-        TypeError, ValueError: as :class:`Adam`.
+    Torch twin: ``torch.optim.AdamW`` (whose default ``weight_decay`` is also 0.01).
+
+    Taught in: :ref:`ch-training-loop-weight-decay` (§5.4, weight decay)
     """
 
     decoupled = True
