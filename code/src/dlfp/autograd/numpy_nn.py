@@ -61,13 +61,10 @@ def two_moons(n: int, noise: float = 0.1, rng: np.random.Generator | None = None
     mean and unit variance per coordinate.
 
     Args:
-        n: the number of points, at least 2.
-        noise: the std of the Gaussian noise, >= 0.
         rng: a ``numpy.random.Generator``; ``None``: ``default_rng(0)``.
 
     Shape:
-        - Output: ``(X, y)`` with X :math:`(n, 2)` float64 and y :math:`(n,)` int64,
-          ``n // 2`` points of class 0 and the rest of class 1.
+        - Output: ``(X, y)``, X :math:`(n, 2)` float64, y :math:`(n,)` int64, ``n // 2`` of class 0.
 
     Taught in: :ref:`wk1-numpy-network`
     """
@@ -91,7 +88,7 @@ def two_moons(n: int, noise: float = 0.1, rng: np.random.Generator | None = None
 
 
 def init_params(d_in: int, d_hidden: int, d_out: int, rng: np.random.Generator | None = None) -> Params:
-    """Xavier/Glorot-uniform weights, zero biases.
+    """Xavier/Glorot-uniform weights and zero biases, as ``nn.init.xavier_uniform_`` and ``nn.init.zeros_``.
 
     .. math::
 
@@ -100,14 +97,10 @@ def init_params(d_in: int, d_hidden: int, d_out: int, rng: np.random.Generator |
         \\qquad \\operatorname{Var}(W) = \\frac{2}{\\text{fan\\_in} + \\text{fan\\_out}}.
 
     Args:
-        d_in, d_hidden, d_out: the layer sizes :math:`D_{in}, H, D_{out}`, each >= 1.
-        rng: a ``numpy.random.Generator``; ``None``: ``default_rng(0)``.
+        rng: as for :func:`two_moons`.
 
     Shape:
-        - Output: ``W1`` :math:`(H, D_{in})`, ``b1`` :math:`(H,)`, ``W2`` :math:`(D_{out}, H)`,
-          ``b2`` :math:`(D_{out},)`, float64.
-
-    Torch twin: ``nn.init.xavier_uniform_`` on the weights, ``nn.init.zeros_`` on the biases.
+        - Output: ``W1`` :math:`(H, D_{in})`, ``b1`` :math:`(H,)`, ``W2`` :math:`(D_{out}, H)`, ``b2`` :math:`(D_{out},)`, float64.
 
     Taught in: :ref:`wk1-numpy-network` §10.1
     """
@@ -143,13 +136,10 @@ def forward(params: Params, X: np.ndarray) -> tuple[np.ndarray, dict[str, np.nda
     """Logits :math:`z_2` and the cache (``X``, ``z1``, ``a1``) for :func:`backward`.
 
     Args:
-        params: the dict of :func:`init_params` (``W1``, ``b1``, ``W2``, ``b2``).
-        X: the input batch.
+        params: the dict of :func:`init_params`, in ``nn.Linear``'s layout.
 
     Shape:
         - X: :math:`(N, D_{in})`. Output: logits :math:`(N, D_{out})`.
-
-    Torch twin: ``nn.Sequential(nn.Linear, nn.ReLU(), nn.Linear)`` with these weights.
 
     Taught in: :ref:`wk1-numpy-network` §10.2
     """
@@ -164,15 +154,13 @@ def forward(params: Params, X: np.ndarray) -> tuple[np.ndarray, dict[str, np.nda
 
 
 def softmax_cross_entropy(logits: np.ndarray, y: np.ndarray) -> tuple[float, np.ndarray]:
-    """Mean cross-entropy and its gradient :math:`(\\operatorname{softmax}(z) - Y)/N`.
+    """Mean cross-entropy and its gradient :math:`(\\operatorname{softmax}(z) - Y)/N`, as ``F.cross_entropy``.
 
     Uses the log-sum-exp shift :math:`z - \\max z`, so any finite logits are safe.
 
     Shape:
         - logits: :math:`(N, C)`, :math:`N \\ge 1`; y: :math:`(N,)` integers in :math:`[0, C)`.
         - Output: ``(loss, dlogits)``, a float and an :math:`(N, C)` array.
-
-    Torch twin: ``F.cross_entropy(logits, y)`` and its gradient.
 
     Taught in: :ref:`wk1-numpy-network` §10.3
     """
@@ -193,16 +181,14 @@ def softmax_cross_entropy(logits: np.ndarray, y: np.ndarray) -> tuple[float, np.
 
 
 def backward(params: Params, cache: dict[str, np.ndarray], dlogits: np.ndarray) -> Params:
-    """Hand-derived gradients of the loss with respect to every parameter.
+    """Hand-derived gradients of the loss for every parameter; torch's ``loss.backward()`` agrees.
 
     Args:
-        cache: the cache :func:`forward` returned for this batch.
+        cache: what :func:`forward` returned with this batch's logits.
         dlogits: :math:`\\partial L/\\partial z_2`, from :func:`softmax_cross_entropy`.
 
     Shape:
         - dlogits: :math:`(N, D_{out})`. Output: a dict of arrays shaped like ``params``.
-
-    Checked against ``loss.backward()`` through the same network in torch.
 
     Taught in: :ref:`wk1-numpy-network` §10.3
     """
@@ -225,14 +211,11 @@ def backward(params: Params, cache: dict[str, np.ndarray], dlogits: np.ndarray) 
 
 
 def sgd_step(params: Params, grads: Params, lr: float) -> None:
-    """In place: :math:`\\theta \\leftarrow \\theta - \\eta\\,\\nabla_\\theta L` for every parameter.
+    """In place: :math:`\\theta \\leftarrow \\theta - \\eta\\,\\nabla_\\theta L` for every parameter, as ``torch.optim.SGD``.
 
     Args:
-        params: as for :func:`forward`; updated in place.
-        grads: the gradients :func:`backward` returns, shaped like ``params``.
+        grads: as :func:`backward` returns them, shaped like ``params``.
         lr: the learning rate :math:`\\eta > 0`.
-
-    Torch twin: ``torch.optim.SGD(params, lr).step()``.
 
     Taught in: :ref:`wk1-numpy-network` §10.4
     """
@@ -247,9 +230,6 @@ def sgd_step(params: Params, grads: Params, lr: float) -> None:
 
 def predict(params: Params, X: np.ndarray) -> np.ndarray:
     """Predicted class indices :math:`\\arg\\max_c z_{2,c}`.
-
-    Args:
-        params, X: as for :func:`forward`.
 
     Shape:
         - X: :math:`(N, D_{in})`. Output: :math:`(N,)` integers.
@@ -273,23 +253,17 @@ def train(
 ) -> tuple[Params, dict]:
     """Train the network with minibatch SGD; return the parameters and a history.
 
-    Each epoch shuffles the data and walks through it in minibatches
-    (full batch when ``batch_size`` is ``None``): forward, loss and gradient,
-    backward, SGD step. The history records the loss of every step and the
-    training accuracy after every epoch (and after a last, partial epoch);
-    ``history["stopped"]`` is ``"completed"`` or says which bound stopped the run.
+    Each epoch shuffles the data and walks through it in minibatches: forward,
+    loss and gradient, backward, SGD step. The history records the loss of every
+    step, the training accuracy after every epoch and ``"stopped"``: ``"completed"``
+    or the bound that stopped the run.
 
     Args:
-        X: the inputs, finite, at least one sample.
-        y: integer class labels >= 0; their maximum + 1 is the number of classes.
         batch_size: the minibatch size; ``None``: the full batch.
-        seed: seeds the initialisation and the shuffles.
-        max_steps: optional bound: stop after that many SGD steps.
-        max_seconds: optional bound: stop once that much wall time has passed
-            (checked before each step, after at least one).
+        max_steps, max_seconds: optional bounds on the SGD steps and the wall time (checked before each step after the first).
 
     Shape:
-        - X: :math:`(N, D_{in})`, y: :math:`(N,)`.
+        - X: :math:`(N, D_{in})`, finite; y: :math:`(N,)` integer labels >= 0.
 
     Taught in: :ref:`wk1-numpy-network` §10.4
     """

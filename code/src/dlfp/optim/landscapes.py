@@ -58,11 +58,10 @@ def ravine(p: torch.Tensor, a: float = 1.0, b: float = 20.0) -> torch.Tensor:
     :math:`x` at the rate :math:`1 - \\eta a`.
 
     Args:
-        p: points :math:`(x, y)`, floating.
         a, b: the curvatures along :math:`x` and :math:`y`, finite numbers.
 
     Shape:
-        - p: :math:`(*, 2)`. Output: :math:`(*)`.
+        - p: :math:`(*, 2)`, floating. Output: :math:`(*)`.
 
     Taught in: :ref:`wk1-momentum`
     """
@@ -206,13 +205,8 @@ def scenario_gradients(name: str, steps: int = 200, switch: int | None = None, s
     - ``"steady"`` constant :math:`g_t = 1`; ``"noise"`` i.i.d. :math:`N(0, 1)`.
 
     Args:
-        name: one of ``SCENARIOS``.
-        steps: the length :math:`T \\ge 1`.
         switch: the step, numbered from 1, at which D and E change; ``None``: ``steps // 2``.
         seed: seeds ``"noise"``.
-
-    Shape:
-        - Output: :math:`(T,)`, float64.
 
     Taught in: :ref:`wk1-adam-scenarios`
     """
@@ -247,11 +241,10 @@ def replay_gradients(grads: torch.Tensor, make_optimizer: OptimizerFactory) -> t
     rate gives the step "in units of :math:`\\eta`".
 
     Args:
-        grads: the sequence :math:`g_1, \\dots, g_T`, finite.
         make_optimizer: as for :func:`trajectory`.
 
     Shape:
-        - grads: :math:`(T,)`, floating. Output: :math:`(T,)`, float64.
+        - grads: :math:`(T,)`, floating and finite. Output: :math:`(T,)`, float64.
 
     Taught in: :ref:`wk1-adam-scenarios`, :ref:`wk1-momentum`
     """
