@@ -34,14 +34,14 @@ def euler_loss(
     Differentiable with autograd (its ``.backward()`` is the discrete adjoint).
 
     Args:
-        W: the weight matrix of the vector field; finite floating tensors here and below.
+        W: the weight matrix of the vector field :math:`\\tanh(Wx)`.
         x0: the initial state :math:`x_0`.
         target: the target :math:`y` of the final state.
         steps: the number :math:`N \\ge 1` of Euler steps.
         t_final: the time :math:`T > 0` integrated over.
 
     Shape:
-        - W: :math:`(d, d)`; x0, target: :math:`(d,)`.
+        - W: :math:`(d, d)`; x0, target: :math:`(d,)`; all finite, floating, on one device.
         - Output: :math:`()`.
 
     Taught in: :ref:`ch-autograd` §2.3
