@@ -10,7 +10,7 @@ treats diffusion exactly; :func:`cole_hopf_solution` is an exact solution it
 is verified against; :func:`burgers_dataset` draws random initial
 conditions and solves them, for operator learning.
 
-Taught in: Part II, module 7, exercise 7.3.
+Taught in: :ref:`gradiens-m7-burgers` (exercise 7.3), :ref:`gradiens-m7-bands`.
 """
 
 from __future__ import annotations
@@ -32,11 +32,14 @@ def _check_coefficients(name: str, coeffs: object) -> list[float]:
 def grid(n_points: int, dtype: torch.dtype = torch.float64) -> torch.Tensor:
     """The periodic grid :math:`x_i = i / N`, :math:`i = 0, \\dots, N-1`.
 
+    Args:
+        n_points: :math:`N`.
+        dtype: a floating dtype; ``float64``, the solver's precision, by default.
+
     Shape:
         - Output: :math:`(N,)`
 
-    Raises:
-        TypeError, ValueError: if ``n_points`` is not a positive int or ``dtype`` not floating.
+    Taught in: :ref:`gradiens-m7-burgers`.
     """
     check_int("n_points", n_points, minimum=1)
     check_floating_dtype("dtype", dtype)
@@ -58,17 +61,16 @@ def solve_burgers(u0: torch.Tensor, nu: float, t_final: float, n_steps: int | No
     The default step count keeps :math:`\\Delta t\\,k_{\\max}\\max|u_0| \\le 2`
     and :math:`\\Delta t \\le 10^{-2}`.
 
+    Args:
+        nu: the viscosity :math:`\\nu \\ge 0`.
+        t_final: the end time :math:`T \\ge 0`.
+        n_steps: the number of RK4 steps; ``None`` takes the default above.
+
     Shape:
-        - u0: :math:`(N,)` or :math:`(B, N)`, values on :func:`grid` (N even)
+        - u0: :math:`(N,)` or :math:`(B, N)`, values on :func:`grid` (N even, :math:`\\ge 4`)
         - Output: same shape as ``u0``, float64
 
-    Raises:
-        TypeError, ValueError: if ``u0`` is not a finite floating tensor of
-            shape :math:`(N,)` or :math:`(B, N)` (:math:`B \\ge 1`) with :math:`N` even and
-            :math:`\\ge 4`, ``nu`` or ``t_final`` is negative, or ``n_steps``
-            is not a positive int (or ``None``).
-
-    Taught in: Part II, module 7, exercise 7.3.
+    Taught in: :ref:`gradiens-m7-burgers` (exercise 7.3).
     """
     check_tensor("u0", u0)
     if u0.ndim not in (1, 2) or u0.shape[-1] < 4 or u0.shape[-1] % 2:
@@ -132,16 +134,15 @@ def cole_hopf_solution(
     :math:`\\varphi` stays positive for all :math:`t \\ge 0` when
     :math:`a_0 > \\sum_m (|c_m| + |s_m|)`, which is checked.
 
+    Args:
+        mean: :math:`a_0`.
+        cos_coeffs, sin_coeffs: :math:`c_1, c_2, \\dots` and :math:`s_1, s_2, \\dots`
+
     Shape:
         - x: any shape
         - Output: same shape as ``x``, float64
 
-    Raises:
-        TypeError, ValueError: if ``x`` is not a finite tensor, ``nu`` is not
-            positive, ``t`` is negative, a coefficient is not a finite number,
-            or ``mean`` does not exceed the sum of their magnitudes.
-
-    Taught in: Part II, module 7, exercise 7.3.
+    Taught in: :ref:`gradiens-m7-burgers` (exercise 7.3).
     """
     check_tensor("x", x, finite=True)
     check_positive("nu", nu)
@@ -180,12 +181,13 @@ def random_initial_conditions(
     spectrum decays like :math:`1/m` and the field's standard deviation is
     :math:`A \\sqrt{\\sum_m m^{-2}}`.
 
+    Args:
+        n_modes: :math:`M`, the highest mode.
+        amplitude: :math:`A > 0`.
+        seed: an int (``None`` means 0) or a ``torch.Generator`` to draw from.
+
     Shape:
         - Output: :math:`(\\text{n\\_samples}, \\text{n\\_points})`, float64, on :func:`grid`
-
-    Raises:
-        TypeError, ValueError: if a size is not a positive int, ``amplitude``
-            is not positive or ``seed`` is neither an int nor a generator.
     """
     check_int("n_samples", n_samples, minimum=1)
     check_int("n_points", n_points, minimum=1)
@@ -215,14 +217,15 @@ def burgers_dataset(
     solved by :func:`solve_burgers` on a grid ``refine`` times finer and
     sampled back at the ``n_points`` points of :func:`grid`.
 
+    Args:
+        nu, t_final: the viscosity :math:`\\nu` and the time :math:`T`, as in :func:`solve_burgers`.
+        n_modes, amplitude: as in :func:`random_initial_conditions`.
+        seed: an int (``None`` means 0) or a ``torch.Generator`` to draw from.
+
     Shape:
         - Output: ``(u0, uT)``, each :math:`(\\text{n\\_samples}, \\text{n\\_points})`, float32
 
-    Raises:
-        TypeError, ValueError: as :func:`random_initial_conditions` and
-            :func:`solve_burgers`, or if ``refine`` is not a positive int.
-
-    Taught in: Part II, module 7, exercise 7.3.
+    Taught in: :ref:`gradiens-m7-burgers` (exercise 7.3).
     """
     check_int("refine", refine, minimum=1)
     check_int("n_points", n_points, minimum=1)
@@ -252,11 +255,7 @@ def characteristic_origin(u0: torch.Tensor, t: float) -> torch.Tensor:
         - u0: :math:`(N,)` or :math:`(B, N)`, on :func:`grid`
         - Output: same shape, int64 indices in :math:`[0, N)`
 
-    Raises:
-        TypeError, ValueError: if ``u0`` is not a finite floating tensor of shape
-            :math:`(N,)` or :math:`(B, N)` with zero-mean rows, or ``t`` is not positive.
-
-    Taught in: Part II, module 7, exercise 7.3.
+    Taught in: :ref:`gradiens-m7-bands` (exercise 7.3: do the attention maps show the characteristics?).
     """
     check_tensor("u0", u0)
     if u0.ndim not in (1, 2):

@@ -9,7 +9,7 @@
 Every item is ``(field, target)`` with ``field`` of shape :math:`(1, N, N)`
 (one channel, as ``nn.Conv2d`` expects) and ``target`` :math:`(1,)`, both ``float32``.
 
-Taught in: Part I, chapter 6 (the DataLoader) and chapter 7, §7.2.
+Taught in: :ref:`ch-dataloader-channel` (§6.3, datasets in dlfp), :ref:`ch-cosmonet` (§7.2), :ref:`ch-pg-exercises`.
 """
 
 from __future__ import annotations
@@ -43,8 +43,7 @@ class RandomDihedral:
         - Input: :math:`(..., N, N)`
         - Output: same
 
-    Raises:
-        TypeError, ValueError: if ``field`` is not a tensor of shape :math:`(..., N, N)`.
+    Taught in: :ref:`ch-pg-exercises` (exercise 4, data augmentation).
     """
 
     def __call__(self, field: torch.Tensor) -> torch.Tensor:
@@ -59,14 +58,18 @@ class RandomDihedral:
 class FieldDataset(Dataset):
     """Fields and their :math:`\\Omega_m`, held in memory.
 
+    Args:
+        fields, targets: the fields and their :math:`\\Omega_m`, stored as ``float32``.
+        transform: an optional callable applied to a field as it is read (e.g. :class:`RandomDihedral`).
+
     Shape:
         - fields: :math:`(M, 1, N, N)` (or :math:`(M, N, N)`, given a channel)
         - targets: :math:`(M,)` or :math:`(M, 1)`
         - item: ``(field (1, N, N), target (1,))``
 
-    Raises:
-        TypeError, ValueError: if ``fields`` or ``targets`` is not a finite
-            tensor of those shapes, or ``transform`` is not callable.
+    Torch twin: ``torch.utils.data.TensorDataset(fields, targets)``, plus a transform.
+
+    Taught in: :ref:`ch-dataloader-channel` (§6.3, datasets in dlfp), :ref:`ch-pg-exercises`.
     """
 
     def __init__(self, fields: torch.Tensor, targets: torch.Tensor, transform=None):
@@ -89,7 +92,16 @@ class FieldDataset(Dataset):
     def generate(
         cls, num_samples: int, size: int = 64, param_range=(0.1, 0.5), seed: int = 0, transform=None, chunk: int = 1000
     ) -> FieldDataset:
-        """Draw :math:`\\Omega_m \\sim U(\\text{param\\_range})` and one field each, ``chunk`` fields per FFT."""
+        """Draw :math:`\\Omega_m \\sim U(\\text{param\\_range})` and one field each, ``chunk`` fields per FFT.
+
+        Args:
+            num_samples: fields :math:`M` to make.
+            size: cells :math:`N` per side.
+            param_range: ``(low, high)`` of :math:`\\Omega_m`, with ``0 < low < high``.
+            seed: seeds the draws of :math:`\\Omega_m` and of the fields.
+            transform: as in :class:`FieldDataset`.
+            chunk: fields per batched FFT (bounds the memory it needs).
+        """
         check_int("num_samples", num_samples, minimum=1)
         check_int("chunk", chunk, minimum=1)
         check_seed("seed", seed)
@@ -119,10 +131,7 @@ class GenerativeFieldDataset(Dataset):
     Shape:
         - item: ``(field (1, N, N), target (1,))``, ``float32``
 
-    Raises:
-        TypeError, ValueError: for a ``num_samples`` or ``size`` that is not a
-            positive int (``size`` >= 2), a bad ``param_range``, a ``seed`` that
-            is not an int or a ``transform`` that is not callable.
+    Taught in: :ref:`ch-dataloader-channel` (§6.3, datasets in dlfp).
     """
 
     def __init__(self, num_samples: int, param_range=(0.1, 0.5), size: int = 64, seed: int = 0, transform=None):
@@ -173,9 +182,7 @@ def create_dataloaders(
     Shape:
         - batches: ``(fields (b, 1, size, size), targets (b, 1))``
 
-    Raises:
-        TypeError, ValueError: for sizes that are not positive ints, a negative
-            ``num_workers`` or a bad ``param_range``.
+    Taught in: :ref:`ch-cosmonet` (§7.2).
     """
     check_int("train_samples", train_samples, minimum=1)
     check_int("val_samples", val_samples, minimum=1)

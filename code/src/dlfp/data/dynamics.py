@@ -10,7 +10,7 @@
 * :func:`shifted_windows` — (input, target) windows of a series, the target
   shifted one step into the future.
 
-Taught in: Part II, Grand Examination, challenges IV (PINN) and V (Lorenz Transformer).
+Taught in: :ref:`gr-challenge-pinn` (challenge IV), :ref:`gr-challenge-lorenz` (challenge V).
 """
 
 from __future__ import annotations
@@ -37,9 +37,7 @@ def harmonic_oscillator(t: torch.Tensor, u0: float = 1.0, v0: float = 0.0, omega
         - t: any shape, floating point.
         - Output: same shape and dtype as ``t``.
 
-    Raises:
-        TypeError: if ``t`` is not a floating-point tensor or a coefficient not a number.
-        ValueError: if ``omega`` is not positive or ``u0``, ``v0`` are not finite.
+    Taught in: :ref:`gr-challenge-pinn` (the reference solution).
     """
     check_tensor("t", t, floating=True)
     u0 = check_real("u0", u0)
@@ -54,19 +52,21 @@ def lorenz_rhs(
     rho: float = LORENZ_RHO,
     beta: float = LORENZ_BETA,
 ) -> np.ndarray:
-    """The Lorenz vector field
+    """The Lorenz vector field :math:`f(x, y, z)`, NumPy in and out.
 
     .. math::
 
         \\dot x = \\sigma (y - x), \\quad \\dot y = x(\\rho - z) - y, \\quad \\dot z = xy - \\beta z.
 
+    Args:
+        state: the point ``(x, y, z)``, or ``M`` points as columns.
+        sigma, rho, beta: the parameters; Lorenz's chaotic 10, 28, 8/3 by default.
+
     Shape:
         - state: :math:`(3,)` or :math:`(3, M)` (``M`` states at once).
         - Output: same shape as ``state``.
 
-    Raises:
-        TypeError, ValueError: if ``state`` is not numeric of shape :math:`(3,)`
-            or :math:`(3, M)`, or a parameter is not a finite number.
+    Taught in: :ref:`gr-challenge-lorenz` (step 1, the samples checked against the field).
     """
     state = _check_lorenz_state(state, allow_batch=True)
     sigma, rho, beta = (check_real(n, v) for n, v in (("sigma", sigma), ("rho", rho), ("beta", beta)))
@@ -95,13 +95,17 @@ def lorenz_jacobian(
 ) -> np.ndarray:
     """Jacobian :math:`J_{ij} = \\partial f_i / \\partial x_j` of :func:`lorenz_rhs`.
 
+    .. math::
+
+        J = \\begin{pmatrix} -\\sigma & \\sigma & 0 \\\\ \\rho - z & -1 & -x \\\\ y & x & -\\beta \\end{pmatrix}.
+
+    Args:
+        state: the point ``(x, y, z)``.
+        sigma, rho, beta: the parameters, as in :func:`lorenz_rhs`.
+
     Shape:
         - state: :math:`(3,)`.
         - Output: :math:`(3, 3)`.
-
-    Raises:
-        TypeError, ValueError: if ``state`` is not numeric of shape :math:`(3,)`
-            or a parameter is not a finite number.
     """
     state = _check_lorenz_state(state, allow_batch=False)
     sigma, rho, beta = (check_real(n, v) for n, v in (("sigma", sigma), ("rho", rho), ("beta", beta)))
@@ -161,9 +165,7 @@ def lorenz_trajectory(
     Shape:
         - Output: :math:`(n\\_steps, 3)`, ``float64`` (columns ``x, y, z``).
 
-    Raises:
-        ValueError: if ``n_steps`` < 2, ``dt`` or a tolerance is not
-            positive, ``transient`` is negative, or ``x0`` is not a finite 3-vector.
+    Taught in: :ref:`gr-challenge-lorenz` (step 1).
     """
     check_int("n_steps", n_steps, minimum=2)
     check_positive("dt", dt)
@@ -208,7 +210,7 @@ def lorenz_max_lyapunov(
 
         \\dot x = f(x), \\qquad \\dot v = J(x)\\, v,
 
-    (``J`` from :func:`lorenz_jacobian``). Every ``renorm_every`` time units
+    (``J`` from :func:`lorenz_jacobian`). Every ``renorm_every`` time units
     :math:`\\tau` the growth :math:`\\lVert v \\rVert` is recorded and ``v`` is
     normalised back to unit length, so that
 
@@ -226,9 +228,7 @@ def lorenz_max_lyapunov(
         ``(lambda_max, running)`` where ``running[k]`` is the estimate after
         ``k + 1`` renormalisations (to show convergence).
 
-    Raises:
-        ValueError: if ``renorm_every`` is not positive or ``t_total`` is
-            shorter than one renormalisation interval.
+    Taught in: :ref:`gr-challenge-lorenz` (the clock of chaos).
     """
     check_positive("renorm_every", renorm_every)
     check_positive("t_total", t_total)
@@ -272,9 +272,7 @@ def shifted_windows(series: torch.Tensor, length: int, stride: int = 1) -> tuple
           :math:`W = \\lfloor (T - \\text{length} - 1) / \\text{stride} \\rfloor + 1`.
           They are views into ``series`` (no copy).
 
-    Raises:
-        TypeError: if ``series`` is not a tensor.
-        ValueError: if it is not 2-D, or too short for one window.
+    Taught in: :ref:`gr-challenge-lorenz` (step 2).
     """
     check_tensor("series", series, shape=("T", "D"))
     check_int("length", length, minimum=1)
@@ -306,10 +304,7 @@ def valid_time(prediction: torch.Tensor, truth: torch.Tensor, dt: float, scale: 
         - prediction, truth: :math:`(K, D)`, forecast and true states for steps 1..K.
         - Output: a float, in time units.
 
-    Raises:
-        TypeError: if ``prediction`` or ``truth`` is not a tensor.
-        ValueError: if the shapes or devices differ, there are no steps, ``truth`` is not finite, or
-            ``dt``, ``scale``, ``threshold`` are not positive.
+    Taught in: :ref:`gr-challenge-lorenz` (step 4).
     """
     check_tensor("prediction", prediction, shape=("K", "D"))
     check_tensor("truth", truth, shape=tuple(prediction.shape), finite=True, note=" (the shape of prediction)")

@@ -26,7 +26,8 @@ matter–radiation equality) moves the turnover to smaller scales *and*
 raises the small-scale power: in an infinite, infinitely resolved box the
 variance is :math:`\\sigma^2 = A k_\\mathrm{eq}^3 / 8`.
 
-Taught in: Part I, chapter 6, §6.3 (on-the-fly generation) and chapter 7 (CosmoNet).
+Taught in: :ref:`ch-dataloader-channel` (§6.3, a physical simulation behind generate_field),
+:ref:`ch-cosmonet-invariance`, :ref:`ch-pg-exercises` (exercise 4).
 """
 
 from __future__ import annotations
@@ -62,12 +63,15 @@ def _as_omega(omega_m) -> torch.Tensor:
 def k_equality(omega_m, h: float = H) -> torch.Tensor:
     """Turnover scale :math:`k_\\mathrm{eq} = \\Omega_m h` in :math:`h\\,\\mathrm{Mpc}^{-1}` (toy).
 
+    Args:
+        omega_m: the matter density parameter :math:`\\Omega_m > 0`, one value or a batch.
+        h: the Hubble parameter; :data:`H` (0.7) by default.
+
     Shape:
         - omega_m: scalar or :math:`(B,)`
         - Output: same shape, ``float64``
 
-    Raises:
-        TypeError, ValueError: if ``omega_m`` or ``h`` is not positive and finite.
+    Taught in: :ref:`ch-dataloader-channel` (the variance :math:`A k_\\mathrm{eq}^3/8`, checked).
     """
     check_positive("h", h)
     return _as_omega(omega_m) * h
@@ -76,14 +80,16 @@ def k_equality(omega_m, h: float = H) -> torch.Tensor:
 def power_spectrum(k, omega_m, amplitude: float = AMPLITUDE, h: float = H) -> torch.Tensor:
     """The toy spectrum :math:`P(k) = A\\,k / [1 + (k/k_\\mathrm{eq})^2]^2`.
 
+    Args:
+        amplitude: :math:`A` in :math:`(h^{-1}\\mathrm{Mpc})^2`; by default :math:`\\sigma = 1` at :math:`\\Omega_m = 0.3`.
+        h: the Hubble parameter in :math:`k_\\mathrm{eq}`.
+
     Shape:
         - k: any shape, wavenumbers in :math:`h\\,\\mathrm{Mpc}^{-1}` (non-negative)
         - omega_m: scalar, or :math:`(B,)` to get one spectrum per value
         - Output: ``k.shape`` for a scalar ``omega_m``, else :math:`(B, *k.shape)`; ``float64``
 
-    Raises:
-        TypeError, ValueError: if ``k`` is not numeric, negative or NaN, or
-            ``omega_m``, ``amplitude``, ``h`` are not positive and finite.
+    Taught in: :ref:`ch-dataloader-channel` (§6.3).
     """
     check_positive("amplitude", amplitude)
     try:
@@ -99,13 +105,22 @@ def power_spectrum(k, omega_m, amplitude: float = AMPLITUDE, h: float = H) -> to
 
 
 def wavenumbers(size: int, cell_size: float = CELL_SIZE) -> torch.Tensor:
-    """:math:`|\\mathbf{k}|` on the FFT grid of an ``size × size`` box, in :math:`h\\,\\mathrm{Mpc}^{-1}`.
+    """:math:`|\\mathbf{k}|` on the FFT grid of a ``size × size`` box, in :math:`h\\,\\mathrm{Mpc}^{-1}`.
+
+    .. math::
+
+        |\\mathbf{k}| = \\sqrt{k_x^2 + k_y^2}, \\qquad k_x, k_y = \\frac{2\\pi m}{N\\Delta},
+
+    with the integers :math:`m` in ``torch.fft.fftfreq`` order (0, 1, ..., then the negative ones).
+
+    Args:
+        size: cells :math:`N` per side, at least 2.
+        cell_size: :math:`\\Delta` in :math:`h^{-1}\\mathrm{Mpc}`.
 
     Shape:
         - Output: :math:`(N, N)`, ``float64``, in ``torch.fft.fftfreq`` order
 
-    Raises:
-        TypeError, ValueError: if ``size`` is not an int >= 2 or ``cell_size`` not positive.
+    Taught in: :ref:`ch-dataloader-channel` (cosmic variance, one ring of modes).
     """
     check_int("size", size, minimum=2)
     check_positive("cell_size", cell_size)
@@ -128,14 +143,16 @@ def generate_fields(
     so every field has mean exactly zero) and transformed back. The filter is
     real and even in :math:`\\mathbf{k}`, so the result is real.
 
+    Args:
+        size, cell_size: :math:`N` and :math:`\\Delta`, as in :func:`wavenumbers`.
+        seed: an int (``None`` means 0) or a ``torch.Generator`` to draw from.
+        amplitude, h: as in :func:`power_spectrum`.
+
     Shape:
         - omega_m: :math:`(B,)` (or a scalar, giving :math:`(N, N)`)
         - Output: :math:`(B, N, N)`, ``float32``
 
-    Raises:
-        TypeError, ValueError: as :func:`power_spectrum` and :func:`wavenumbers`,
-            if ``omega_m`` is empty, or if ``seed`` is neither an int nor a
-            ``torch.Generator``.
+    Taught in: :ref:`ch-dataloader-channel` (§6.3), :ref:`ch-cosmonet-invariance`, :ref:`ch-pg-exercises` (exercise 4).
     """
     omega = _as_omega(omega_m)
     if omega.ndim == 1 and omega.numel() == 0:
@@ -154,11 +171,15 @@ def generate_fields(
 def generate_field(omega_m: float, size: int = 64, seed: int | torch.Generator | None = None) -> np.ndarray:
     """One field as the source's ``GenerativeDataset.generate_field`` returns it: NumPy ``float32``.
 
+    Args:
+        omega_m: one value of :math:`\\Omega_m`.
+        size: cells :math:`N` per side.
+        seed: an int (``None`` means 0) or a ``torch.Generator`` to draw from.
+
     Shape:
         - Output: :math:`(N, N)`
 
-    Raises:
-        TypeError, ValueError: as :func:`generate_fields`, or if ``omega_m`` is not a single number.
+    Taught in: :ref:`ch-dataloader-channel` (the simulation behind the source's generate_field).
     """
     omega = _as_omega(omega_m)
     if omega.ndim != 0:
@@ -177,9 +198,7 @@ def measure_power_spectrum(fields: torch.Tensor, cell_size: float = CELL_SIZE) -
         - fields: :math:`(N, N)` or :math:`(B, N, N)`, real
         - Output: ``(k, P)`` with ``k`` :math:`(N/2,)` and ``P`` :math:`(N/2,)` or :math:`(B, N/2)`; ``float64``
 
-    Raises:
-        TypeError, ValueError: if ``fields`` is not a finite real floating
-            tensor of those shapes (with :math:`N \\ge 2`) or ``cell_size`` not positive.
+    Taught in: :ref:`ch-dataloader-channel` (§6.3), :ref:`ch-pg-exercises` (exercise 4).
     """
     check_tensor("fields", fields)
     if fields.ndim not in (2, 3) or fields.shape[-1] != fields.shape[-2] or fields.shape[-1] < 2:

@@ -1,23 +1,18 @@
 """MNIST through torchvision, with an offline path that never hangs.
 
-Files live where torchvision puts them, under a data root's ``mnist``
-folder: ``<root>/mnist/MNIST/raw``. The roots are those of
-:func:`dlfp.data.data_roots` (``$DLFP_DATA``, else the user cache, then the
-test split the repository ships). In each root, in order, a split (``train``
-or ``test``) is looked for as
+Files live where torchvision puts them, ``<root>/mnist/MNIST/raw``, for the roots of :func:`dlfp.data.data_roots`
+(``$DLFP_DATA``, else the user cache, then the test split the repository ships). In each root, in order, a split
+(``train`` or ``test``) is looked for as
 
 1. the extracted files torchvision itself writes (a completed download);
 2. the official gzip files of that split alone, verified by MD5 — the form of
    a read-only local mirror and of the shipped copy, which hold only the test split;
 
-and, found in none, fetched by ``torchvision.datasets.MNIST(download=True)``
-into the first root, after a connectivity probe that gives up within
-``timeout`` seconds.
+and, found in none, fetched by ``torchvision.datasets.MNIST(download=True)`` into the first root, after a
+connectivity probe that gives up within ``timeout`` seconds. If none works, :class:`DataUnavailableError` says
+what was looked for and what to do.
 
-If none works, :class:`DataUnavailableError` says what was looked for and
-what to do.
-
-Taught in: Part II, module 4 (the data pipeline), module 5 exercise 5.4.
+Taught in: :ref:`gradiens-module-5` (exercise 5.4), :ref:`gr-challenge-autoencoder`, :ref:`ch-ptf-training` (§8.3).
 """
 
 from __future__ import annotations
@@ -212,12 +207,11 @@ def load_mnist(
         - images: :math:`(N, 28, 28)`, ``uint8``
         - labels: :math:`(N,)`, ``int64``
 
+    Torch twin: ``torchvision.datasets.MNIST``'s ``data`` and ``targets`` (tests: its own file readers).
+
     Raises:
-        TypeError: if ``root`` is not a path or ``timeout`` not a number.
-        ValueError: for an unknown split or a ``timeout`` that is not positive.
-        DataUnavailableError: if the split is not on disk and cannot be
-            downloaded (the message names the directory and the files to put
-            there), or a file on disk is damaged (the message names it).
+        DataUnavailableError: if the split is not on disk and cannot be downloaded (the message names the
+            directory and the files to put there), or a file on disk is damaged (the message names it).
     """
     check_choice("split", split, MNIST_FILES)
     if root is not None:
@@ -289,21 +283,26 @@ def mnist_datasets(
 ) -> MNISTData:
     """Training and test sets of MNIST, with a disclosed offline fallback.
 
-    Online (or with the full data on disk) the official splits are used.
-    If only the official **test** split is available — as on this book's CI
-    machine — it is permuted with ``seed`` and cut into two *disjoint*
-    parts: ``1 - holdout_fraction`` of it for training and the rest for
-    evaluation. ``note`` says which happened, so a page never claims more
-    than it measured and never evaluates on images it trained on.
+    Online (or with the full data on disk) the official splits are used. If only the official **test**
+    split is available — as on this book's CI machine — it is permuted with ``seed`` and cut into two
+    *disjoint* parts: ``1 - holdout_fraction`` of it for training and the rest for evaluation. ``note``
+    says which happened, so a page never claims more than it measured nor evaluates on images it trained on.
 
     Args:
-        n_train, n_test: optional caps on the sizes (a random subset, seeded).
+        n_train, n_test: optional caps on the sizes (a random subset, seeded); ``None`` keeps all.
+        root: the data root, as in :func:`load_mnist`.
+        seed: seeds the offline cut and the caps.
+        holdout_fraction: share of the test split held out for evaluation offline, in :math:`(0, 1)`.
+
+    Shape:
+        - Output: ``train``, ``test``: images :math:`(N, 1, 28, 28)` ``float32``, labels :math:`(N,)` ``int64``
+
+    Torch twin: ``torchvision.datasets.MNIST`` with ``ToTensor()`` and ``Normalize((0.1307,), (0.3081,))``.
 
     Raises:
-        TypeError, ValueError: if a cap is not a positive int (or ``None``),
-            ``seed`` is not an int, ``root`` not a path or ``holdout_fraction``
-            outside :math:`(0, 1)`.
-        DataUnavailableError: as :func:`load_mnist`.
+        DataUnavailableError: as :func:`load_mnist`, when not even the test split can be had.
+
+    Taught in: :ref:`gradiens-module-5` (exercise 5.4), :ref:`gr-challenge-autoencoder`, :ref:`ch-ptf-training` (§8.3).
     """
     check_int("n_train", n_train, minimum=1, optional=True)
     check_int("n_test", n_test, minimum=1, optional=True)

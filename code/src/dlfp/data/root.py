@@ -20,10 +20,12 @@ _REPOSITORY = Path(__file__).resolve().parents[4]
 
 
 def data_root() -> Path:
-    """The root downloads are written to: ``$DLFP_DATA`` if set (and not blank), else the user
-    cache ``$XDG_CACHE_HOME/dlfp`` (``~/.cache/dlfp`` by default). It is not
-    created here: reading needs no directory, and a download creates what it
-    writes.
+    """The root downloads are written to: ``$DLFP_DATA`` if set, else the user cache.
+
+    A blank ``$DLFP_DATA`` counts as unset; the user cache is
+    ``$XDG_CACHE_HOME/dlfp`` (``~/.cache/dlfp`` by default). The directory is
+    not created here: reading needs no directory, and a download creates what
+    it writes.
 
     Raises:
         NotADirectoryError: if ``$DLFP_DATA`` names something that exists but
@@ -48,8 +50,11 @@ def _shipped_root() -> Path | None:
 
 
 def data_roots() -> list[Path]:
-    """Every root a dataset is looked for in, in order: ``[$DLFP_DATA]`` if set,
-    else the user cache followed by the shipped copy (when there is one)."""
+    """Every root a dataset is looked for in, in order.
+
+    That is ``[$DLFP_DATA]`` if it is set, else the user cache followed by the
+    repository's shipped copy (when dlfp runs from a checkout).
+    """
     first = data_root()
     if os.environ.get(ENV_VAR, "").strip():
         return [first]

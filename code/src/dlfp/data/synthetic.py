@@ -3,7 +3,8 @@
 Every generator takes an explicit ``torch.Generator`` (or a seed) so that a
 page's data are the same on every run and every machine.
 
-Taught in: Part II, modules 3–4 and challenge I; Part III.
+Taught in: :ref:`ch-training-loop`, :ref:`gradiens-module-3`, :ref:`gradiens-module-4`,
+:ref:`gr-challenges-raw-metal`, :ref:`wk1-training-loop`.
 """
 
 from __future__ import annotations
@@ -37,13 +38,19 @@ def noisy_line(
 ) -> tuple[torch.Tensor, torch.Tensor]:
     """Points on a line plus Gaussian noise: :math:`y = a x + b + \\sigma\\varepsilon`.
 
+    ``x`` is uniform on ``x_range`` and :math:`\\varepsilon \\sim \\mathcal N(0, 1)`.
+
+    Args:
+        n: number of points.
+        slope, intercept: :math:`a` and :math:`b`.
+        noise: the standard deviation :math:`\\sigma \\ge 0`.
+        x_range: ``(low, high)`` of ``x``.
+        seed: an int (``None`` means 0) or a ``torch.Generator`` to draw from.
+
     Shape:
         - Output: ``(x, y)``, each :math:`(n, 1)`, ``float32``.
 
-    Raises:
-        TypeError, ValueError: if ``n`` is not a positive int, ``noise`` is
-            negative, ``slope``/``intercept`` are not finite numbers,
-            ``x_range`` is not increasing or ``seed`` is not an int or generator.
+    Taught in: :ref:`ch-training-loop` (§5.3), :ref:`gradiens-module-3` (§3.3.2).
     """
     check_int("n", n, minimum=1)
     check_positive("noise", noise, allow_zero=True)
@@ -64,11 +71,16 @@ def sine_wave(
 ) -> tuple[torch.Tensor, torch.Tensor]:
     """Samples of :math:`y = \\sin x + \\sigma\\varepsilon` at uniformly random ``x``.
 
+    Args:
+        n: number of samples.
+        x_range: ``(low, high)`` of ``x``; one period by default.
+        noise: the standard deviation :math:`\\sigma \\ge 0`; 0 gives the clean curve.
+        seed: an int (``None`` means 0) or a ``torch.Generator`` to draw from.
+
     Shape:
         - Output: ``(x, y)``, each :math:`(n, 1)`, ``float32``.
 
-    Raises:
-        TypeError, ValueError: as :func:`noisy_line`.
+    Taught in: :ref:`gradiens-module-4` (§4.4.2), :ref:`gr-challenges-raw-metal` (challenge II).
     """
     check_int("n", n, minimum=1)
     check_positive("noise", noise, allow_zero=True)
@@ -86,14 +98,17 @@ def two_blobs(
 ) -> tuple[torch.Tensor, torch.Tensor]:
     """Two isotropic Gaussian clusters in the plane, labelled 0 and 1.
 
+    Args:
+        n_per_class: points :math:`n` in each cluster.
+        centers: the two cluster means, ``((x0, y0), (x1, y1))``.
+        std: the standard deviation of each coordinate, positive.
+        seed: an int (``None`` means 0) or a ``torch.Generator`` to draw from.
+
     Shape:
         - Output: ``(x, y)`` with ``x`` :math:`(2n, 2)` ``float32`` and
           ``y`` :math:`(2n,)` ``int64``; class 0 first, then class 1.
 
-    Raises:
-        TypeError, ValueError: if ``n_per_class`` is not a positive int, ``std``
-            not positive, ``centers`` not two finite 2-D points or ``seed`` not
-            an int or generator.
+    Taught in: :ref:`gr-challenges-raw-metal` (challenge I), :ref:`wk1-boilerplate` (§9.1).
     """
     check_int("n_per_class", n_per_class, minimum=1)
     check_positive("std", std)

@@ -1,6 +1,6 @@
 """Time series for forecasting: the two-sine signal and sliding windows.
 
-Taught in: Part II, module 6, exercise 6.3.
+Taught in: :ref:`gradiens-module-6` (exercise 6.3).
 """
 
 from __future__ import annotations
@@ -20,14 +20,16 @@ def two_sine_series(
     the noisy series and the clean signal (so that an error can be compared
     with the noise level :math:`\\sigma`).
 
+    Args:
+        n: number of samples.
+        dt: the time step :math:`\\Delta t`.
+        noise: the standard deviation :math:`\\sigma \\ge 0`.
+        seed: an int (``None`` means 0) or a ``torch.Generator`` to draw from.
+
     Shape:
         - Output: ``(t, y, clean)``, each :math:`(n,)`, ``float32``
 
-    Raises:
-        TypeError, ValueError: if ``n`` is not a positive int, ``dt`` not
-            positive, ``noise`` negative or ``seed`` not an int or generator.
-
-    Taught in: Part II, module 6, exercise 6.3.
+    Taught in: :ref:`gradiens-module-6` (exercise 6.3).
     """
     check_int("n", n, minimum=1)
     check_positive("dt", dt)
@@ -51,12 +53,7 @@ def sliding_windows(series: torch.Tensor, window: int = 50, horizon: int = 1) ->
         - Output: ``(inputs, targets)``: :math:`(T - w - h + 1, w, C)` and
           :math:`(T - w - h + 1, C)` (:math:`C = 1` for a 1-D series)
 
-    Raises:
-        TypeError, ValueError: if ``series`` is not a tensor of shape
-            :math:`(T,)` or :math:`(T, C)` long enough for one pair, or
-            ``window``/``horizon`` are not positive ints.
-
-    Taught in: Part II, module 6, exercise 6.3.
+    Taught in: :ref:`gradiens-module-6` (exercise 6.3).
     """
     check_tensor("series", series)
     if series.ndim not in (1, 2):
