@@ -1,8 +1,9 @@
 """Attention written out: scaled dot-product, multi-head, sinusoidal positions.
 
-Taught in: Part II, module 7 (exercise 7.1); the benchmark suite times
-:func:`scaled_dot_product_attention` against
-``torch.nn.functional.scaled_dot_product_attention``.
+:class:`MultiHeadAttention` calls :func:`scaled_dot_product_attention`; the
+benchmark suite times that against ``torch.nn.functional.scaled_dot_product_attention``.
+
+Taught in: :ref:`gradiens-module-7` (exercise 7.1), :ref:`gr-challenge-lorenz`.
 """
 
 from __future__ import annotations
@@ -43,6 +44,13 @@ def scaled_dot_product_attention(
     mask is ``True`` where attention is *allowed*; a floating mask is added
     to the scores. ``is_causal=True`` allows key *j* only for :math:`j \\le i`.
     A query row with every key forbidden gives NaN, as a softmax over nothing.
+    Costs :math:`O(L S D)` time and :math:`O(L S)` memory for the score
+    matrix, per head.
+
+    Args:
+        q, k, v: queries, keys and values; floating, of one dtype and device.
+        mask: bool (``True`` = allowed) or additive of ``q``'s dtype; ``None``: no mask.
+        is_causal: allow key *j* only for :math:`j \\le i`.
 
     Shape:
         - q: :math:`(..., L, D)`;  k: :math:`(..., S, D)`;  v: :math:`(..., S, D_v)`
@@ -51,16 +59,8 @@ def scaled_dot_product_attention(
         - Output: ``(out, attn)`` with out :math:`(..., L, D_v)` and
           attn :math:`(..., L, S)` (rows sum to 1)
 
-    Costs :math:`O(L S D)` time and :math:`O(L S)` memory for the score
-    matrix, per head.
-
-    Raises:
-        TypeError, ValueError: if q, k, v are not floating tensors of one
-            dtype and device with matching :math:`D`, :math:`S`, broadcastable
-            batch dimensions and :math:`L, S \\ge 1`, or ``mask`` is not a bool
-            or q-dtype tensor broadcastable to :math:`(..., L, S)`.
-
-    Taught in: Part II, module 7, exercise 7.1.
+    Torch twin: ``F.scaled_dot_product_attention``, which returns ``out`` only.
+    Taught in: :ref:`gradiens-m7-qkv` (the maths), :ref:`gradiens-module-7` (exercise 7.1).
     """
     check_tensor("q", q, min_ndim=2, dims="(..., L, D)", floating=True)
     check_tensor("k", k, min_ndim=2, dims="(..., S, D)", floating=True)
@@ -122,13 +122,14 @@ def causal_mask(length: int, device: torch.device | str | None = None) -> torch.
 
         M_{ij} = [\\, j \\le i \\,]
 
+    Args:
+        length: sequence length :math:`L \\ge 1`.
+        device: where to build the mask; ``None``: the default device.
+
     Shape:
-        - Output: :math:`(L, L)`, ``bool``, lower triangular (diagonal included).
+        - Output: :math:`(L, L)`, ``bool``, lower triangular (diagonal included)
 
-    Raises:
-        TypeError, ValueError: if ``length`` is not a positive int.
-
-    Taught in: Part II, module 7, exercise 7.1; Grand Examination, challenge V.
+    Taught in: :ref:`gradiens-module-7` (exercise 7.1), :ref:`gr-challenge-lorenz`.
     """
     check_int("length", length, minimum=1)
     return torch.ones(length, length, dtype=torch.bool, device=device).tril()
@@ -142,9 +143,11 @@ class MultiHeadAttention(nn.Module):
         \\text{head}_h = \\operatorname{Attention}(X W^Q_h, X' W^K_h, X' W^V_h),\\qquad
         \\text{MHA}(X, X') = [\\text{head}_1, \\dots, \\text{head}_H]\\, W^O,
 
-    with :math:`W^Q_h, W^K_h, W^V_h \\in \\mathbb{R}^{E \\times E/H}`. Equal to
-    ``nn.MultiheadAttention(E, H, batch_first=True)`` after
-    :meth:`load_from_torch`.
+    with :math:`W^Q_h, W^K_h, W^V_h \\in \\mathbb{R}^{E \\times E/H}`.
+
+    Args:
+        embed_dim: model width :math:`E`.
+        num_heads: heads :math:`H`; must divide :math:`E`.
 
     Shape:
         - query: :math:`(B, L, E)`;  key, value: :math:`(B, S, E)` (default: query)
@@ -152,7 +155,8 @@ class MultiHeadAttention(nn.Module):
           :func:`scaled_dot_product_attention`
         - Output: ``(out, attn)``, out :math:`(B, L, E)`, attn :math:`(B, H, L, S)`
 
-    Taught in: Part II, module 7.
+    Torch twin: ``nn.MultiheadAttention(E, H, batch_first=True)``, equal after :meth:`load_from_torch`.
+    Taught in: :ref:`gradiens-m7-mha`.
     """
 
     def __init__(self, embed_dim: int, num_heads: int) -> None:
@@ -200,8 +204,7 @@ class MultiHeadAttention(nn.Module):
         ``kdim``/``vdim`` (no packed ``in_proj_weight``) cannot be copied.
 
         Raises:
-            TypeError: if ``mha`` is not an ``nn.MultiheadAttention``.
-            ValueError: if its sizes differ or it has a form this class lacks.
+            ValueError: for ``add_bias_kv=True`` or separate ``kdim``/``vdim``, which this class lacks.
         """
         if not isinstance(mha, nn.MultiheadAttention):
             raise TypeError(f"mha must be an nn.MultiheadAttention, got {type(mha).__name__}")
@@ -242,10 +245,15 @@ def sinusoidal_positional_encoding(
     rotated by the angle :math:`\\omega_m k` in every pair — a fixed linear map
     that depends on *k* only.
 
+    Args:
+        length: number of positions :math:`t = 0, \\dots, \\text{length} - 1`.
+        d_model: channels :math:`d`, even.
+        base: :math:`> 1`; sets the slowest frequency.
+
     Shape:
         - Output: :math:`(\\text{length}, d_{\\text{model}})`
 
-    Taught in: Part II, module 7.
+    Taught in: :ref:`gradiens-m7-pe`.
     """
     check_int("length", length, minimum=1)
     check_int("d_model", d_model, minimum=1)

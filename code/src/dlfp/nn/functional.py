@@ -11,12 +11,12 @@ here uses the shift invariance of softmax,
     \\operatorname{softmax}(z)_i = \\frac{e^{z_i}}{\\sum_j e^{z_j}}
     = \\frac{e^{z_i - m}}{\\sum_j e^{z_j - m}}, \\qquad m = \\max_j z_j,
 
-so the largest exponent is :math:`e^0 = 1` and nothing overflows (the
-softmax family). Each
-function is compared with ``torch.logsumexp``, ``torch.softmax`` and
-``F.cross_entropy`` in ``tests/unit/nn/test_functional.py``.
+so the largest exponent is :math:`e^0 = 1` and nothing overflows. Each
+function is compared with its torch twin (``torch.logsumexp``,
+``torch.softmax``, ``F.cross_entropy``, ``F.conv2d``, ``F.layer_norm``) in
+``tests/unit/nn/test_functional.py``.
 
-Taught in: Part III, Week 1 §6 "Loss functions and numerical stability".
+Taught in: :ref:`wk1-losses`, :ref:`wk1-lse`.
 """
 
 from __future__ import annotations
@@ -35,16 +35,17 @@ def logsumexp(z: torch.Tensor, dim: int = -1, keepdim: bool = False) -> torch.Te
     that is entirely :math:`-\\infty` gives :math:`-\\infty`, as
     ``torch.logsumexp`` does.
 
+    Args:
+        z: floating tensor, no NaN (:math:`\\pm\\infty` allowed).
+        dim: the dimension of size :math:`n` to reduce.
+        keepdim: keep ``dim`` with size 1.
+
     Shape:
-        - z: :math:`(*, n, *)`, any floating dtype, ``n >= 1`` along ``dim``.
-        - Output: ``z`` with ``dim`` removed (kept with size 1 if ``keepdim``).
+        - z: :math:`(*, n, *)`, ``n >= 1`` along ``dim``
+        - Output: ``z`` without ``dim`` (size 1 there if ``keepdim``)
 
-    Raises:
-        TypeError: if ``z`` is not a floating-point tensor or ``dim`` not an int.
-        ValueError: if ``z`` is 0-dimensional, holds NaN, ``dim`` is out of
-            range or ``z`` is empty along ``dim``.
-
-    Taught in: Part III, Week 1 §6.2.
+    Torch twin: ``torch.logsumexp``.
+    Taught in: :ref:`wk1-lse`.
     """
     check_tensor("z", z, min_ndim=1, floating=True, finite=True, allow_inf=True)
     check_int("dim", dim, minimum=-z.ndim, maximum=z.ndim - 1)
@@ -57,13 +58,18 @@ def logsumexp(z: torch.Tensor, dim: int = -1, keepdim: bool = False) -> torch.Te
 
 
 def log_softmax(z: torch.Tensor, dim: int = -1) -> torch.Tensor:
-    """:math:`\\ln \\operatorname{softmax}(z)_i = z_i - \\operatorname{LSE}(z)`.
+    """:math:`\\ln \\operatorname{softmax}(z)_i = z_i - \\operatorname{LSE}(z)`, by :func:`logsumexp`.
+
+    Args:
+        z: floating tensor of logits, no NaN.
+        dim: the dimension of size :math:`n` to normalise over.
 
     Shape:
-        - z: any shape with at least one dimension.
-        - Output: same shape as ``z``.
+        - z: :math:`(*, n, *)`, ``n >= 1`` along ``dim``
+        - Output: same shape as ``z``
 
-    Taught in: Part III, Week 1 §6.2.
+    Torch twin: ``torch.log_softmax``.
+    Taught in: :ref:`wk1-lse`.
     """
     return z - logsumexp(z, dim=dim, keepdim=True)
 
@@ -71,11 +77,16 @@ def log_softmax(z: torch.Tensor, dim: int = -1) -> torch.Tensor:
 def softmax(z: torch.Tensor, dim: int = -1) -> torch.Tensor:
     """:math:`\\operatorname{softmax}(z)_i = e^{z_i - \\operatorname{LSE}(z)}`, stable for any finite ``z``.
 
-    Shape:
-        - z: any shape with at least one dimension.
-        - Output: same shape as ``z``; entries in :math:`[0, 1]` summing to 1 along ``dim``.
+    Args:
+        z: floating tensor of logits, no NaN.
+        dim: the dimension of size :math:`n` to normalise over.
 
-    Taught in: Part III, Week 1 §6.1–6.2.
+    Shape:
+        - z: :math:`(*, n, *)`, ``n >= 1`` along ``dim``
+        - Output: same shape as ``z``; entries in :math:`[0, 1]` summing to 1 along ``dim``
+
+    Torch twin: ``torch.softmax``.
+    Taught in: :ref:`wk1-lse`.
     """
     return torch.exp(log_softmax(z, dim=dim))
 
@@ -105,18 +116,18 @@ def cross_entropy(logits: torch.Tensor, targets: torch.Tensor) -> torch.Tensor:
     """Mean cross-entropy from raw logits, :math:`\\frac1N\\sum_n [\\operatorname{LSE}(z_n) - z_{n, y_n}]`.
 
     This is :math:`-\\frac1N\\sum_n \\ln p_{n, y_n}` with :math:`p = \\operatorname{softmax}(z)`,
-    computed without forming :math:`p` — what ``F.cross_entropy`` (and
-    ``nn.CrossEntropyLoss()``) do.
+    computed without forming :math:`p`.
+
+    Args:
+        logits: raw scores :math:`z`, floating, no NaN.
+        targets: integer class indices :math:`y` in :math:`[0, C)`.
 
     Shape:
-        - logits: :math:`(N, C)`, floating.
-        - targets: :math:`(N,)`, integer class indices in :math:`[0, C)`.
-        - Output: scalar.
+        - logits: :math:`(N, C)`, ``N >= 1``; targets: :math:`(N,)`
+        - Output: scalar
 
-    Raises:
-        TypeError / ValueError: for a wrong dtype, shape, device or class index.
-
-    Taught in: Part III, Week 1 §6.1–6.3.
+    Torch twin: ``F.cross_entropy`` (and ``nn.CrossEntropyLoss()``).
+    Taught in: :ref:`wk1-losses`, :ref:`wk1-lse`.
     """
     y = _check_targets(logits, targets)
     picked = logits.gather(1, y[:, None]).squeeze(1)
@@ -129,11 +140,15 @@ def cross_entropy_grad(logits: torch.Tensor, targets: torch.Tensor) -> torch.Ten
     The famous ":math:`p - y`" is the gradient of one sample's loss; the mean
     over the batch divides it by :math:`N`.
 
-    Shape:
-        - logits: :math:`(N, C)`; targets: :math:`(N,)`.
-        - Output: :math:`(N, C)`, each row summing to 0.
+    Args:
+        logits, targets: as in :func:`cross_entropy`.
 
-    Taught in: Part III, Week 1 §6.4.2.
+    Shape:
+        - logits: :math:`(N, C)`; targets: :math:`(N,)`
+        - Output: :math:`(N, C)`, each row summing to 0
+
+    Compared with: autograd's gradient of ``F.cross_entropy``.
+    Taught in: :ref:`wk1-losses` (§6.4.2, the start node of backprop).
     """
     y = _check_targets(logits, targets)
     p = softmax(logits, dim=1)
@@ -155,7 +170,13 @@ def conv2d_unfold(
 
         y_{b,o,p} = \\sum_{c,i,j} w_{o,c,i,j}\\, x_{b,c,\\,p_h+i,\\,p_w+j} + b_o
 
-    Stride 1, zero padding ``padding`` on every side.
+    Stride 1, zero padding on every side.
+
+    Args:
+        x: input batch, floating.
+        weight: the kernels; ``C_in`` must equal ``x``'s channels.
+        bias: one per output channel, or ``None`` for none.
+        padding: :math:`p \\ge 0` zeros added on every side.
 
     Shape:
         - x: :math:`(B, C_\\text{in}, H, W)`
@@ -163,7 +184,7 @@ def conv2d_unfold(
         - bias: :math:`(C_\\text{out},)` or ``None``
         - Output: :math:`(B, C_\\text{out}, H + 2p - k_h + 1, W + 2p - k_w + 1)`
 
-    Taught in: Part I, chapter 4 (convolutions); timed against ``F.conv2d``.
+    Torch twin: ``F.conv2d(x, weight, bias, padding=p)``.
     """
     check_tensor("x", x, ndim=4, dims="(B, C_in, H, W)", floating=True)
     check_tensor("weight", weight, ndim=4, dims="(C_out, C_in, k_h, k_w)", floating=True)
@@ -200,16 +221,17 @@ def layer_norm_naive(x: torch.Tensor, weight: torch.Tensor, bias: torch.Tensor, 
     (the *biased* variance, as ``F.layer_norm`` uses). Each statistic is a
     separate pass over memory, where the library fuses them into one kernel.
 
+    Args:
+        x: input, floating.
+        weight: the scale :math:`\\gamma`, of ``x``'s dtype and device.
+        bias: the shift :math:`\\beta`, of ``x``'s dtype and device.
+        eps: :math:`\\varepsilon > 0`, added to the variance.
+
     Shape:
-        - x: :math:`(*, d)`
-        - weight (:math:`\\gamma`), bias (:math:`\\beta`): :math:`(d,)`
+        - x: :math:`(*, d)`; weight, bias: :math:`(d,)`
         - Output: same shape as ``x``
 
-    Raises:
-        TypeError, ValueError: for tensors that are not floating, of those
-            shapes, on one device and of one dtype, or a non-positive ``eps``.
-
-    Taught in: Part III, week 1 (normalisation); timed against ``F.layer_norm``.
+    Torch twin: ``F.layer_norm(x, (d,), weight, bias, eps)``.
     """
     check_tensor("x", x, min_ndim=1, dims="(*, d)", floating=True)
     d = x.shape[-1]

@@ -1,9 +1,8 @@
 """Physics on a periodic grid: the lattice Green's function of the (screened) Poisson
 equation, its FFT solver, and smooth random fields to coarse-grain.
 
-Taught in: Part I, chapter 4, §4.3 "The convolution as a Green's function"
-(``screened_poisson_green``, ``solve_screened_poisson``) and §4.5
-"Pooling = coarse graining" (``smooth_random_field``).
+Taught in: :ref:`ch-convolutions` (§4.3 "The convolution as a Green's function",
+§4.5 "Pooling = coarse graining").
 """
 
 from __future__ import annotations
@@ -48,12 +47,16 @@ def screened_poisson_green(
     For :math:`\\kappa h \\ll 1 \\ll \\kappa n h`, ``G`` approaches the free-space
     :math:`K_0(\\kappa r)/(2\\pi)`.
 
-    Shape:
-        - Output: ``(n, n)``.
+    Args:
+        n: grid points per side, :math:`n \\ge 2`.
+        spacing: grid spacing :math:`h > 0`.
+        kappa: screening :math:`\\kappa \\ge 0` (0: plain Poisson).
+        dtype: floating dtype of the result.
 
-    Raises:
-        TypeError, ValueError: if ``n`` < 2, ``spacing`` <= 0, ``kappa`` < 0 or
-            ``dtype`` is not a floating dtype.
+    Shape:
+        - Output: :math:`(n, n)`
+
+    Taught in: :ref:`ch-convolutions` (§4.3).
     """
     _check_grid(n, spacing, kappa)
     check_floating_dtype("dtype", dtype)
@@ -71,17 +74,23 @@ def solve_screened_poisson(rho: torch.Tensor, spacing: float = 1.0, kappa: float
 
     with :math:`\\hat G` as in :func:`screened_poisson_green`. By the
     convolution theorem this equals the circular convolution of ``rho`` with
-    the Green's function. For ``kappa = 0`` the source must have zero mean
-    (periodic Poisson: the total charge must vanish).
+    the Green's function.
+
+    Args:
+        rho: the source, floating and finite.
+        spacing, kappa: as in :func:`screened_poisson_green`.
 
     Shape:
-        - rho: ``(*, n, n)``, floating.
-        - Output: same as ``rho``.
+        - rho: :math:`(*, n, n)`
+        - Output: same as ``rho``
+
+    Compared with: a sparse solve of the linear system, and ``F.conv2d`` with :math:`G`.
 
     Raises:
-        TypeError: if ``rho`` is not a floating tensor.
-        ValueError: if ``rho`` is not square in its last two dimensions, holds
-            non-finite values, or ``kappa = 0`` and ``rho`` does not have zero mean.
+        ValueError: if ``kappa = 0`` and ``rho`` has non-zero mean (periodic Poisson: the total
+            charge must vanish).
+
+    Taught in: :ref:`ch-convolutions` (§4.3).
     """
     check_tensor("rho", rho, floating=True)
     if rho.ndim < 2 or rho.shape[-1] != rho.shape[-2]:
@@ -111,12 +120,16 @@ def smooth_random_field(
         u = \\mathcal{F}^{-1}\\big[e^{-k^2 \\ell^2/2}\\, \\mathcal{F}[\\xi]\\big],
         \\qquad u \\leftarrow (u - \\bar u)/\\mathrm{std}(u)
 
-    Shape:
-        - Output: ``(n, n)``.
+    Args:
+        n: grid points per side, :math:`n \\ge 2`.
+        correlation_length: :math:`\\ell \\ge 0`, in grid cells (0: white noise).
+        generator: source of the noise; ``None``: the global generator.
+        dtype: floating dtype of the result.
 
-    Raises:
-        TypeError, ValueError: if ``n`` < 2, ``correlation_length`` < 0,
-            ``generator`` is not a ``torch.Generator`` or ``dtype`` not floating.
+    Shape:
+        - Output: :math:`(n, n)`
+
+    Taught in: :ref:`ch-convolutions` (§4.5).
     """
     _check_grid(n, 1.0, 0.0)
     check_positive("correlation_length", correlation_length, allow_zero=True)

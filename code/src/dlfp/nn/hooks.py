@@ -5,7 +5,7 @@ A forward hook ``hook(module, inputs, output)`` registered with
 when the module is *called*, ``module(x)``, because ``nn.Module.__call__`` is
 what runs hooks; ``module.forward(x)`` bypasses them.
 
-Taught in: Part III, *Building blocks — MLPs* (seed ``004``).
+Taught in: :ref:`ch-bb-mlp` (seed ``004``).
 """
 
 from __future__ import annotations
@@ -25,17 +25,15 @@ class ActivationRecorder:
             model(x)
         rec.outputs["blocks.0.1"]   # list of tensors, one per call
 
+    ``outputs[name]`` holds the sub-module's outputs, detached, in call order.
+
     Args:
         model: the model to watch.
-        types: record sub-modules that are instances of these types (default:
-            every leaf module).
+        types: a tuple of classes: record the sub-modules that are instances
+            of them (default ``None``: every leaf module).
 
-    Shape:
-        - ``outputs[name]``: list of the module's outputs, detached, each of
-          the module's output shape.
-
-    Raises:
-        TypeError: if ``model`` is not an ``nn.Module`` or ``types`` not a tuple of classes.
+    Built on: ``nn.Module.register_forward_hook``.
+    Taught in: :ref:`ch-bb-mlp` (``model(x)`` versus ``model.forward(x)``).
     """
 
     def __init__(self, model: nn.Module, types: tuple[type, ...] | None = None):

@@ -15,7 +15,7 @@ second moment is :math:`\\tfrac12\\operatorname{Var}(z)`. :func:`signal_stats`
 measures those statistics; :func:`activation_second_moment` computes
 :math:`\\mathbb E[f(z)^2]` for :math:`z \\sim N(0, 1)`.
 
-Taught in: Part III, Week 1 §4 "Initialization & normalization".
+Taught in: :ref:`wk1-init-norm`.
 """
 
 from __future__ import annotations
@@ -53,8 +53,11 @@ def linear_default_bound(fan_in: int) -> float:
     a third of LeCun's :math:`1/n` and a sixth of Kaiming's :math:`2/n`.
     The bias is drawn from the same interval.
 
-    Raises:
-        TypeError, ValueError: if ``fan_in`` is not a positive int.
+    Args:
+        fan_in: inputs per output unit, :math:`n \\ge 1` (``C_in k^2`` for a convolution).
+
+    Torch twin: ``nn.Linear.reset_parameters`` (compared with ``nn.Linear``'s weights).
+    Taught in: :ref:`wk1-xavier-kaiming`.
     """
     check_int("fan_in", fan_in, minimum=1)
     gain = math.sqrt(2.0 / (1.0 + 5.0))
@@ -68,9 +71,12 @@ def activation_second_moment(activation: str, order: int = 80) -> float:
     :math:`1/2 - 1/(2\\pi)`), ``linear`` gives 1. ReLU's kink makes the
     quadrature converge slowly, so its value is returned in closed form.
 
-    Raises:
-        ValueError: if ``activation`` is not one of :data:`ACTIVATIONS`.
-        TypeError, ValueError: if ``order`` is not a positive int.
+    Args:
+        activation: a key of :data:`ACTIVATIONS`.
+        order: number of quadrature nodes.
+
+    Compared with: sampling :math:`z \\sim N(0, 1)` in the tests.
+    Taught in: :ref:`wk1-vanishing`, :ref:`wk1-xavier-kaiming`.
     """
     check_choice("activation", activation, sorted(ACTIVATIONS))
     check_int("order", order, minimum=1)
@@ -84,8 +90,11 @@ def activation_second_moment(activation: str, order: int = 80) -> float:
 def normal_init(std: float) -> Callable[[torch.Tensor], None]:
     """An initialiser drawing :math:`W \\sim N(0, \\sigma^2)` with :math:`\\sigma` = ``std``.
 
-    Raises:
-        TypeError, ValueError: if ``std`` is not a finite non-negative number.
+    Args:
+        std: the standard deviation :math:`\\sigma \\ge 0`.
+
+    Torch twin: ``nn.init.normal_(w, 0.0, std)``, which it calls.
+    Taught in: :ref:`wk1-vanishing`.
     """
     std = check_positive("std", std, allow_zero=True)
     return lambda w: nn.init.normal_(w, 0.0, std)
@@ -140,22 +149,19 @@ def signal_stats(
     :math:`h^{(\\ell)} = f(z^{(\\ell)})` (no biases, so the weights alone set the
     scale), applied to :math:`h^{(0)} \\sim N(0, I)`. The loss
     :math:`L = \\sum h^{(\\text{depth})} \\odot G` with a fixed standard
-    normal :math:`G` sends a unit-scale gradient backward.
+    normal :math:`G` sends a unit-scale gradient backward. Returns a
+    :class:`SignalStats` whose lists have length ``depth``.
 
     Args:
-        depth, width: number and width of the layers.
+        depth: number of layers.
+        width: width :math:`n` of every layer.
         init: a key of :data:`INITS` or a function that fills a weight tensor in place.
         activation: a key of :data:`ACTIVATIONS`.
         n_samples: batch size :math:`N`.
         seed: seeds the weights, the input and :math:`G`.
+        dtype: floating dtype of the network.
 
-    Shape:
-        - Output: a :class:`SignalStats` whose lists have length ``depth``.
-
-    Raises:
-        ValueError: for a non-positive size or an unknown ``init``/``activation``.
-        TypeError: if ``init`` is neither a string nor callable, a size or
-            ``seed`` not an int, or ``dtype`` not a floating dtype.
+    Taught in: :ref:`wk1-init-norm` (§4.1), :ref:`wk1-vanishing`.
     """
     for name, value in (("depth", depth), ("width", width), ("n_samples", n_samples)):
         check_int(name, value, minimum=1)

@@ -24,7 +24,7 @@ rule out index by index, independently of ``torch.nn.functional.pad``, and
 :func:`fd_laplacian` is the finite-difference Laplacian with those ghosts,
 so a page can check each padding mode against its boundary condition.
 
-Taught in: Part II, module 5 ("The ghost cells of deep learning").
+Taught in: :ref:`gradiens-module-5` (§5.2.1, "The ghost cells of deep learning").
 """
 
 from __future__ import annotations
@@ -65,15 +65,21 @@ def ghost_pad(u: torch.Tensor, bc: str, width: int = 1, dims: int = 1) -> torch.
     The ghost values follow the boundary condition ``bc`` (a key of
     :data:`PADDING_MODE`), as in the table of the module docstring.
 
+    Args:
+        u: the grid values.
+        bc: the boundary condition, a key of :data:`PADDING_MODE`.
+        width: ghost nodes per side, :math:`\\ge 0`.
+        dims: how many trailing axes to pad, 1 or 2.
+
     Shape:
-        - u: :math:`(*, n)` for ``dims=1`` or :math:`(*, n_1, n_2)` for ``dims=2``.
-        - Output: each of the last ``dims`` sizes grows by ``2 * width``.
+        - u: :math:`(*, n)` for ``dims=1`` or :math:`(*, n_1, n_2)` for ``dims=2``
+        - Output: each of the last ``dims`` sizes grows by ``2 * width``
+
+    Torch twin: ``F.pad(u, ..., mode=PADDING_MODE[bc])`` (``"constant"`` for ``"zeros"``).
 
     Raises:
-        TypeError: if ``u`` is not a tensor.
-        ValueError: for an unknown ``bc``, ``dims`` not 1 or 2, or a ``width``
-            that the condition cannot supply (``even_reflection`` needs
-            ``width < n``, ``periodic`` ``width <= n``).
+        ValueError: for a ``width`` the condition cannot supply:
+            ``even_reflection`` needs ``width < n``, ``periodic`` ``width <= n``.
     """
     check_tensor("u", u)
     check_choice("bc", bc, sorted(PADDING_MODE))
@@ -107,12 +113,18 @@ def fd_laplacian(u: torch.Tensor, h: float, bc: str, dims: int = 1) -> torch.Ten
     evaluated at every node, the ghosts :math:`u_{-1}, u_n` supplied by
     :func:`ghost_pad`.
 
-    Shape:
-        - u: :math:`(*, n)` or :math:`(*, n_1, n_2)`.
-        - Output: same shape as ``u``.
+    Args:
+        u: the grid values.
+        h: grid spacing, :math:`h > 0`.
+        bc: the boundary condition, a key of :data:`PADDING_MODE`.
+        dims: 1 (3-point stencil) or 2 (5-point stencil).
 
-    Raises:
-        TypeError, ValueError: if ``h`` is not a positive number, or as :func:`ghost_pad`.
+    Shape:
+        - u: :math:`(*, n)` for ``dims=1`` or :math:`(*, n_1, n_2)` for ``dims=2``
+        - Output: same shape as ``u``
+
+    Torch twin: ``nn.Conv1d/2d`` with the stencil as kernel and ``padding_mode=PADDING_MODE[bc]``.
+    Taught in: :ref:`gradiens-module-5` (§5.2.1).
     """
     check_positive("h", h)
     padded = ghost_pad(u, bc, width=1, dims=dims)

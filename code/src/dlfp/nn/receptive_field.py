@@ -16,7 +16,7 @@ list by the recursion (:func:`theoretical_receptive_field`)
 where :math:`k, s, d` are each layer's kernel size, stride and dilation and
 :math:`j` is the distance, in input pixels, between neighbouring units.
 
-Taught in: Part II, module 5 (the professor's design patterns).
+Taught in: :ref:`gradiens-module-5` (§5.3, the professor's design patterns); used in :ref:`ch-cosmonet`.
 """
 
 from __future__ import annotations
@@ -55,15 +55,23 @@ def gradient_support(
     pixel). The model is run in eval mode, in ``float64``, and restored
     afterwards.
 
+    Args:
+        model: the network, an ``nn.Module``.
+        input_shape: ``(C, H, W)`` of one input sample, no batch dimension.
+        position: ``(p, q)`` in the output map; ``None``: its centre.
+        channel: output channel; ``None``: the sum over all channels.
+        trials: number of random inputs.
+        seed: seeds the random inputs.
+
     Shape:
-        - input_shape: :math:`(C, H, W)` — one sample, no batch dimension.
-        - model: maps :math:`(1, C, H, W)` to :math:`(1, C', H', W')`.
-        - Output: ``bool`` tensor :math:`(H, W)`.
+        - model: maps :math:`(1, C, H, W)` to :math:`(1, C', H', W')`
+        - Output: ``bool`` tensor :math:`(H, W)`
 
     Raises:
-        TypeError: if ``model`` is not an ``nn.Module``.
-        ValueError: if ``input_shape`` is not (C, H, W), the output is not
-            4-D, or ``position``/``channel`` lie outside it.
+        ValueError: if the model's output is not 4-D, or ``position`` or
+            ``channel`` lie outside it (known only once the model has run).
+
+    Taught in: :ref:`gradiens-module-5` (§5.3, the VGG block), :ref:`ch-cosmonet`.
     """
     check_type("model", model, nn.Module, "an nn.Module")
     shape = tuple(input_shape) if isinstance(input_shape, Sequence | torch.Size) else (input_shape,)
@@ -104,15 +112,15 @@ def gradient_support(
 
 
 def support_extent(support: torch.Tensor) -> tuple[int, int]:
-    """Height and width of the bounding box of a boolean support mask.
+    """``(height, width)`` of the bounding box of a boolean support mask; ``(0, 0)`` if empty.
+
+    Args:
+        support: the mask, e.g. from :func:`gradient_support`.
 
     Shape:
-        - support: :math:`(H, W)`, ``bool``.
-        - Output: ``(height, width)``; ``(0, 0)`` for an empty mask.
+        - support: :math:`(H, W)`, ``bool``
 
-    Raises:
-        TypeError: if ``support`` is not a boolean tensor.
-        ValueError: if it is not 2-D.
+    Taught in: :ref:`gradiens-module-5` (§5.3), :ref:`ch-cosmonet`.
     """
     check_tensor("support", support, dtype=torch.bool)
     check_tensor("support", support, shape=("H", "W"))
@@ -124,7 +132,7 @@ def support_extent(support: torch.Tensor) -> tuple[int, int]:
 
 
 def theoretical_receptive_field(model: nn.Module) -> tuple[int, int]:
-    """Receptive field of ``model``'s output units from its layer list.
+    """Receptive field ``(height, width)``, in input pixels, of ``model``'s output units from its layer list.
 
     Applies the recursion of the module docstring to the ``Conv2d``,
     ``MaxPool2d`` and ``AvgPool2d`` layers of ``model`` in registration
@@ -132,11 +140,11 @@ def theoretical_receptive_field(model: nn.Module) -> tuple[int, int]:
     feed-forward stack such as ``nn.Sequential``. Point-wise layers
     (activations, batch norm) do not change it.
 
-    Shape:
-        - Output: ``(height, width)`` in input pixels.
+    Args:
+        model: a feed-forward ``nn.Module``.
 
-    Raises:
-        TypeError: if ``model`` is not an ``nn.Module``.
+    Compared with: :func:`gradient_support`, which measures it.
+    Taught in: :ref:`gradiens-module-5` (§5.3), :ref:`ch-cosmonet`.
     """
     check_type("model", model, nn.Module, "an nn.Module")
     field, jump = [1, 1], [1, 1]

@@ -9,7 +9,7 @@ The vanilla RNN is the discrete-time dynamical system
 and the LSTM adds a cell state :math:`c_t` that is updated *additively*,
 :math:`c_t = f_t \\odot c_{t-1} + i_t \\odot g_t`.
 
-Taught in: Part II, module 6 (exercises 6.1–6.3).
+Taught in: :ref:`gradiens-module-6` (exercises 6.1–6.3).
 """
 
 from __future__ import annotations
@@ -32,21 +32,18 @@ class MyRNNCell(nn.Module):
         h' = \\tanh(\\mathrm{i2h}(x) + \\mathrm{h2h}(h))
            = \\tanh(W_{ih} x + b_{ih} + W_{hh} h + b_{hh})
 
-    It computes exactly what ``nn.RNNCell(input_size, hidden_size)`` computes;
-    :meth:`load_from_torch` copies an ``nn.RNNCell``'s weights
-    (``i2h`` ← ``weight_ih``/``bias_ih``, ``h2h`` ← ``weight_hh``/``bias_hh``).
+    Args:
+        input_size: features :math:`I` of ``x``.
+        hidden_size: features :math:`H` of ``h``.
 
     Shape:
         - x: :math:`(N, I)`
         - h_prev: :math:`(N, H)`, or ``None`` for zeros
         - Output: :math:`(N, H)`
 
-    Raises:
-        TypeError, ValueError: for sizes that are not positive ints, or inputs
-            that are not floating tensors of the shapes above with the model's
-            dtype and device.
-
-    Taught in: Part II, module 6, exercise 6.1.
+    Torch twin: ``nn.RNNCell(input_size, hidden_size)``; :meth:`load_from_torch` copies one
+    (``i2h`` ← ``weight_ih``/``bias_ih``, ``h2h`` ← ``weight_hh``/``bias_hh``).
+    Taught in: :ref:`gradiens-m6-vanilla` (the maths), :ref:`gradiens-module-6` (exercise 6.1).
     """
 
     def __init__(self, input_size: int, hidden_size: int) -> None:
@@ -72,9 +69,7 @@ class MyRNNCell(nn.Module):
         biases here are set to zero.
 
         Raises:
-            TypeError: if ``cell`` is not an ``nn.RNNCell``.
-            ValueError: if its sizes differ or its nonlinearity is not tanh
-                (a ReLU cell computes something else).
+            ValueError: for a ReLU cell (``nonlinearity="relu"``), which computes something else.
         """
         check_type("cell", cell, nn.RNNCell, "an nn.RNNCell")
         if (cell.input_size, cell.hidden_size) != (self.input_size, self.hidden_size):
@@ -112,17 +107,17 @@ class MyLSTMCell(nn.Module):
     :math:`(4H, I + H)` and the fused bias is ``bias_ih + bias_hh``
     (:meth:`load_from_torch`).
 
+    Args:
+        input_size: features :math:`I` of ``x``.
+        hidden_size: features :math:`H` of ``h`` and ``c``.
+
     Shape:
         - x: :math:`(N, I)`
         - state: ``(h, c)``, each :math:`(N, H)`, or ``None`` for zeros
         - Output: ``(h', c')``, each :math:`(N, H)`
 
-    Raises:
-        TypeError, ValueError: for sizes that are not positive ints, or inputs
-            that are not floating tensors of the shapes above with the model's
-            dtype and device.
-
-    Taught in: Part II, module 6, exercise 6.2.
+    Torch twin: ``nn.LSTMCell(input_size, hidden_size)`` (gate rows in the order i, f, g, o).
+    Taught in: :ref:`gradiens-m6-lstm` (the maths), :ref:`gradiens-module-6` (exercise 6.2).
     """
 
     def __init__(self, input_size: int, hidden_size: int) -> None:
@@ -153,7 +148,7 @@ class MyLSTMCell(nn.Module):
 
     @torch.no_grad()
     def load_from_torch(self, cell: nn.LSTMCell) -> MyLSTMCell:
-        """Copy an ``nn.LSTMCell``: weight = cat([W_ih, W_hh], 1), bias = b_ih + b_hh."""
+        """Copy an ``nn.LSTMCell`` of the same sizes: weight = cat([W_ih, W_hh], 1), bias = b_ih + b_hh."""
         check_type("cell", cell, nn.LSTMCell, "an nn.LSTMCell")
         if (cell.input_size, cell.hidden_size) != (self.input_size, self.hidden_size):
             raise ValueError(
