@@ -6,7 +6,7 @@ The encoder halves the resolution three times with stride-2 convolutions,
 convolutions, 3 → 7 → 14 → 28. Trained on (noisy, clean) pairs it learns to
 remove the noise.
 
-Taught in: Part II, Grand Examination, challenge III (the convolutional autoencoder).
+Taught in: :ref:`gr-challenge-autoencoder` (the convolutional autoencoder)
 """
 
 from __future__ import annotations
@@ -27,14 +27,16 @@ def add_gaussian_noise(
         \\tilde x = \\operatorname{clip}(x + \\sigma \\varepsilon, 0, 1), \\quad
         \\varepsilon \\sim \\mathcal N(0, 1) \\text{ per pixel}.
 
-    Shape:
-        - images: any shape, floating point, values in :math:`[0, 1]`.
-        - Output: same shape.
+    Args:
+        images: the clean images :math:`x`.
+        std: the noise level :math:`\\sigma \\ge 0` (default 0.5).
+        generator: draws :math:`\\varepsilon` on the CPU (``None``: the global generator).
 
-    Raises:
-        TypeError: if ``images`` is not a floating-point tensor or ``generator``
-            not a ``torch.Generator``.
-        ValueError: if ``std`` is negative or the values leave :math:`[0, 1]` (or are NaN).
+    Shape:
+        - images: any shape, floating point, values in :math:`[0, 1]`
+        - Output: the same shape
+
+    Taught in: :ref:`gr-challenge-autoencoder`, step 1
     """
     check_tensor("images", images, floating=True)
     check_positive("std", std, allow_zero=True)
@@ -67,12 +69,10 @@ class ConvDenoisingAutoencoder(nn.Module):
     (shown in challenge III). Clamp to :math:`[0, 1]` for display.
 
     Shape:
-        - Input: :math:`(B, 1, 28, 28)`, values in :math:`[0, 1]`.
-        - Output: :math:`(B, 1, 28, 28)`, unbounded; :meth:`encode` gives :math:`(B, 64, 3, 3)`.
+        - x: :math:`(B, 1, 28, 28)`, values in :math:`[0, 1]`
+        - Output: :math:`(B, 1, 28, 28)`, unbounded; :meth:`encode` gives :math:`(B, 64, 3, 3)`
 
-    Raises:
-        TypeError, ValueError: if an input is not a floating tensor of the
-            shape above, or not of the model's dtype and device.
+    Taught in: :ref:`gr-challenge-autoencoder`, steps 2–3
     """
 
     latent_shape = (64, 3, 3)

@@ -1,6 +1,6 @@
 """CosmoNet: a small CNN that reads a density field and predicts Ω_m.
 
-Taught in: Part I, chapter 7, §7.1 (the CosmoNet architecture); exercises 1 and 3.
+Taught in: :ref:`ch-cosmonet` (§7.1, the architecture), :ref:`ch-pg-exercises` (exercises 1 and 3)
 """
 
 from __future__ import annotations
@@ -26,15 +26,10 @@ class CosmoNet(nn.Module):
         padding_mode: ``"zeros"`` as in the source, or ``"circular"`` for periodic fields.
 
     Shape:
-        - Input: :math:`(B, 1, H, W)` with :math:`H, W \\ge 8`
+        - x: :math:`(B, 1, H, W)` with :math:`H, W \\ge 8`
         - Output: :math:`(B, 1)`
 
-    Raises:
-        TypeError, ValueError: for ``channels`` that are not a tuple or list of
-            three positive ints (bools refused), a ``batch_norm`` that is not
-            a bool, or an unknown ``padding_mode``; in ``forward``, for an input that is not
-            :math:`(B, 1, H, W)` with :math:`H, W \\ge 8` on the model's device.
-        TypeError: in ``forward``, for an input that is not a tensor of the model's dtype.
+    Taught in: :ref:`ch-cosmonet`, §7.1; :ref:`ch-pg-exercises`, exercises 1 and 3
     """
 
     def __init__(self, channels=(32, 64, 128), batch_norm: bool = False, padding_mode: str = "zeros"):
@@ -67,7 +62,7 @@ class CosmoNet(nn.Module):
         (``conv{i}`` is after batch norm when the model has it).
 
         Shape:
-            - Input: :math:`(B, 1, H, W)`
+            - x: :math:`(B, 1, H, W)`
             - ``conv{i}``/``relu{i}``: :math:`(B, C_i, H/2^{i-1}, W/2^{i-1})`;
               ``pool{i}``: :math:`(B, C_i, H/2^i, W/2^i)`;
               ``global_pool``: :math:`(B, C_3)`; ``fc``: :math:`(B, 1)`

@@ -7,48 +7,48 @@ every position :math:`t`, a prediction of :math:`x_{t+1}` from
 :math:`x_{\\le t}` only. Used autoregressively it generates a trajectory one
 step at a time.
 
-Taught in: Part II, Grand Examination, challenge V (the Lorenz Transformer).
+Taught in: :ref:`gr-challenge-lorenz` (the Lorenz Transformer)
 """
 
 from __future__ import annotations
 
-import math
 import time
 
 import torch
 from torch import nn
 
 from dlfp._checks import check_int, check_model_input, check_positive, check_real, check_tensor, check_type
-from dlfp.nn.attention import causal_mask
+from dlfp.nn.attention import scaled_dot_product_attention
 
 
 class CausalSelfAttention(nn.Module):
     """Multi-head self-attention in which position :math:`t` sees positions :math:`\\le t`.
 
-    With :math:`Q = XW_Q`, :math:`K = XW_K`, :math:`V = XW_V` split into
-    :math:`h` heads of size :math:`d_k = d/h`,
+    With :math:`Q = XW_Q`, :math:`K = XW_K`, :math:`V = XW_V` (one fused
+    ``qkv`` projection) split into :math:`h` heads of size :math:`d_k = d/h`,
 
     .. math::
 
         \\operatorname{head} = \\operatorname{softmax}\\!\\Big(\\frac{QK^{\\mathsf T}}{\\sqrt{d_k}} + M\\Big) V,
         \\qquad M_{ij} = \\begin{cases} 0 & j \\le i \\\\ -\\infty & j > i \\end{cases}
 
-    and the heads are concatenated and projected by :math:`W_O`. Written out
-    (not with ``F.scaled_dot_product_attention``) so the mask is visible; the
-    unit tests compare the two. The mask is
-    :func:`dlfp.nn.attention.causal_mask`, ``True`` where attention is
-    *allowed*, so the scores are filled with :math:`-\\infty` where it is
-    ``False`` (``~causal_mask``).
+    and the heads are concatenated and projected by :math:`W_O`. The heads are
+    :func:`dlfp.nn.attention.scaled_dot_product_attention` with
+    ``is_causal=True``, the one attention of ``dlfp``.
+
+    Args:
+        d_model: width :math:`d` of a token, divisible by ``n_heads``.
+        n_heads: number of heads :math:`h`.
 
     Shape:
-        - Input: :math:`(B, L, d)`.
+        - x: :math:`(B, L, d)`
         - Output: :math:`(B, L, d)`; with ``return_weights=True`` also the
-          attention weights :math:`(B, h, L, L)`.
+          attention weights :math:`(B, h, L, L)`, zero above the diagonal
 
-    Raises:
-        TypeError, ValueError: for sizes that are not positive ints, ``d_model``
-            not divisible by ``n_heads``, or an input that is not
-            :math:`(B, L, d)` with :math:`L \\ge 1` of the model's dtype and device.
+    Torch twin: ``nn.MultiheadAttention`` with ``attn_mask=~causal_mask(L)``
+    (``qkv`` is its ``in_proj``, ``out`` its ``out_proj``).
+
+    Taught in: :ref:`gr-challenge-lorenz`, step 3
     """
 
     def __init__(self, d_model: int, n_heads: int) -> None:
@@ -67,11 +67,8 @@ class CausalSelfAttention(nn.Module):
         q, k, v = self.qkv(x).split(d, dim=-1)
         # (B, L, d) -> (B, h, L, d_k)
         q, k, v = (z.view(B, L, self.n_heads, self.d_head).transpose(1, 2) for z in (q, k, v))
-        scores = q @ k.transpose(-2, -1) / math.sqrt(self.d_head)  # (B, h, L, L)
-        scores = scores.masked_fill(~causal_mask(L, x.device), float("-inf"))  # forbid j > i
-        weights = scores.softmax(dim=-1)
-        y = (weights @ v).transpose(1, 2).reshape(B, L, d)
-        y = self.out(y)
+        y, weights = scaled_dot_product_attention(q, k, v, is_causal=True)  # weights: (B, h, L, L)
+        y = self.out(y.transpose(1, 2).reshape(B, L, d))  # concatenate the heads, project by W_O
         return (y, weights) if return_weights else y
 
 
@@ -85,11 +82,15 @@ class DecoderBlock(nn.Module):
 
     with a two-layer GELU MLP of width ``4 d``.
 
-    Shape:
-        - Input: :math:`(B, L, d)`. Output: :math:`(B, L, d)`.
+    Args:
+        d_model: width :math:`d` of a token, divisible by ``n_heads``.
+        n_heads: heads of the :class:`CausalSelfAttention`.
 
-    Raises:
-        TypeError, ValueError: as :class:`CausalSelfAttention`.
+    Shape:
+        - x: :math:`(B, L, d)`
+        - Output: :math:`(B, L, d)`
+
+    Taught in: :ref:`gr-challenge-lorenz`, step 3
     """
 
     def __init__(self, d_model: int, n_heads: int) -> None:
@@ -114,7 +115,7 @@ class DecoderOnlyTransformer(nn.Module):
 
         h^{(0)}_t = W_\\text{in} x_t + p_t, \\quad
         h^{(\\ell)} = \\operatorname{Block}_\\ell(h^{(\\ell-1)}), \\quad
-        \\hat x_{t+1} = x_t + W_\\text{out} \\operatorname{LN}(h^{(n)}_t).
+        \\hat x_{t+1} = x_t + c \\odot W_\\text{out} \\operatorname{LN}(h^{(n)}_t).
 
     The output is a *residual*: the network predicts the increment
     :math:`\\hat x_{t+1} - x_t`, which for a finely sampled flow is small and
@@ -124,13 +125,17 @@ class DecoderOnlyTransformer(nn.Module):
 
     Args:
         d_in: dimension :math:`D` of a time step.
-        d_model, n_heads, n_layers: width, heads per block, number of blocks.
+        d_model: width of the tokens, divisible by ``n_heads``.
+        n_heads: heads per block.
+        n_layers: number of blocks.
         max_len: longest window (size of the learned position table).
-        increment_scale: :math:`c`, a float or a :math:`(D,)` tensor.
+        increment_scale: :math:`c`, a positive float or :math:`(D,)` tensor.
 
     Shape:
-        - Input: :math:`(B, L, D)` with :math:`L \\le` ``max_len``.
-        - Output: :math:`(B, L, D)`; position :math:`t` predicts :math:`x_{t+1}`.
+        - x: :math:`(B, L, D)` with :math:`L \\le` ``max_len``
+        - Output: :math:`(B, L, D)`; position :math:`t` predicts :math:`x_{t+1}`
+
+    Taught in: :ref:`gr-challenge-lorenz`, step 3
     """
 
     def __init__(
@@ -189,21 +194,23 @@ def rollout(
 
     Start from the ``context`` window; repeatedly predict the next state from
     the last ``max_len`` states (the prediction at the last position), append
-    it, and continue — the model consumes its own output. With
-    ``max_seconds``, generation stops once that much wall time has passed
-    (after at least one step), and the states generated so far are returned.
+    it, and continue — the model consumes its own output. The model runs in
+    eval mode and gets its mode back at the end.
+
+    Args:
+        model: a :class:`DecoderOnlyTransformer`.
+        context: the states to start from, finite.
+        steps: number of states to generate.
+        max_seconds: optional wall-time bound, checked after the first step;
+            the states generated so far are returned when it is reached.
 
     Shape:
-        - context: :math:`(L, D)` with :math:`1 \\le L`; only the last
-          ``max_len`` steps are used.
+        - context: :math:`(L, D)` with :math:`L \\ge 1`; only the last
+          ``max_len`` steps are used
         - Output: :math:`(\\text{steps}, D)`, the generated states only (fewer
-          rows if ``max_seconds`` stopped it).
+          rows if ``max_seconds`` stopped it)
 
-    Raises:
-        TypeError, ValueError: for a model that is not a
-            :class:`DecoderOnlyTransformer`, a context of the wrong shape,
-            dtype or device or with non-finite values, a non-positive ``steps``
-            or a negative ``max_seconds``.
+    Taught in: :ref:`gr-challenge-lorenz`, step 4
     """
     check_type("model", model, DecoderOnlyTransformer, "a DecoderOnlyTransformer")
     check_model_input("context", context, model, shape=("L", model.d_in))

@@ -13,7 +13,7 @@ raw logits). It uses the three containers that register sub-modules:
 ``nn.Sequential`` for each block, ``nn.ModuleList`` for the list of blocks
 and ``nn.ModuleDict`` for the table of activations to choose from.
 
-Taught in: Part III, *Building blocks — MLPs* (seed ``004``).
+Taught in: :ref:`ch-bb-mlp` (source: the tutoring dialogue of seed ``004``)
 """
 
 from __future__ import annotations
@@ -33,13 +33,17 @@ INITS = ("default", "xavier", "kaiming", "normal")
 class SimplestModel(nn.Module):
     """The simplest possible model: one ``nn.Linear`` layer, :math:`y = xW^\\top + b`.
 
+    Args:
+        in_features: features per sample (default 10).
+        out_features: outputs per sample (default 1).
+
     Shape:
-        - Input: :math:`(N, \\text{in\\_features})`
+        - x: :math:`(N, \\text{in\\_features})`
         - Output: :math:`(N, \\text{out\\_features})`
 
-    Raises:
-        TypeError, ValueError: for sizes that are not positive ints, or an
-            input that is not :math:`(N, \\text{in\\_features})` of the model's dtype and device.
+    Torch twin: ``nn.Linear`` itself, which it wraps with a check of its input.
+
+    Taught in: :ref:`ch-bb-mlp`
     """
 
     def __init__(self, in_features: int = 10, out_features: int = 1):
@@ -54,19 +58,18 @@ class SimplestModel(nn.Module):
 
 
 class FlexibleMLP(nn.Module):
-    """A multi-layer perceptron of any depth, built from ``nn.ModuleList``,
-    ``nn.Sequential`` and ``nn.ModuleDict``.
+    """An MLP of any depth, built from ``nn.ModuleList``, ``nn.Sequential`` and ``nn.ModuleDict``.
+
+    The blocks are :math:`h_\\ell = \\mathrm{drop}(\\phi(\\mathrm{norm}(W_\\ell h_{\\ell-1} + b_\\ell)))`,
+    the output layer has no activation (raw logits).
 
     Args:
         input_size: features per sample.
-        hidden_sizes: width of each hidden layer, e.g. ``[128, 64]``; empty
-            gives a linear model.
+        hidden_sizes: width of each hidden layer, e.g. ``[128, 64]``; empty gives a linear model.
         output_size: outputs (logits) per sample.
-        activation: one of ``ACTIVATIONS``, looked up in ``self.activations``
-            (an ``nn.ModuleDict``) and copied into each block.
+        activation: one of ``ACTIVATIONS``, copied from ``self.activations`` (an ``nn.ModuleDict``).
         dropout: drop probability after each hidden activation (0 = none).
-        batch_norm: insert ``nn.BatchNorm1d`` between each hidden linear layer
-            and its activation.
+        batch_norm: ``nn.BatchNorm1d`` between each hidden linear layer and its activation.
         init: ``"default"`` (PyTorch's), ``"xavier"`` (Glorot uniform,
             bound :math:`\\sqrt{6/(n_\\text{in}+n_\\text{out})}`), ``"kaiming"``
             (He uniform for ReLU, bound :math:`\\sqrt{6/n_\\text{in}}`) or
@@ -74,14 +77,12 @@ class FlexibleMLP(nn.Module):
             except for ``"default"``.
 
     Shape:
-        - Input: :math:`(N, \\text{input\\_size})`
+        - x: :math:`(N, \\text{input\\_size})`
         - Output: :math:`(N, \\text{output\\_size})`
 
-    Raises:
-        TypeError, ValueError: for a size that is not a positive int, an
-            unknown ``activation`` or ``init``, ``dropout`` outside
-            :math:`[0, 1)`, or (in ``forward``) an input that is not
-            :math:`(N, \\text{input\\_size})` of the model's dtype and device.
+    Torch twin: the same layers in one ``nn.Sequential`` (the unit tests copy the weights and compare).
+
+    Taught in: :ref:`ch-bb-mlp`, chapter 1
     """
 
     def __init__(

@@ -15,7 +15,7 @@ whose gradient is, by the chain rule with :math:`\\sigma' = \\sigma(1-\\sigma)`,
     \\frac{\\partial L}{\\partial W} = \\frac{1}{N} X^{\\mathsf T} (\\hat y - y), \\qquad
     \\frac{\\partial L}{\\partial b} = \\frac{1}{N} \\sum_i (\\hat y_i - y_i).
 
-Taught in: Part II, Grand Examination, challenge I (logistic regression from scratch).
+Taught in: :ref:`gr-challenges-raw-metal`, challenge I (logistic regression from scratch)
 """
 
 from __future__ import annotations
@@ -48,11 +48,12 @@ def sigmoid(z: torch.Tensor) -> torch.Tensor:
     """The logistic function :math:`\\sigma(z) = 1 / (1 + e^{-z})`, written out.
 
     Shape:
-        - z: any shape.
-        - Output: same shape, values in :math:`[0, 1]`.
+        - z: any shape, floating point
+        - Output: the same shape, values in :math:`[0, 1]`
 
-    Raises:
-        TypeError: if ``z`` is not a floating-point tensor.
+    Torch twin: ``torch.sigmoid``.
+
+    Taught in: :ref:`gr-challenges-raw-metal`, challenge I
     """
     check_tensor("z", z, floating=True)
     return 1.0 / (1.0 + torch.exp(-z))
@@ -68,20 +69,19 @@ def binary_cross_entropy(p: torch.Tensor, y: torch.Tensor, eps: float = 1e-7) ->
     ``p`` is clamped to :math:`[\\varepsilon, 1 - \\varepsilon]` first: in
     ``float32`` :math:`\\sigma(z)` rounds to exactly 1 for :math:`z \\gtrsim 17`,
     and :math:`\\ln(1 - 1) = -\\infty` would make one confident mistake an
-    infinite loss (PyTorch's ``F.binary_cross_entropy`` clamps the logarithm at −100
-    for the same reason).
+    infinite loss. Shapes must be equal: broadcasting ``(N, 1)`` against ``(N,)``
+    would silently give an ``(N, N)`` loss matrix.
+
+    Args:
+        eps: the clamp :math:`\\varepsilon`, in :math:`(0, 0.5)`.
 
     Shape:
-        - p, y: the same shape, e.g. :math:`(N, 1)`.
-        - Output: scalar.
+        - p, y: the same shape, e.g. :math:`(N, 1)`
+        - Output: scalar
 
-    Raises:
-        TypeError: if ``p`` or ``y`` is not a floating tensor.
-        TypeError: if ``p`` and ``y`` differ in dtype.
-        ValueError: if the shapes differ (broadcasting ``(N, 1)`` against
-            ``(N,)`` would silently give an ``(N, N)`` loss matrix), are empty,
-            the devices differ, ``p`` holds NaN or leaves :math:`[0, 1]`, or
-            ``eps`` is outside :math:`(0, 0.5)`.
+    Torch twin: ``F.binary_cross_entropy`` (which clamps the logarithm at −100 instead).
+
+    Taught in: :ref:`gr-challenges-raw-metal`, challenge I
     """
     check_tensor("p", p, floating=True)
     check_tensor("y", y, floating=True)
@@ -114,8 +114,12 @@ def logistic_gradients(
     only acts where :math:`\\hat y` is within ``eps`` of 0 or 1.)
 
     Shape:
-        - X: :math:`(N, D)`, y: :math:`(N, 1)`, W: :math:`(D, 1)`, b: :math:`(1,)`.
-        - Output: ``(grad_W, grad_b)`` of shapes :math:`(D, 1)` and :math:`(1,)`.
+        - X: :math:`(N, D)`, y: :math:`(N, 1)`, W: :math:`(D, 1)`, b: :math:`(1,)`
+        - Output: ``(grad_W, grad_b)`` of shapes :math:`(D, 1)` and :math:`(1,)`
+
+    Compared in the unit tests with autograd's ``loss.backward()``.
+
+    Taught in: :ref:`gr-challenges-raw-metal`, challenge I
     """
     _check_xy(X, y)
     check_tensor("W", W, floating=True)
@@ -134,7 +138,8 @@ class LogisticRegression:
     """Parameters and training record of :func:`train_logistic_regression`.
 
     Attributes:
-        W: :math:`(D, 1)` weights, b: :math:`(1,)` bias (leaf tensors, ``requires_grad``).
+        W: :math:`(D, 1)` weights, a leaf tensor with ``requires_grad``.
+        b: :math:`(1,)` bias, a leaf tensor with ``requires_grad``.
         losses: the loss before each update.
         stopped: ``"completed"``, or why training stopped early (a time bound).
     """
@@ -145,11 +150,11 @@ class LogisticRegression:
     stopped: str = "completed"
 
     def predict_proba(self, X: torch.Tensor) -> torch.Tensor:
-        """:math:`\\sigma(XW + b)`, shape :math:`(N, 1)`, without recording a graph.
+        """The probabilities :math:`\\sigma(XW + b)`, without recording a graph.
 
-        Raises:
-            TypeError, ValueError: if ``X`` is not a floating :math:`(N, D)`
-                tensor of the weights' width, dtype and device.
+        Shape:
+            - X: :math:`(N, D)`, of the weights' dtype and device
+            - Output: :math:`(N, 1)`
         """
         check_tensor("X", X, floating=True)
         check_tensor("X", X, shape=("N", self.W.shape[0]), dtype=self.W.dtype, device=self.W.device)
@@ -159,8 +164,8 @@ class LogisticRegression:
     def accuracy(self, X: torch.Tensor, y: torch.Tensor) -> float:
         """Fraction of points whose thresholded probability (at 0.5) equals the label.
 
-        Raises:
-            TypeError, ValueError: as :meth:`predict_proba`, or if ``y`` is not :math:`(N, 1)`.
+        Shape:
+            - X: :math:`(N, D)`; y: :math:`(N, 1)`, labels 0 or 1
         """
         _check_xy(X, y)
         return ((self.predict_proba(X) > 0.5).float() == y).float().mean().item()
@@ -189,17 +194,18 @@ def train_logistic_regression(
 
     and clears the gradients (``W.grad = None``).
 
-    ``steps`` bounds the number of updates; ``max_seconds`` optionally bounds
-    the wall time: once it is exceeded (after at least one update) no further
-    update is made and the returned model's ``stopped`` says so.
+    Args:
+        lr: the learning rate :math:`\\eta > 0`.
+        steps: number of updates.
+        generator: seeds the initial weights, :math:`\\mathcal N(0, 0.01^2)` (the bias starts at 0).
+        hand_gradient: take the gradient from :func:`logistic_gradients` instead of autograd.
+        max_seconds: optional wall-time bound, checked after the first update;
+            when it is exceeded no further update is made and ``stopped`` says so.
 
     Shape:
-        - X: :math:`(N, D)`, y: :math:`(N, 1)` with values 0 or 1.
+        - X: :math:`(N, D)`, finite; y: :math:`(N, 1)` with values 0 or 1
 
-    Raises:
-        TypeError, ValueError: for wrong dtypes or shapes, non-finite data,
-            labels other than 0 and 1, a non-positive ``lr`` or ``steps``, or a
-            negative ``max_seconds``.
+    Taught in: :ref:`gr-challenges-raw-metal`, challenge I
     """
     _check_xy(X, y)
     if y.numel() and not torch.all((y == 0) | (y == 1)):

@@ -1,7 +1,7 @@
-"""The single neuron and the multi-layer perceptron of Part I, chapter 3.
+"""The single neuron and the multi-layer perceptron.
 
-Taught in: Part I, chapter 3, §3.1 (``SingleNeuron``), §3.3 (``MLP``,
-``linear_parameter_count``); the 1M-parameter model of §2.3 is an ``MLP``.
+Taught in: :ref:`ch-neural-network` (§3.1 ``SingleNeuron``, §3.3 ``MLP`` and
+``linear_parameter_count``), :ref:`ch-autograd` (the 1M-parameter model of §2.3 is an ``MLP``)
 """
 
 from __future__ import annotations
@@ -31,8 +31,10 @@ class SingleNeuron(nn.Module):
         input_size: number of inputs (default 10).
 
     Shape:
-        - Input: ``(*, input_size)``.
-        - Output: ``(*, 1)``, every entry in ``(0, 1)``.
+        - x: :math:`(*, \\text{input\\_size})`
+        - Output: :math:`(*, 1)`, every entry in :math:`(0, 1)`
+
+    Taught in: :ref:`ch-neural-network`, §3.1
     """
 
     def __init__(self, input_size: int = 10):
@@ -53,10 +55,10 @@ class MLP(nn.Module):
 
     .. math::
 
-        f(x) = W_3\\,\\mathrm{ReLU}\\big(W_2\\,\\mathrm{ReLU}(W_1 x + b_1) + b_2\\big) + b_3
+        f(x) = W_3\,\mathrm{ReLU}\big(W_2\,\mathrm{ReLU}(W_1 x + b_1) + b_2\big) + b_3
 
     The defaults are the source's network, 10 → 64 → 32 → 1, with
-    :math:`(10+1)\\cdot 64 + (64+1)\\cdot 32 + (32+1)\\cdot 1 = 2{,}817` parameters.
+    :math:`(10+1)\cdot 64 + (64+1)\cdot 32 + (32+1)\cdot 1 = 2{,}817` parameters.
     No activation after the last layer (regression output).
 
     Physical analogy (the source's): each layer is a linear transformation
@@ -68,12 +70,17 @@ class MLP(nn.Module):
 
     Args:
         in_features: input size (default 10).
-        hidden1, hidden2: widths of the two hidden layers (defaults 64, 32).
+        hidden1: width of the first hidden layer (default 64).
+        hidden2: width of the second hidden layer (default 32).
         out_features: output size (default 1).
 
     Shape:
-        - Input: ``(*, in_features)``.
-        - Output: ``(*, out_features)``.
+        - x: :math:`(*, \text{in\_features})`
+        - Output: :math:`(*, \text{out\_features})`
+
+    Torch twin: the same layers in one ``nn.Sequential`` (the unit tests copy the weights and compare).
+
+    Taught in: :ref:`ch-neural-network`, §3.3
     """
 
     def __init__(self, in_features: int = 10, hidden1: int = 64, hidden2: int = 32, out_features: int = 1):
@@ -105,11 +112,14 @@ def linear_parameter_count(sizes: Sequence[int], bias: bool = True) -> int:
         P = \\sum_{l=1}^{L} (n_{l-1} + 1)\\, n_l \\quad(\\text{with biases}), \\qquad
         P = \\sum_{l} n_{l-1} n_l \\quad(\\text{without})
 
-    Activations have no parameters, so this is also the count of an MLP.
+    Activations have no parameters, so this is also the count of an MLP:
+    ``sum(p.numel() for p in model.parameters())``.
 
-    Raises:
-        TypeError: if ``sizes`` is not a sequence of ints.
-        ValueError: if fewer than two sizes are given or one is below 1.
+    Args:
+        sizes: the layer widths :math:`n_0, \\dots, n_L`, at least two, each at least 1.
+        bias: whether each layer has a bias.
+
+    Taught in: :ref:`mlp-parameter-count`
     """
     if isinstance(sizes, (str, bytes)) or not isinstance(sizes, Sequence):
         raise TypeError(f"sizes must be a sequence of ints, got {type(sizes).__name__}")

@@ -10,7 +10,7 @@ make the residual of the differential equation
 vanish at collocation points, its derivatives taken by automatic
 differentiation through the network itself.
 
-Taught in: Part II, Grand Examination, challenge IV (physics-informed neural network).
+Taught in: :ref:`gr-challenge-pinn` (the physics-informed neural network)
 """
 
 from __future__ import annotations
@@ -33,11 +33,10 @@ class PINN(nn.Module):
         u_\\theta(t) = W_L \\tanh(\\cdots \\tanh(W_1 \\hat t + b_1) \\cdots) + b_L,
         \\qquad \\hat t = 2 t / T - 1.
 
-    ``tanh`` is smooth with non-zero second derivative, so :math:`u''_\\theta`
-    exists and carries gradient (ReLU's second derivative is zero almost
-    everywhere: :math:`u''` would vanish identically). The affine input
-    scaling is part of the network, so derivatives with respect to the raw
-    :math:`t` are exact.
+    ``tanh`` is smooth with non-zero second derivative, so :math:`u''_\\theta` exists
+    and carries gradient (ReLU's second derivative is zero almost everywhere:
+    :math:`u''` would vanish identically). The affine input scaling is part of
+    the network, so derivatives with respect to the raw :math:`t` are exact.
 
     Args:
         hidden: width of each hidden layer.
@@ -45,13 +44,10 @@ class PINN(nn.Module):
         t_max: the end :math:`T` of the time interval.
 
     Shape:
-        - Input: :math:`(N, 1)`, times :math:`t`.
-        - Output: :math:`(N, 1)`, :math:`u_\\theta(t)`.
+        - t: :math:`(N, 1)`, times
+        - Output: :math:`(N, 1)`, :math:`u_\\theta(t)`
 
-    Raises:
-        TypeError, ValueError: if ``hidden`` or ``depth`` is not a positive
-            int, ``t_max`` not positive, or (in ``forward``) ``t`` is not an
-            :math:`(N, 1)` tensor of the model's dtype and device.
+    Taught in: :ref:`gr-challenge-pinn`, step 1
     """
 
     def __init__(self, hidden: int = 32, depth: int = 3, t_max: float = 2 * math.pi) -> None:
@@ -85,12 +81,10 @@ def derivatives(model: nn.Module, t: torch.Tensor) -> tuple[torch.Tensor, torch.
     is returned as zeros (autograd would raise).
 
     Shape:
-        - t: :math:`(N, 1)`, floating point (a copy with ``requires_grad`` is used).
-        - Output: ``(u, u_t, u_tt)``, each :math:`(N, 1)`.
+        - t: :math:`(N, 1)`, finite floating point (a copy with ``requires_grad`` is used)
+        - Output: ``(u, u_t, u_tt)``, each :math:`(N, 1)`
 
-    Raises:
-        TypeError: if ``model`` is not an ``nn.Module`` or ``t`` not a floating tensor.
-        ValueError: if ``t`` holds NaN or infinite times.
+    Taught in: :ref:`gr-challenge-pinn`, step 2
     """
     check_type("model", model, nn.Module, "an nn.Module")
     check_tensor("t", t, floating=True)
@@ -122,17 +116,18 @@ def oscillator_loss(
     .. math::
 
         L_\\text{PDE} = \\frac{1}{N} \\sum_i \\big(u''(t_i) + \\omega^2 u(t_i)\\big)^2, \\qquad
-        L_\\text{BC} = (u(0) - u_0)^2 + (u'(0) - v_0)^2,
+        L_\\text{BC} = (u(0) - u_0)^2 + (u'(0) - v_0)^2, \\qquad L = L_\\text{PDE} + L_\\text{BC}.
 
-    :math:`L = L_\\text{PDE} + L_\\text{BC}`.
+    Args:
+        omega: the angular frequency :math:`\\omega > 0`.
+        u0: the initial value :math:`u(0)`.
+        v0: the initial velocity :math:`u'(0)`.
 
     Shape:
-        - t: :math:`(N, 1)` collocation times.
-        - Output: ``(L, L_PDE, L_BC)``, scalars.
+        - t: :math:`(N, 1)` collocation times, :math:`N \\ge 1`
+        - Output: ``(L, L_PDE, L_BC)``, scalars
 
-    Raises:
-        TypeError, ValueError: as :func:`derivatives`, if ``t`` is empty, or
-            if ``omega``, ``u0``, ``v0`` are not finite numbers (``omega`` positive).
+    Taught in: :ref:`gr-challenge-pinn`, steps 3–4
     """
     check_type("model", model, nn.Module, "an nn.Module")
     check_tensor("t", t, shape=("N", 1), floating=True)
@@ -152,8 +147,14 @@ def oscillator_loss(
 
 @dataclass
 class PINNHistory:
-    """Loss at each Adam step (before its update) and at each L-BFGS loss evaluation, the time they took,
-    and ``stopped``: ``"completed"`` or why training stopped early (a time bound)."""
+    """The record of :func:`train_pinn`.
+
+    Attributes:
+        adam_loss: the loss at each Adam step, before its update.
+        lbfgs_loss: the loss at each L-BFGS loss evaluation.
+        seconds: the wall time of training.
+        stopped: ``"completed"``, or why training stopped early (a time bound).
+    """
 
     adam_loss: list[float] = field(default_factory=list)
     lbfgs_loss: list[float] = field(default_factory=list)
@@ -179,22 +180,20 @@ def train_pinn(
 ) -> PINNHistory:
     """Train ``model`` on :func:`oscillator_loss`: Adam, then L-BFGS.
 
-    Adam (at learning rate ``lr``, cosine-annealed to zero) draws
-    ``n_collocation`` fresh uniform random times in :math:`[0, T]` every
-    step. L-BFGS, a quasi-Newton method that needs a deterministic loss, then
-    polishes the result on a fixed grid of ``n_collocation`` points — Adam
-    gets the shape right, L-BFGS the last digits.
+    Adam (at learning rate ``lr``, cosine-annealed to zero) draws ``n_collocation`` fresh
+    uniform random times in :math:`[0, T]` every step. L-BFGS, a quasi-Newton method that
+    needs a deterministic loss, then polishes the result on a fixed grid of ``n_collocation``
+    points — Adam gets the shape right, L-BFGS the last digits.
 
-    Bounds: ``adam_steps`` and ``lbfgs_steps`` bound the iterations;
-    ``max_seconds`` bounds the wall time (checked before each Adam step,
-    after at least one, and at each L-BFGS evaluation). When it is reached
-    training stops, the model keeps the last parameters whose loss was
-    recorded, and ``history.stopped`` says so.
+    Args:
+        adam_steps: number of Adam steps (0 skips Adam).
+        lbfgs_steps: most L-BFGS iterations (0 skips L-BFGS).
+        omega, u0, v0: the oscillator, as in :func:`oscillator_loss`.
+        generator: draws Adam's collocation times (``None``: the global generator).
+        max_seconds: optional wall-time bound, checked before each Adam step after the first and at each
+            L-BFGS evaluation; training then stops with the last parameters whose loss was recorded.
 
-    Raises:
-        TypeError: if ``model`` is not a :class:`PINN` or ``generator`` not a generator.
-        ValueError: for non-positive sizes, rate or ``omega``, negative step
-            counts or ``max_seconds``, or non-finite initial conditions.
+    Taught in: :ref:`gr-challenge-pinn`, step 5
     """
     check_type("model", model, PINN, "a PINN")
     check_int("n_collocation", n_collocation, minimum=1)

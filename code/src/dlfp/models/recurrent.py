@@ -1,4 +1,7 @@
-"""An LSTM forecaster: MyLSTMCell unrolled over a window, a linear read-out."""
+"""An LSTM forecaster: ``nn.LSTM`` over a window, a linear read-out of the last step.
+
+Taught in: :ref:`gradiens-module-6`, exercise 6.3
+"""
 
 from __future__ import annotations
 
@@ -18,16 +21,16 @@ class LSTMForecaster(nn.Module):
     where :math:`h^{(L)}_t` is the top layer's hidden state after the last
     step of the window.
 
+    Args:
+        input_size: features per time step, also the features predicted (default 1).
+        hidden_size: width of the LSTM's state (default 64).
+        num_layers: stacked LSTM layers (default 2).
+
     Shape:
-        - x: :math:`(N, T, \\text{input\\_size})` (``batch_first``)
+        - x: :math:`(N, T, \\text{input\\_size})` (``batch_first``), :math:`T \\ge 1`
         - Output: :math:`(N, \\text{input\\_size})`
 
-    Raises:
-        TypeError, ValueError: for sizes that are not positive ints, or inputs
-            that are not floating tensors of the shapes above with the model's
-            dtype and device and at least one time step.
-
-    Taught in: Part II, module 6, exercise 6.3.
+    Taught in: :ref:`gradiens-module-6`, exercise 6.3
     """
 
     def __init__(self, input_size: int = 1, hidden_size: int = 64, num_layers: int = 2) -> None:

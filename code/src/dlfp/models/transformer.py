@@ -1,6 +1,6 @@
 """A Transformer encoder block written out, and a Transformer for Burgers' equation.
 
-Taught in: Part II, module 7 (exercises 7.2 and 7.3).
+Taught in: :ref:`gradiens-module-7` (exercises 7.2 and 7.3)
 """
 
 from __future__ import annotations
@@ -29,24 +29,27 @@ class MyTransformerBlock(nn.Module):
     :math:`z = x + \\mathrm{MHA}(\\mathrm{LN}_1 x)`,
     :math:`y = z + \\mathrm{FF}(\\mathrm{LN}_2 z)`.
 
-    Parameter names follow ``nn.TransformerEncoderLayer`` (``self_attn``,
-    ``linear1``, ``linear2``, ``norm1``, ``norm2``), so with ``dropout=0``
-    ``block.load_state_dict(layer.state_dict())`` makes the two equal.
+    The attention is ``nn.MultiheadAttention``, not
+    :func:`dlfp.nn.attention.scaled_dot_product_attention`, because exercise 7.2 asks for that module.
+
+    Args:
+        d_model: width of a token, divisible by ``nhead``.
+        nhead: number of attention heads :math:`H`.
+        dim_feedforward: width of the feed-forward layer (default 2048).
+        dropout: drop probability of the attention weights, the sub-layer outputs and the feed-forward hidden layer.
+        norm_first: pre-norm instead of post-norm.
 
     Shape:
-        - x: :math:`(B, L, d_{\\text{model}})` (batch first)
+        - x: :math:`(B, L, d_{\\text{model}})` (batch first), :math:`L \\ge 1`
+        - mask: :math:`(L, L)` or :math:`(B \\cdot H, L, L)`, ``nn.MultiheadAttention``'s
+          ``attn_mask`` (bool: ``True`` forbids; float: added to the scores)
         - Output: :math:`(B, L, d_{\\text{model}})`; with ``return_attention=True``
           also the attention weights :math:`(B, H, L, L)`
 
-    Raises:
-        TypeError, ValueError: for sizes that are not positive ints, ``d_model``
-            not divisible by ``nhead``, ``dropout`` outside :math:`[0, 1)`, or
-            (in ``forward``) an input that is not :math:`(B, L, d_{\\text{model}})`
-            of the model's dtype and device with :math:`L \\ge 1`, or a mask
-            that is not a bool or x-dtype float tensor of shape :math:`(L, L)`
-            or :math:`(B \\cdot H, L, L)` on x's device.
+    Torch twin: ``nn.TransformerEncoderLayer(batch_first=True)``; the parameter names are
+    its own, so with ``dropout=0`` ``block.load_state_dict(layer.state_dict())`` makes the two equal.
 
-    Taught in: Part II, module 7, exercise 7.2.
+    Taught in: :ref:`gradiens-module-7`, exercise 7.2
     """
 
     def __init__(
@@ -126,17 +129,19 @@ class BurgersTransformer(nn.Module):
         \\hat u(x_i, T) = w^{\\mathsf T} \\big(\\mathrm{Block}^{\\circ n}
         (u_0(x_i)\\, e + b + \\mathrm{PE}_i)\\big) + c.
 
+    Args:
+        n_points: grid points :math:`N`, one token each (default 64).
+        d_model: width of a token, divisible by ``nhead``.
+        nhead: attention heads :math:`H` per block.
+        num_layers: number of blocks.
+        dim_feedforward: width of each block's feed-forward layer.
+
     Shape:
         - u0: :math:`(B, N)` with :math:`N` = ``n_points``
         - Output: :math:`(B, N)`; with ``return_attention=True`` also a list of
           per-layer attention weights, each :math:`(B, H, N, N)`
 
-    Raises:
-        TypeError, ValueError: for sizes that are not positive ints (as
-            :class:`MyTransformerBlock`), or (in ``forward``) an input that is
-            not :math:`(B, N)` of the model's dtype and device.
-
-    Taught in: Part II, module 7, exercise 7.3.
+    Taught in: :ref:`gradiens-m7-burgers`, exercise 7.3
     """
 
     def __init__(

@@ -6,7 +6,7 @@ resolution (the "pyramid": resolution down, channels up). ``MyVGG`` is the
 network of Part II's exercise 5.3 and, narrower, the MNIST classifier of
 exercise 5.4.
 
-Taught in: Part II, module 5 (exercises 5.3 and 5.4).
+Taught in: :ref:`gradiens-module-5` (§5.3 and exercises 5.3 and 5.4)
 """
 
 from __future__ import annotations
@@ -36,12 +36,18 @@ def conv_bn_relu(
     subtraction removes it and BN's :math:`\\beta` takes its place); pass
     ``bias=False`` to drop it.
 
+    Args:
+        in_channels: channels :math:`C_{in}` of the input.
+        out_channels: channels :math:`C_{out}` of the output.
+        kernel_size: side :math:`k` of the square kernel (default 3).
+        stride: stride :math:`s` of the convolution (default 1).
+        bias: whether the convolution has a bias.
+
     Shape:
-        - Input: :math:`(N, C_{in}, H, W)`
+        - x: :math:`(N, C_{in}, H, W)`
         - Output: :math:`(N, C_{out}, H', W')`, :math:`H' = \\lfloor (H + 2p - k)/s \\rfloor + 1`
 
-    Raises:
-        TypeError, ValueError: if a size is not a positive int.
+    Taught in: :ref:`gradiens-module-5`, §5.3
     """
     for name, value in (
         ("in_channels", in_channels),
@@ -60,12 +66,13 @@ def conv_bn_relu(
 def vgg_block(in_channels: int, out_channels: int) -> nn.Sequential:
     """One block of exercise 5.3: ``Conv(3×3, p=1) → BN → ReLU → MaxPool(2)``.
 
-    Shape:
-        - Input: :math:`(N, C_{in}, H, W)`
-        - Output: :math:`(N, C_{out}, \\lfloor H/2 \\rfloor, \\lfloor W/2 \\rfloor)`
+    Args:
+        in_channels: channels :math:`C_{in}` of the input.
+        out_channels: channels :math:`C_{out}` of the output.
 
-    Raises:
-        ValueError: if a channel count is not a positive int.
+    Shape:
+        - x: :math:`(N, C_{in}, H, W)`
+        - Output: :math:`(N, C_{out}, \\lfloor H/2 \\rfloor, \\lfloor W/2 \\rfloor)`
     """
     return nn.Sequential(*conv_bn_relu(in_channels, out_channels), nn.MaxPool2d(2))
 
@@ -87,15 +94,10 @@ class MyVGG(nn.Module):
         image_size: side length of the square input images.
 
     Shape:
-        - Input: :math:`(N, C_{in}, S, S)` with :math:`S` = ``image_size``
+        - x: :math:`(N, C_{in}, S, S)` with :math:`S` = ``image_size``
         - Output: :math:`(N, \\text{num\\_classes})`, logits
 
-    Raises:
-        TypeError: for a size that is not an int, or (in ``forward``) an input
-            that is not a floating tensor of the model's dtype.
-        ValueError: for non-positive sizes, an image too small for the
-            number of blocks, or (in ``forward``) an input of the wrong shape
-            or on another device.
+    Taught in: :ref:`gradiens-module-5`, exercises 5.3 and 5.4
     """
 
     def __init__(
@@ -138,12 +140,15 @@ def shape_table(model: nn.Module, x: torch.Tensor) -> list[tuple[str, str, tuple
     forward pass runs under ``torch.no_grad()`` in eval mode, and the hooks
     and the mode are restored afterwards.
 
-    Shape:
-        - x: whatever ``model`` accepts, e.g. :math:`(N, C, H, W)`.
-        - Output: rows ``(name, layer type, output shape without batch, parameter count)``.
+    Args:
+        model: the network; its leaf modules must return tensors.
+        x: an input batch.
 
-    Raises:
-        TypeError: if ``model`` is not an ``nn.Module`` or ``x`` not a tensor.
+    Shape:
+        - x: whatever ``model`` accepts, e.g. :math:`(N, C, H, W)`
+        - Output: rows ``(name, layer type, output shape without batch, parameter count)``
+
+    Taught in: :ref:`gradiens-module-5`, §5.3 (the pyramid principle)
     """
     check_type("model", model, nn.Module, "an nn.Module")
     check_tensor("x", x)
