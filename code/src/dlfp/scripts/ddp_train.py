@@ -20,9 +20,7 @@ from __future__ import annotations
 import argparse
 import json
 import math
-import os
 import sys
-import tempfile
 import time
 from collections.abc import Sequence
 from datetime import timedelta
@@ -36,6 +34,7 @@ from torch.nn.parallel import DistributedDataParallel
 from torch.utils.data import DataLoader, DistributedSampler, TensorDataset
 
 from dlfp._checks import check_int, check_seed, check_tensor, check_type
+from dlfp.train.atomic import atomic_write
 from dlfp.train.ddp import (
     _require_process_group,
     check_gradient,
@@ -200,7 +199,7 @@ def train_worker(args: argparse.Namespace, device: torch.device) -> dict[str, An
     sampler.set_epoch(0)
     grad_check, g_ddp = check_gradient(ddp, reference, x, y, torch.tensor(list(sampler)[:per_rank]))
     if rank == 0 and args.grad_out is not None:
-        _atomic(args.grad_out, lambda f: torch.save(g_ddp, f), "wb")
+        atomic_write(args.grad_out, lambda f: torch.save(g_ddp, f))
 
     optimizer = torch.optim.SGD(ddp.parameters(), lr=args.lr)
     steps, orders, epoch_times, step_times, losses, wrote = 0, [], [], [], [], []
@@ -283,26 +282,11 @@ def main(argv: Sequence[str] | None = None) -> int:
                 "param_spread": max((p - params[0]).abs().max().item() for p in params),
                 "ranks": records,
             }
-            _atomic(args.out, lambda f: json.dump(result, f), "w")
+            atomic_write(args.out, lambda f: json.dump(result, f), text=True)
         dist.barrier()
     finally:
         dist.destroy_process_group()
     return 0
-
-
-def _atomic(path: Path, write, mode: str) -> None:
-    """Call ``write(f)`` on a temporary file beside ``path``, then rename it over ``path``."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, mode, **({"encoding": "utf-8"} if "b" not in mode else {})) as f:
-            write(f)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
 
 
 if __name__ == "__main__":
