@@ -12,7 +12,7 @@ regression problem with ``DistributedDataParallel``, checks one step's gradient
 against a single-process reference, and rank 0 writes the results and the
 checkpoint. The pieces are in ``dlfp.train.ddp``.
 
-Taught in: Part III, *PyTorch Fundamentals VI: Training at Scale*.
+Taught in: :ref:`ch-ptf-scale`
 """
 
 from __future__ import annotations
@@ -62,8 +62,7 @@ def tanh_gelu(x: torch.Tensor) -> torch.Tensor:
     Shape:
         - Input: any shape. Output: the same shape.
 
-    Raises:
-        TypeError: if ``x`` is not a floating-point tensor.
+    Taught in: :ref:`ch-ptf-scale`
     """
     check_tensor("x", x, floating=True)
     return 0.5 * x * (1.0 + torch.tanh(math.sqrt(2.0 / math.pi) * (x + 0.044715 * x**3)))
@@ -83,6 +82,8 @@ class ScaleMLP(nn.Module):
     Shape:
         - Input: :math:`(N, \\text{in\\_features})`.
         - Output: :math:`(N, \\text{out\\_features})`.
+
+    Taught in: :ref:`ch-ptf-scale`
     """
 
     def __init__(self, in_features: int = 16, width: int = 256, depth: int = 2, out_features: int = 1):
@@ -110,6 +111,8 @@ def make_regression(n: int, in_features: int = 16, *, seed: int = 0) -> tuple[to
 
     Shape:
         - Returns ``X`` :math:`(n, d)` and ``y`` :math:`(n, 1)`, float32.
+
+    Taught in: :ref:`ch-ptf-scale`
     """
     check_int("n", n, minimum=1)
     check_int("in_features", in_features, minimum=1)
@@ -176,9 +179,9 @@ def train_worker(args: argparse.Namespace, device: torch.device) -> dict[str, An
     (:func:`save_on_rank0`); and times a gradient-sized all-reduce alone.
 
     Raises:
-        TypeError: if ``args`` is not the namespace :func:`parse_args` returns
-            or ``device`` not a ``torch.device``.
         RuntimeError: if no process group is initialised.
+
+    Taught in: :ref:`ch-ptf-scale`
     """
     check_type("args", args, argparse.Namespace, "an argparse.Namespace (from parse_args)")
     check_type("device", device, torch.device, "a torch.device (from device_for)")
@@ -257,6 +260,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     rank 0, which writes them (atomically) to ``--out`` with the gradient
     check and the spread of the final parameters across ranks (0 when the
     replicas stayed in step).
+
+    Taught in: :ref:`ch-ptf-scale`
     """
     args = parse_args(argv)
     rank, world_size, local_rank = launch_environment()

@@ -37,20 +37,13 @@ def atomic_write(
     """Call ``write(f)`` on a temporary file beside ``path``, then rename it over ``path``.
 
     Args:
-        path: the file to create or replace; its folder is created if missing.
-        write: writes the contents to the open file object it is given.
-        text: open the temporary file as UTF-8 text instead of bytes.
-        verify: called with the temporary file's name once it is complete and
-            synced; an exception from it removes the temporary file and leaves
-            ``path`` as it was (:func:`dlfp.train.checkpoint.save_checkpoint`
-            reads the file back with ``torch.load(weights_only=True)`` here).
+        path: the file to create or replace (a replaced file keeps its permissions).
+        write: writes the contents to the open file it is given.
+        text: open the file as UTF-8 text instead of bytes.
+        verify: called with the finished temporary file's name; if it raises,
+            the temporary is removed and ``path`` is left as it was.
 
-    A file that is replaced keeps its permission bits; a new one gets the umask's.
-    Returns the path written.
-
-    Torch twin: none (``torch.save`` writes in place; an interrupted save leaves a torn file).
-
-    Taught in: :ref:`ch-ptf-checkpoints`
+    Taught in: :ref:`ch-ptf-checkpoints` (``torch.save`` alone writes in place)
     """
     path = check_path("path", path)
     check_callable("write", write)

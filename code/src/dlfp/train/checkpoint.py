@@ -31,7 +31,7 @@ entry, the model's keys and shapes and the optimiser's parameter groups
 before it loads any of them, so a mismatch leaves model, optimiser and
 random generators as they were.
 
-Taught in: Part III, *PyTorch Fundamentals — data, training, checkpoints* (§9).
+Taught in: :ref:`ch-ptf-checkpoints`
 """
 
 from __future__ import annotations
@@ -60,7 +60,10 @@ _SAFE_CONTAINERS = (dict, collections.OrderedDict, list, tuple, set)
 
 
 class CheckpointError(ValueError):
-    """A file that cannot be used as a checkpoint (truncated, foreign, incomplete)."""
+    """A file that cannot be used as a checkpoint (truncated, foreign, incomplete).
+
+    Taught in: :ref:`ch-ptf-checkpoints`
+    """
 
 
 def rng_state(generators: dict[str, torch.Generator] | None = None) -> dict[str, Any]:
@@ -98,9 +101,10 @@ def set_rng_state(state: dict[str, Any], generators: dict[str, torch.Generator] 
     checkpoint read with ``map_location="cuda"``) are moved back to the CPU.
 
     Raises:
-        TypeError: if ``generators`` is not a dict of ``torch.Generator``.
         CheckpointError: if ``state`` lacks a generator or an entry of one,
             or names a generator that ``generators`` does not supply.
+
+    Taught in: :ref:`ch-ptf-checkpoints`
     """
     generators = _check_generators(generators)
     _check_rng(state, "state")
@@ -153,11 +157,10 @@ def save_checkpoint(
         the path written.
 
     Raises:
-        TypeError: if ``path`` is not a path, ``model``/``optimizer``/``scheduler``
-            are of the wrong kind, ``extra`` is not a dict, ``epoch`` not an
-            int, or a value (e.g. ``extra['loss']`` a ``numpy.float64``) would
-            not load back with ``torch.load(weights_only=True)``.
-        ValueError: if ``epoch`` is negative.
+        TypeError: if a value (e.g. ``extra['loss']`` a ``numpy.float64``) would
+            not load back with ``torch.load(weights_only=True)``; nothing is written.
+
+    Taught in: :ref:`ch-ptf-checkpoints`
     """
     path = check_path("path", path)
     _check_states(model, optimizer, scheduler, model_required=True)
@@ -202,15 +205,14 @@ def load_checkpoint(
         the checkpoint dict (``epoch``, ``extra``, the raw states).
 
     Raises:
-        TypeError: if ``path`` is not a path or ``model``/``optimizer``/``scheduler``
-            are of the wrong kind.
-        ValueError: if ``map_location`` is not a device (or names a GPU this machine lacks).
         FileNotFoundError: if ``path`` does not exist.
         CheckpointError: if the file is truncated, not a PyTorch file, refused
             by the safe unpickler, not a dlfp checkpoint, of another format
             version, has a malformed entry, does not fit ``model`` or
             ``optimizer``, or lacks a state that was asked to be restored
             (e.g. ``optimizer`` given but none saved).
+
+    Taught in: :ref:`ch-ptf-checkpoints`
     """
     path = check_path("path", path)
     _check_states(model, optimizer, scheduler, model_required=False)

@@ -13,7 +13,7 @@ accumulation and a learning-rate scheduler. There are no wall-clock bounds:
 a quick run is a smaller run (``max_steps``, ``dlfp.pick``), and time limits
 belong to the page timeout and the test budget.
 
-Taught in: Part I, chapter 5 (the training loop); Part II, module 3.
+Taught in: :ref:`ch-training-loop`, :ref:`gradiens-module-3`
 """
 
 from __future__ import annotations
@@ -49,10 +49,7 @@ def accuracy(logits: torch.Tensor, targets: torch.Tensor) -> torch.Tensor:
         - targets: :math:`(N,)`, integer class indices
         - Output: scalar tensor in :math:`[0, 1]`
 
-    Raises:
-        TypeError, ValueError: if ``logits`` is not :math:`(N, C)` with
-            :math:`N, C \\ge 1`, or ``targets`` not :math:`(N,)` integer indices
-            in :math:`[0, C)` on the same device.
+    Taught in: :ref:`ch-ptf-training`
     """
     check_tensor("logits", logits, shape=("N", "C"))
     check_tensor("targets", targets, shape=(logits.shape[0],), note=f" to match logits {tuple(logits.shape)}")
@@ -126,6 +123,8 @@ def train_one_epoch(
         FloatingPointError: if the loss becomes NaN or infinite.
         TypeError, ValueError: for a batch that is not a pair of tensors, or
             holds NaN (found when the batch arrives, not before the loop).
+
+    Taught in: :ref:`ch-training-loop`, :ref:`gradiens-module-3`
     """
     _check_common(model, loader, loss_fn)
     check_type("optimizer", optimizer, torch.optim.Optimizer, "a torch.optim.Optimizer")
@@ -204,6 +203,8 @@ def evaluate(
     Returns:
         ``{"loss": ..., **{name: ...}}`` as Python floats.
 
+
+    Taught in: :ref:`ch-ptf-training`, :ref:`ch-cosmonet-val-loss`
     """
     _check_common(model, loader, loss_fn)
     check_type("metrics", metrics, (dict, type(None)), "a dict of name -> metric function, or None")
@@ -236,7 +237,10 @@ def evaluate(
 
 @dataclass
 class History:
-    """What :func:`fit` did: per-epoch losses and metrics, and why it stopped."""
+    """What :func:`fit` did: per-epoch losses and metrics, and why it stopped.
+
+    Taught in: :ref:`ch-pg-exercises`
+    """
 
     train_loss: list[float] = field(default_factory=list)
     val: list[dict[str, float]] = field(default_factory=list)
@@ -289,6 +293,8 @@ def fit(
     Raises:
         TypeError: for a one-shot iterator as a loader for more than one epoch
             (it would be empty from the second epoch on), found before the first step.
+
+    Taught in: :ref:`ch-ptf-training`, :ref:`ch-pg-exercises`
     """
     check_int("epochs", epochs, minimum=1)
     _check_common(model, train_loader, loss_fn, "train_loader")
