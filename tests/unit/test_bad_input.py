@@ -44,7 +44,7 @@ from dlfp.nn import init as init_stats
 from dlfp.optim import landscapes, optimizers
 from dlfp.scripts import ddp_train
 from dlfp.tensor import matmul, shapes
-from dlfp.train import amp, checkpoint, compile, ddp, loop
+from dlfp.train import amp, atomic, checkpoint, compile, ddp, loop
 
 NAN = float("nan")
 F64 = torch.float64
@@ -301,6 +301,10 @@ CASES: dict[str, list[tuple[Callable[[], object], type[BaseException], str]]] = 
         (lambda: padding.fd_laplacian(torch.zeros(5), 0.0, "periodic"), ValueError, r"h must be positive, got 0\.0"),
     ],
     # --- dlfp.train.checkpoint
+    "dlfp.train.atomic.atomic_write": [
+        (lambda: atomic.atomic_write(3, lambda f: None), TypeError, r"path must be a str or os\.PathLike"),
+        (lambda: atomic.atomic_write("x.bin", b"data"), TypeError, r"write must be callable, got b'data' \(bytes\)"),
+    ],
     "dlfp.train.checkpoint.rng_state": [
         (
             lambda: checkpoint.rng_state({"x": 1}),
@@ -1720,9 +1724,11 @@ CASES: dict[str, list[tuple[Callable[[], object], type[BaseException], str]]] = 
             r"patience \(early stopping\) needs a val_loader",
         ),
         (
-            lambda: loop.fit(nn.Linear(1, 1), line_loader(), nn.MSELoss(), sgd(nn.Linear(1, 1)), 2, max_seconds=NAN),
+            lambda: loop.fit(
+                nn.Linear(1, 1), line_loader(), nn.MSELoss(), sgd(nn.Linear(1, 1)), 2, max_steps_per_epoch=0
+            ),
             ValueError,
-            r"max_seconds must be a number, got nan",
+            r"max_steps_per_epoch must be a positive int or None, got 0",
         ),
     ],
     # --- dlfp._checks: the checks themselves

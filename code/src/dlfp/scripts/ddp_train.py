@@ -12,7 +12,7 @@ regression problem with ``DistributedDataParallel``, checks one step's gradient
 against a single-process reference, and rank 0 writes the results and the
 checkpoint. The pieces are in ``dlfp.train.ddp``.
 
-Taught in: Part III, *PyTorch Fundamentals VI: Training at Scale*.
+Taught in: :ref:`ch-ptf-scale`
 """
 
 from __future__ import annotations
@@ -20,9 +20,7 @@ from __future__ import annotations
 import argparse
 import json
 import math
-import os
 import sys
-import tempfile
 import time
 from collections.abc import Sequence
 from datetime import timedelta
@@ -36,6 +34,7 @@ from torch.nn.parallel import DistributedDataParallel
 from torch.utils.data import DataLoader, DistributedSampler, TensorDataset
 
 from dlfp._checks import check_int, check_seed, check_tensor, check_type
+from dlfp.train.atomic import atomic_write
 from dlfp.train.ddp import (
     _require_process_group,
     check_gradient,
@@ -63,8 +62,7 @@ def tanh_gelu(x: torch.Tensor) -> torch.Tensor:
     Shape:
         - Input: any shape. Output: the same shape.
 
-    Raises:
-        TypeError: if ``x`` is not a floating-point tensor.
+    Taught in: :ref:`ch-ptf-scale`
     """
     check_tensor("x", x, floating=True)
     return 0.5 * x * (1.0 + torch.tanh(math.sqrt(2.0 / math.pi) * (x + 0.044715 * x**3)))
@@ -84,6 +82,8 @@ class ScaleMLP(nn.Module):
     Shape:
         - Input: :math:`(N, \\text{in\\_features})`.
         - Output: :math:`(N, \\text{out\\_features})`.
+
+    Taught in: :ref:`ch-ptf-scale`
     """
 
     def __init__(self, in_features: int = 16, width: int = 256, depth: int = 2, out_features: int = 1):
@@ -111,6 +111,8 @@ def make_regression(n: int, in_features: int = 16, *, seed: int = 0) -> tuple[to
 
     Shape:
         - Returns ``X`` :math:`(n, d)` and ``y`` :math:`(n, 1)`, float32.
+
+    Taught in: :ref:`ch-ptf-scale`
     """
     check_int("n", n, minimum=1)
     check_int("in_features", in_features, minimum=1)
@@ -177,9 +179,9 @@ def train_worker(args: argparse.Namespace, device: torch.device) -> dict[str, An
     (:func:`save_on_rank0`); and times a gradient-sized all-reduce alone.
 
     Raises:
-        TypeError: if ``args`` is not the namespace :func:`parse_args` returns
-            or ``device`` not a ``torch.device``.
         RuntimeError: if no process group is initialised.
+
+    Taught in: :ref:`ch-ptf-scale`
     """
     check_type("args", args, argparse.Namespace, "an argparse.Namespace (from parse_args)")
     check_type("device", device, torch.device, "a torch.device (from device_for)")
@@ -200,7 +202,7 @@ def train_worker(args: argparse.Namespace, device: torch.device) -> dict[str, An
     sampler.set_epoch(0)
     grad_check, g_ddp = check_gradient(ddp, reference, x, y, torch.tensor(list(sampler)[:per_rank]))
     if rank == 0 and args.grad_out is not None:
-        _atomic(args.grad_out, lambda f: torch.save(g_ddp, f), "wb")
+        atomic_write(args.grad_out, lambda f: torch.save(g_ddp, f))
 
     optimizer = torch.optim.SGD(ddp.parameters(), lr=args.lr)
     steps, orders, epoch_times, step_times, losses, wrote = 0, [], [], [], [], []
@@ -258,6 +260,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     rank 0, which writes them (atomically) to ``--out`` with the gradient
     check and the spread of the final parameters across ranks (0 when the
     replicas stayed in step).
+
+    Taught in: :ref:`ch-ptf-scale`
     """
     args = parse_args(argv)
     rank, world_size, local_rank = launch_environment()
@@ -283,26 +287,11 @@ def main(argv: Sequence[str] | None = None) -> int:
                 "param_spread": max((p - params[0]).abs().max().item() for p in params),
                 "ranks": records,
             }
-            _atomic(args.out, lambda f: json.dump(result, f), "w")
+            atomic_write(args.out, lambda f: json.dump(result, f), text=True)
         dist.barrier()
     finally:
         dist.destroy_process_group()
     return 0
-
-
-def _atomic(path: Path, write, mode: str) -> None:
-    """Call ``write(f)`` on a temporary file beside ``path``, then rename it over ``path``."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, mode, **({"encoding": "utf-8"} if "b" not in mode else {})) as f:
-            write(f)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
 
 
 if __name__ == "__main__":

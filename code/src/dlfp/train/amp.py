@@ -21,7 +21,7 @@ overflowed and adapts :math:`S`: that is ``torch.amp.GradScaler``. bfloat16
 has float32's range and needs no scaler. CUDA GPUs use float16 (tensor
 cores); CPUs use bfloat16.
 
-Taught in: Part III, *PyTorch Fundamentals VI: Training at Scale*.
+Taught in: :ref:`ch-ptf-scale`
 """
 
 from __future__ import annotations
@@ -38,8 +38,7 @@ from dlfp._checks import check_device
 def autocast_dtype(device: torch.device | str) -> torch.dtype:
     """The 16-bit type mixed precision uses on ``device``: float16 on CUDA, bfloat16 elsewhere.
 
-    Raises:
-        ValueError: if ``device`` is not a valid device.
+    Taught in: :ref:`ch-ptf-scale`
     """
     return torch.float16 if check_device("device", device).type == "cuda" else torch.bfloat16
 
@@ -47,9 +46,9 @@ def autocast_dtype(device: torch.device | str) -> torch.dtype:
 def make_grad_scaler(device: torch.device | str, dtype: torch.dtype | None) -> Any | None:
     """A ``GradScaler`` where ``dtype`` needs one (float16), else ``None``.
 
-    Raises:
-        ValueError: if ``device`` is not a valid device, or ``dtype`` is not
-            ``None`` or a floating-point type.
+    Torch twin: ``torch.amp.GradScaler``.
+
+    Taught in: :ref:`ch-ptf-scale`
     """
     device = check_device("device", device)
     if dtype is not None and not (isinstance(dtype, torch.dtype) and dtype.is_floating_point):
@@ -80,9 +79,10 @@ def make_train_step(
         - ``x``: what ``model`` takes; ``y``: what ``loss_fn`` takes. Output: scalar.
 
     Raises:
-        TypeError: if ``model`` or ``optimizer`` are of the wrong kind.
-        ValueError: if ``amp_dtype`` is not a 16-bit float type, or
-            ``amp_dtype`` is float16 on CUDA without a ``scaler``.
+        ValueError: if ``amp_dtype`` is float16 on CUDA without a ``scaler``
+            (float16 gradients underflow without loss scaling).
+
+    Taught in: :ref:`ch-ptf-scale`
     """
     if not isinstance(model, nn.Module):
         raise TypeError(f"model must be an nn.Module, got {type(model).__name__}")

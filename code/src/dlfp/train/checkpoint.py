@@ -14,9 +14,9 @@ number generator (Python, NumPy, torch CPU, every CUDA device, and any
 deterministic function of this tuple on CPU, so a run stopped after epoch
 :math:`k` and resumed from the file reproduces the uninterrupted run bit for bit.
 
-:func:`save_checkpoint` writes to a temporary file in the same directory and
-renames it over the target with :func:`os.replace`, which is atomic on POSIX
-and Windows: a process killed mid-save leaves the previous checkpoint intact.
+:func:`save_checkpoint` writes through :func:`dlfp.train.atomic.atomic_write`
+(a temporary file renamed over the target): a process killed mid-save leaves
+the previous checkpoint intact.
 :func:`load_checkpoint` reads with ``torch.load(weights_only=True)`` (no
 arbitrary code runs from a foreign file) and turns a truncated, foreign or
 incomplete file into a :class:`CheckpointError` that says which.
@@ -31,22 +31,16 @@ entry, the model's keys and shapes and the optimiser's parameter groups
 before it loads any of them, so a mismatch leaves model, optimiser and
 random generators as they were.
 
-Taught in: Part III, *PyTorch Fundamentals — data, training, checkpoints* (§9).
+Taught in: :ref:`ch-ptf-checkpoints`
 """
 
 from __future__ import annotations
 
 import collections
 import dataclasses
-import glob
-import hashlib
 import os
 import pickle
 import random
-import re
-import secrets
-import socket
-import stat
 from pathlib import Path
 from typing import Any
 
@@ -55,6 +49,7 @@ import torch
 from torch import nn
 
 from dlfp._checks import check_int, check_path, check_type, describe
+from dlfp.train.atomic import atomic_write
 
 FORMAT = "dlfp-checkpoint"
 VERSION = 1
@@ -65,7 +60,10 @@ _SAFE_CONTAINERS = (dict, collections.OrderedDict, list, tuple, set)
 
 
 class CheckpointError(ValueError):
-    """A file that cannot be used as a checkpoint (truncated, foreign, incomplete)."""
+    """A file that cannot be used as a checkpoint (truncated, foreign, incomplete).
+
+    Taught in: :ref:`ch-ptf-checkpoints`
+    """
 
 
 def rng_state(generators: dict[str, torch.Generator] | None = None) -> dict[str, Any]:
@@ -103,9 +101,10 @@ def set_rng_state(state: dict[str, Any], generators: dict[str, torch.Generator] 
     checkpoint read with ``map_location="cuda"``) are moved back to the CPU.
 
     Raises:
-        TypeError: if ``generators`` is not a dict of ``torch.Generator``.
         CheckpointError: if ``state`` lacks a generator or an entry of one,
             or names a generator that ``generators`` does not supply.
+
+    Taught in: :ref:`ch-ptf-checkpoints`
     """
     generators = _check_generators(generators)
     _check_rng(state, "state")
@@ -158,11 +157,10 @@ def save_checkpoint(
         the path written.
 
     Raises:
-        TypeError: if ``path`` is not a path, ``model``/``optimizer``/``scheduler``
-            are of the wrong kind, ``extra`` is not a dict, ``epoch`` not an
-            int, or a value (e.g. ``extra['loss']`` a ``numpy.float64``) would
-            not load back with ``torch.load(weights_only=True)``.
-        ValueError: if ``epoch`` is negative.
+        TypeError: if a value (e.g. ``extra['loss']`` a ``numpy.float64``) would
+            not load back with ``torch.load(weights_only=True)``; nothing is written.
+
+    Taught in: :ref:`ch-ptf-checkpoints`
     """
     path = check_path("path", path)
     _check_states(model, optimizer, scheduler, model_required=True)
@@ -180,22 +178,7 @@ def save_checkpoint(
     }
     for key in ("extra", "model", "optimizer", "scheduler"):
         _check_loadable(payload[key], key)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    _remove_stale_temporaries(path)
-    fd, tmp = _create_temporary(path)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            torch.save(payload, f)
-            f.flush()
-            os.fsync(f.fileno())
-        _verify_loads_back(tmp)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
-    _fsync_directory(path.parent)
-    return path
+    return atomic_write(path, lambda f: torch.save(payload, f), verify=_verify_loads_back)
 
 
 def load_checkpoint(
@@ -222,15 +205,14 @@ def load_checkpoint(
         the checkpoint dict (``epoch``, ``extra``, the raw states).
 
     Raises:
-        TypeError: if ``path`` is not a path or ``model``/``optimizer``/``scheduler``
-            are of the wrong kind.
-        ValueError: if ``map_location`` is not a device (or names a GPU this machine lacks).
         FileNotFoundError: if ``path`` does not exist.
         CheckpointError: if the file is truncated, not a PyTorch file, refused
             by the safe unpickler, not a dlfp checkpoint, of another format
             version, has a malformed entry, does not fit ``model`` or
             ``optimizer``, or lacks a state that was asked to be restored
             (e.g. ``optimizer`` given but none saved).
+
+    Taught in: :ref:`ch-ptf-checkpoints`
     """
     path = check_path("path", path)
     _check_states(model, optimizer, scheduler, model_required=False)
@@ -311,59 +293,6 @@ def _check_loadable(value: object, where: str) -> None:
     )
 
 
-_TEMPORARY = re.compile(r"\.(?P<name>.+)\.dlfp-(?P<host>[0-9a-f]{8})-(?P<pid>[0-9]+)-[0-9a-f]{16}\.tmp")
-
-
-def _host_tag() -> str:
-    return hashlib.sha1(socket.gethostname().encode()).hexdigest()[:8]
-
-
-def _create_temporary(path: Path) -> tuple[int, str]:
-    """A new temporary file beside ``path``: the umask's mode, or that of the file it will replace."""
-    while True:
-        tmp = str(path.parent / f".{path.name}.dlfp-{_host_tag()}-{os.getpid()}-{secrets.token_hex(8)}.tmp")
-        try:
-            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666)
-            break
-        except FileExistsError:  # pragma: no cover - 64 random bits collided
-            continue
-    try:
-        mode = stat.S_IMODE(os.stat(path).st_mode)
-    except FileNotFoundError:
-        return fd, tmp
-    if hasattr(os, "fchmod"):
-        os.fchmod(fd, mode)
-    return fd, tmp
-
-
-def _remove_stale_temporaries(path: Path) -> None:
-    """Delete temporary files of ``path`` left by a killed save: ours by name, on this host, pid gone."""
-    if os.name != "posix":
-        return
-    host = _host_tag()
-    for candidate in path.parent.glob(f".{glob.escape(path.name)}.dlfp-*.tmp"):
-        match = _TEMPORARY.fullmatch(candidate.name)
-        if not match or match["name"] != path.name or match["host"] != host:
-            continue
-        pid = int(match["pid"])
-        if pid == os.getpid() or _process_alive(pid):
-            continue  # a save in progress (this process's other threads, or another process)
-        try:
-            candidate.unlink()
-        except FileNotFoundError:
-            pass
-
-
-def _process_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:  # alive, another user's
-        return True
-    return True
-
-
 def _verify_loads_back(tmp: str) -> None:
     """Read the written file with the safe unpickler (memory-mapped, so cheap); raise if it refuses."""
     try:
@@ -373,20 +302,6 @@ def _verify_loads_back(tmp: str) -> None:
             "the checkpoint would not load back with torch.load(weights_only=True), so it was not saved: "
             f"{str(err).splitlines()[0]}"
         ) from err
-
-
-def _fsync_directory(directory: Path) -> None:
-    """Make the rename itself durable (POSIX); a no-op where directories cannot be opened."""
-    try:
-        fd = os.open(directory, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
 
 
 def _check_map_location(map_location: object) -> None:

@@ -1,4 +1,7 @@
-"""torch.compile: which compilers this machine has, and what the first call costs."""
+"""torch.compile: which compilers this machine has, and what the first call costs.
+
+Taught in: :ref:`ch-ptf-scale`
+"""
 
 from __future__ import annotations
 
@@ -21,6 +24,8 @@ def compilers_found(names: Sequence[str] = COMPILERS) -> dict[str, str | None]:
     Raises:
         TypeError: if ``names`` is not a sequence of non-empty strings (one
             string is refused: it would be looked up letter by letter).
+
+    Taught in: :ref:`ch-ptf-scale`
     """
     if isinstance(names, str) or not isinstance(names, Sequence) or not all(isinstance(n, str) and n for n in names):
         raise TypeError(f"names must be a sequence of program names such as ('g++', 'gcc'), got {names!r}")
@@ -41,8 +46,7 @@ def compile_first_call(
     Returns:
         ``(compiled, seconds, None)`` on success, ``(None, seconds, reason)`` on failure.
 
-    Raises:
-        TypeError: if ``model`` is not an ``nn.Module`` or ``run`` not callable.
+    Taught in: :ref:`ch-ptf-scale`
     """
     if not isinstance(model, nn.Module):
         raise TypeError(f"model must be an nn.Module, got {type(model).__name__}")

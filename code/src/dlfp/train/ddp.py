@@ -22,7 +22,7 @@ The pieces live here; ``dlfp.scripts.ddp_train`` is the script ``torchrun`` laun
 The backend is ``nccl`` when each process can have its own CUDA GPU and
 ``gloo`` (CPU) otherwise (:func:`choose_backend`).
 
-Taught in: Part III, *PyTorch Fundamentals VI: Training at Scale*.
+Taught in: :ref:`ch-ptf-scale`
 """
 
 from __future__ import annotations
@@ -62,9 +62,7 @@ def choose_backend(world_size: int, *, cuda_available: bool | None = None, devic
     exists, and ``device_count`` to what this machine reports; pass them to ask
     about another machine.
 
-    Raises:
-        TypeError, ValueError: if ``world_size`` is not an int >= 1, or
-            ``device_count`` not an int >= 0.
+    Taught in: :ref:`ch-ptf-scale`
     """
     check_int("world_size", world_size, minimum=1)
     if cuda_available is None:
@@ -83,9 +81,7 @@ def device_for(backend: str, local_rank: int) -> torch.device:
     ``LOCAL_RANK`` (set by ``torchrun``) numbers the processes of one machine
     0, 1, ..., so with one process per GPU it is the GPU's index.
 
-    Raises:
-        ValueError: if ``backend`` is not ``"nccl"`` or ``"gloo"``, or
-            ``local_rank`` is negative.
+    Taught in: :ref:`ch-ptf-scale`
     """
     if backend not in ("nccl", "gloo"):
         raise ValueError(f"backend must be 'nccl' or 'gloo', got {backend!r}")
@@ -97,9 +93,11 @@ def per_rank_batch(batch_size: int, world_size: int) -> int:
     """Each rank's share :math:`b = |B| / W` of a global batch of ``batch_size`` samples.
 
     Raises:
-        TypeError, ValueError: if either is not an int >= 1, or ``world_size``
-            does not divide ``batch_size`` (the shards would differ in size and
-            the average of the shard means would no longer be the global mean).
+        ValueError: if ``world_size`` does not divide ``batch_size`` (the shards
+            would differ in size and the mean of the shard means would not be the
+            global mean).
+
+    Taught in: :ref:`ch-ptf-scale`
     """
     check_int("batch_size", batch_size, minimum=1)
     check_int("world_size", world_size, minimum=1)
@@ -120,9 +118,7 @@ def epoch_orders(
     and every epoch repeats the same order. No process group is needed: the
     sampler is told ``num_replicas`` and ``rank``.
 
-    Raises:
-        TypeError, ValueError: if a count is not a positive int or ``rank``
-            is not in ``[0, world_size)``.
+    Taught in: :ref:`ch-ptf-scale`
     """
     check_int("n", n, minimum=1)
     check_int("world_size", world_size, minimum=1)
@@ -165,6 +161,8 @@ def ddp_gradients(model: nn.Module, x: torch.Tensor, y: torch.Tensor, loss_fn=nn
     Shape:
         - ``x``: :math:`(b, *)`, ``y``: whatever ``loss_fn`` expects.
         - Output: :math:`(P,)`.
+
+    Taught in: :ref:`ch-ptf-scale`
     """
     if not isinstance(model, nn.Module):
         raise TypeError(f"model must be an nn.Module, got {type(model).__name__}")
@@ -194,10 +192,11 @@ def save_on_rank0(path: str | os.PathLike, model: nn.Module, *, epoch: int, **kw
         whether this rank wrote the file.
 
     Raises:
-        TypeError, ValueError: if ``path``, ``model`` or ``epoch`` is of the
-            wrong kind, checked on every rank (a rank 0 that failed inside
-            ``save_checkpoint`` would leave the others waiting at the barrier).
+        TypeError, ValueError: for a bad ``path``, ``model`` or ``epoch``, on every
+            rank (a rank 0 failing alone would leave the others at the barrier).
         RuntimeError: if no process group is initialised.
+
+    Taught in: :ref:`ch-ptf-scale`
     """
     check_path("path", path)
     check_type("model", model, nn.Module, "an nn.Module (the plain module, ddp.module)")
@@ -218,9 +217,7 @@ def torchrun_command(nproc_per_node: int, script_args: Sequence[str] = (), *, py
     use (any virtual environment, Colab). ``--standalone`` starts a
     rendezvous on a free local port, so several launches can run at once.
 
-    Raises:
-        TypeError, ValueError: if ``nproc_per_node`` is not an int >= 1 or an
-            argument is not a string.
+    Taught in: :ref:`ch-ptf-scale`
     """
     check_int("nproc_per_node", nproc_per_node, minimum=1)
     if isinstance(script_args, str) or not all(isinstance(a, str) for a in script_args):
@@ -284,9 +281,9 @@ def check_gradient(
         and the all-reduced gradient itself, shape :math:`(P,)`, on the CPU.
 
     Raises:
-        TypeError, ValueError: if an argument is of the wrong kind (``mine``
-            must be a 1-D integer tensor of indices into ``x``).
         RuntimeError: if no process group is initialised.
+
+    Taught in: :ref:`ch-ptf-scale`
     """
     check_type("ddp", ddp, DistributedDataParallel, "a DistributedDataParallel model")
     check_type("reference", reference, nn.Module, "an nn.Module (a plain copy of the model)")
@@ -319,8 +316,9 @@ def time_allreduce(tensor: torch.Tensor, repeats: int = 5) -> list[float]:
     not a rank's wait for a late partner.
 
     Raises:
-        TypeError, ValueError: if ``tensor`` is not a tensor or ``repeats`` not an int >= 1.
         RuntimeError: if no process group is initialised.
+
+    Taught in: :ref:`ch-ptf-scale`
     """
     check_tensor("tensor", tensor)
     check_int("repeats", repeats, minimum=1)

@@ -9,9 +9,11 @@ One optimisation step on a mini-batch :math:`B` is
 (or the update rule of whichever optimiser is passed). :func:`train_one_epoch`
 runs it over a loader, :func:`evaluate` measures a model without changing it,
 and :func:`fit` alternates the two with optional early stopping, gradient
-accumulation, a learning-rate scheduler and time or step bounds.
+accumulation and a learning-rate scheduler. There are no wall-clock bounds:
+a quick run is a smaller run (``max_steps``, ``dlfp.pick``), and time limits
+belong to the page timeout and the test budget.
 
-Taught in: Part I, chapter 5 (the training loop); Part II, module 3.
+Taught in: :ref:`ch-training-loop`, :ref:`gradiens-module-3`
 """
 
 from __future__ import annotations
@@ -47,10 +49,7 @@ def accuracy(logits: torch.Tensor, targets: torch.Tensor) -> torch.Tensor:
         - targets: :math:`(N,)`, integer class indices
         - Output: scalar tensor in :math:`[0, 1]`
 
-    Raises:
-        TypeError, ValueError: if ``logits`` is not :math:`(N, C)` with
-            :math:`N, C \\ge 1`, or ``targets`` not :math:`(N,)` integer indices
-            in :math:`[0, C)` on the same device.
+    Taught in: :ref:`ch-ptf-training`
     """
     check_tensor("logits", logits, shape=("N", "C"))
     check_tensor("targets", targets, shape=(logits.shape[0],), note=f" to match logits {tuple(logits.shape)}")
@@ -72,11 +71,6 @@ def _check_common(model, loader, loss_fn, loader_name: str = "loader") -> None:
     check_type("model", model, nn.Module, "an nn.Module")
     check_type(loader_name, loader, Iterable, "iterable (e.g. a DataLoader)")
     check_callable("loss_fn", loss_fn)
-
-
-def _check_bounds(max_steps, max_seconds, steps_name: str = "max_steps") -> None:
-    check_int(steps_name, max_steps, minimum=1, optional=True)
-    check_positive("max_seconds", max_seconds, allow_zero=True, finite=False, optional=True)
 
 
 def _batch(batch, index: int, device: torch.device) -> tuple[torch.Tensor, torch.Tensor]:
@@ -106,7 +100,6 @@ def train_one_epoch(
     *,
     accumulation_steps: int = 1,
     max_steps: int | None = None,
-    max_seconds: float | None = None,
     clip_grad_norm: float | None = None,
     step_scheduler: torch.optim.lr_scheduler.LRScheduler | None = None,
 ) -> float:
@@ -122,32 +115,28 @@ def train_one_epoch(
     Args:
         accumulation_steps: batches per optimiser step.
         max_steps: stop after this many batches (a bound for quick runs).
-        max_seconds: stop before the next batch once this much wall time has
-            passed (at least one batch is trained).
         clip_grad_norm: if set, rescale gradients to at most this total 2-norm.
         step_scheduler: a scheduler stepped after every optimiser step
             (e.g. ``OneCycleLR``); epoch-wise schedulers belong to :func:`fit`.
 
     Raises:
-        TypeError, ValueError: for a model, loader, loss or optimiser of the
-            wrong kind, bad bounds, or a batch that is not a pair of tensors or
-            holds NaN.
         FloatingPointError: if the loss becomes NaN or infinite.
+        TypeError, ValueError: for a batch that is not a pair of tensors, or
+            holds NaN (found when the batch arrives, not before the loop).
+
+    Taught in: :ref:`ch-training-loop`, :ref:`gradiens-module-3`
     """
     _check_common(model, loader, loss_fn)
     check_type("optimizer", optimizer, torch.optim.Optimizer, "a torch.optim.Optimizer")
     check_int("accumulation_steps", accumulation_steps, minimum=1)
-    _check_bounds(max_steps, max_seconds)
+    check_int("max_steps", max_steps, minimum=1, optional=True)
     check_positive("clip_grad_norm", clip_grad_norm, optional=True)
     device = _model_device(model)
     model.train()
     optimizer.zero_grad(set_to_none=True)
     total, batches, pending = 0.0, 0, 0
-    start = time.perf_counter()
     for batch in loader:
         if max_steps is not None and batches >= max_steps:
-            break
-        if batches and max_seconds is not None and time.perf_counter() - start > max_seconds:
             break
         inputs, targets = _batch(batch, batches, device)
         loss = loss_fn(model(inputs), targets)
@@ -202,7 +191,6 @@ def evaluate(
     metrics: dict[str, Metric] | None = None,
     *,
     max_steps: int | None = None,
-    max_seconds: float | None = None,
 ) -> dict[str, float]:
     """Mean loss and metrics of ``model`` over ``loader``, in eval mode, without gradients.
 
@@ -210,35 +198,28 @@ def evaluate(
     samples even when the last batch is smaller. The model's previous
     train/eval mode is restored afterwards.
 
-    With ``max_steps`` only that many batches are evaluated; with
-    ``max_seconds`` evaluation stops before the next batch once that much
-    wall time has passed (after at least one batch).
+    With ``max_steps`` only that many batches are evaluated.
 
     Returns:
         ``{"loss": ..., **{name: ...}}`` as Python floats.
 
-    Raises:
-        TypeError, ValueError: for a model, loader, loss or metric of the
-            wrong kind, bad bounds, or a batch that is not a pair of tensors or
-            holds NaN.
+
+    Taught in: :ref:`ch-ptf-training`, :ref:`ch-cosmonet-val-loss`
     """
     _check_common(model, loader, loss_fn)
     check_type("metrics", metrics, (dict, type(None)), "a dict of name -> metric function, or None")
     for name, metric in (metrics or {}).items():
         check_callable(f"metrics[{name!r}]", metric)
-    _check_bounds(max_steps, max_seconds)
+    check_int("max_steps", max_steps, minimum=1, optional=True)
     metrics = metrics or {}
     device = _model_device(model)
     was_training = model.training
     model.eval()
     sums = {"loss": 0.0, **{name: 0.0 for name in metrics}}
     count = 0
-    start = time.perf_counter()
     try:
         for step, batch in enumerate(loader):
             if max_steps is not None and step >= max_steps:
-                break
-            if step and max_seconds is not None and time.perf_counter() - start > max_seconds:
                 break
             inputs, targets = _batch(batch, step, device)
             outputs = model(inputs)
@@ -254,19 +235,12 @@ def evaluate(
     return {name: value / count for name, value in sums.items()}
 
 
-def _counting(loss_fn, seen: list) -> Callable:
-    """``loss_fn`` that also appends to ``seen`` once per call (one call per training batch)."""
-
-    def counted(outputs, targets):
-        seen.append(1)
-        return loss_fn(outputs, targets)
-
-    return counted
-
-
 @dataclass
 class History:
-    """What :func:`fit` did: per-epoch losses and metrics, and why it stopped."""
+    """What :func:`fit` did: per-epoch losses and metrics, and why it stopped.
+
+    Taught in: :ref:`ch-pg-exercises`
+    """
 
     train_loss: list[float] = field(default_factory=list)
     val: list[dict[str, float]] = field(default_factory=list)
@@ -299,8 +273,6 @@ def fit(
     accumulation_steps: int = 1,
     clip_grad_norm: float | None = None,
     max_steps_per_epoch: int | None = None,
-    max_steps: int | None = None,
-    max_seconds: float | None = None,
     on_epoch_end: Callable[[int, History], None] | None = None,
 ) -> History:
     """Train for up to ``epochs`` epochs, evaluating after each one.
@@ -312,20 +284,17 @@ def fit(
             improved for this many epochs; needs ``val_loader``. With
             ``restore_best`` the best weights are loaded back at the end.
         max_steps_per_epoch: train at most this many batches per epoch.
-        max_steps: train at most this many batches in all; the epoch in which
-            the bound is reached is cut short and is the last one.
-        max_seconds: stop after the first epoch that ends past this wall time.
         on_epoch_end: called as ``on_epoch_end(epoch, history)``.
 
     Returns:
         a :class:`History`; ``history.stopped`` says whether the run completed
-        or which bound (early stopping, steps, time) ended it.
+        or stopped early.
 
     Raises:
-        TypeError, ValueError: for arguments of the wrong kind or out of range
-            (as :func:`train_one_epoch`), a metric that is not callable, a
-            one-shot iterator as a loader for more than one epoch, or
-            ``patience`` without ``val_loader`` — all before the first step.
+        TypeError: for a one-shot iterator as a loader for more than one epoch
+            (it would be empty from the second epoch on), found before the first step.
+
+    Taught in: :ref:`ch-ptf-training`, :ref:`ch-pg-exercises`
     """
     check_int("epochs", epochs, minimum=1)
     _check_common(model, train_loader, loss_fn, "train_loader")
@@ -347,32 +316,25 @@ def fit(
         raise ValueError("patience (early stopping) needs a val_loader to watch, got val_loader=None")
     if scheduler is not None and not hasattr(scheduler, "step"):
         raise TypeError(f"scheduler must be an LR scheduler (with .step()), got {describe(scheduler)}")
-    _check_bounds(max_steps_per_epoch, max_seconds, "max_steps_per_epoch")
-    check_int("max_steps", max_steps, minimum=1, optional=True)
+    check_int("max_steps_per_epoch", max_steps_per_epoch, minimum=1, optional=True)
     if on_epoch_end is not None:
         check_callable("on_epoch_end", on_epoch_end)
     history = History()
     best_loss, best_state = math.inf, None
     start = time.perf_counter()
-    steps_done = 0
     for epoch in range(epochs):
         history.learning_rate.append(optimizer.param_groups[0]["lr"])
-        epoch_bound = max_steps_per_epoch
-        if max_steps is not None:
-            epoch_bound = min(epoch_bound or max_steps, max_steps - steps_done)
-        steps_seen = []
         history.train_loss.append(
             train_one_epoch(
                 model,
                 train_loader,
-                _counting(loss_fn, steps_seen) if max_steps is not None else loss_fn,
+                loss_fn,
                 optimizer,
                 accumulation_steps=accumulation_steps,
-                max_steps=epoch_bound,
+                max_steps=max_steps_per_epoch,
                 clip_grad_norm=clip_grad_norm,
             )
         )
-        steps_done += len(steps_seen)
         if val_loader is not None:
             result = evaluate(model, val_loader, loss_fn, metrics)
             history.val.append(result)
@@ -389,12 +351,6 @@ def fit(
             on_epoch_end(epoch, history)
         if patience is not None and epoch - history.best_epoch >= patience:
             history.stopped = f"early stopping after epoch {epoch + 1}"
-            break
-        if max_steps is not None and steps_done >= max_steps and epoch + 1 < epochs:
-            history.stopped = f"step bound {max_steps} reached in epoch {epoch + 1}"
-            break
-        if max_seconds is not None and time.perf_counter() - start > max_seconds:
-            history.stopped = f"time bound {max_seconds:g} s reached after epoch {epoch + 1}"
             break
     if best_state is not None:
         model.load_state_dict(best_state)
