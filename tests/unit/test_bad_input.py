@@ -38,7 +38,7 @@ from dlfp.autograd import function as function
 from dlfp.book import benchmarks, env, errors, profile, prose, tables, timing
 from dlfp.data import burgers, datasets, dynamics, fields, images, root, synthetic, windows
 from dlfp.models import autoencoder, cosmonet, decoder, flexible, logistic, mlp, pinn, recurrent, transformer, vgg
-from dlfp.nn import attention, green, hooks, padding, receptive_field, rnn
+from dlfp.nn import attention, green, hooks, padding, positional, receptive_field, rnn
 from dlfp.nn import functional as functional
 from dlfp.nn import init as init_stats
 from dlfp.optim import landscapes, optimizers
@@ -992,10 +992,10 @@ CASES: dict[str, list[tuple[Callable[[], object], type[BaseException], str]]] = 
             r"query must have the model's dtype torch\.float32, got torch\.float64",
         ),
     ],
-    "dlfp.nn.attention.sinusoidal_positional_encoding": [
-        (lambda: attention.sinusoidal_positional_encoding(10, 7), ValueError, r"d_model must be even"),
+    "dlfp.nn.positional.sinusoidal_positional_encoding": [
+        (lambda: positional.sinusoidal_positional_encoding(10, 7), ValueError, r"d_model must be even"),
         (
-            lambda: attention.sinusoidal_positional_encoding(10, 8, dtype=torch.long),
+            lambda: positional.sinusoidal_positional_encoding(10, 8, dtype=torch.long),
             TypeError,
             r"dtype must be a floating-point torch\.dtype, got torch\.int64",
         ),

@@ -18,8 +18,8 @@ A function calls the checks at its top, before any work, so that a mistake
 is reported in the caller's terms and not as a shape error deep inside a
 matrix product. Importing this module does no I/O.
 
-Taught in: every page, implicitly (DESIGN.md §3: "public entry points
-validate inputs"); the pattern is shown in Part I, chapter 1 (``check_shape``).
+Private: not a topic of the book. Every public entry point of the subject
+packages validates its arguments with these checks (DESIGN.md §3).
 """
 
 from __future__ import annotations

@@ -1,5 +1,3 @@
-import math
-
 import pytest
 import torch
 import torch.nn.functional as F
@@ -9,7 +7,6 @@ from dlfp.nn.attention import (
     MultiHeadAttention,
     causal_mask,
     scaled_dot_product_attention,
-    sinusoidal_positional_encoding,
 )
 
 
@@ -69,20 +66,6 @@ def test_multi_head_attention_matches_nn_multiheadattention():
     torch.testing.assert_close(mine(x, is_causal=True)[0], out_ref_c, atol=1e-5, rtol=1e-5)
 
 
-def test_positional_encoding_values_and_rotation_property():
-    pe = sinusoidal_positional_encoding(50, 16, dtype=torch.float64)
-    assert pe.shape == (50, 16)
-    torch.testing.assert_close(pe[0, 0::2], torch.zeros(8, dtype=torch.float64))
-    torch.testing.assert_close(pe[0, 1::2], torch.ones(8, dtype=torch.float64))
-    torch.testing.assert_close(pe[7, 2], torch.tensor(math.sin(7 * 10000 ** (-2 / 16)), dtype=torch.float64))
-    k = 5
-    omega = 10000 ** (-torch.arange(0, 16, 2, dtype=torch.float64) / 16)
-    c, s = torch.cos(omega * k), torch.sin(omega * k)
-    sin_t, cos_t = pe[:-k, 0::2], pe[:-k, 1::2]
-    torch.testing.assert_close(pe[k:, 0::2], sin_t * c + cos_t * s)
-    torch.testing.assert_close(pe[k:, 1::2], cos_t * c - sin_t * s)
-
-
 @pytest.mark.parametrize(
     "call, error, match",
     [
@@ -101,7 +84,6 @@ def test_positional_encoding_values_and_rotation_property():
         (lambda: scaled_dot_product_attention(torch.ones(3), *_qkv()[1:]), ValueError, "at least 2"),
         (lambda: MultiHeadAttention(10, 3), ValueError, "divisible"),
         (lambda: MultiHeadAttention(8, 2)(torch.randn(2, 5, 6)), ValueError, r"\(B, L, 8\)"),
-        (lambda: sinusoidal_positional_encoding(10, 7), ValueError, "even"),
         (lambda: causal_mask(0), ValueError, "length"),
     ],
 )

@@ -13,7 +13,7 @@ Command line (from the repository root)::
 ``compare`` exits with status 1 when a kernel's best time grew by more than
 the threshold (default 25 %, above the run-to-run noise seen on shared CPUs).
 
-Taught in: Appendix, benchmarks.
+Taught in: :ref:`app-benchmarks`
 """
 
 from __future__ import annotations

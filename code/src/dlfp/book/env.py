@@ -1,6 +1,6 @@
 """Device choice, seeding and the one-line execution banner.
 
-Taught in: Part I, chapter 1, §1.4 "Device management".
+Taught in: :ref:`ch-tensor` (§1.4, device management)
 """
 
 from __future__ import annotations

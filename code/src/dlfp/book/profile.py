@@ -12,7 +12,7 @@ present and ``quick`` otherwise. A page shows both values where it uses
 them, ``epochs = pick(quick=3, full=50)``, so a reader sees what the full
 run would do.
 
-Taught in: Part I, chapter 1 (the execution banner).
+Taught in: :ref:`app-execution`
 """
 
 from __future__ import annotations

@@ -9,8 +9,7 @@ same for the PyTorch argument names of the symbol table: it looks each name
 up in the real signature and reports the default found there, and
 :func:`api_cell` checks that the PyTorch names a cell lists exist.
 
-Taught in: Appendix "NumPy ↔ PyTorch" (``book/appendix/numpy-pytorch.md``)
-and Appendix "Symbols and notation" (``book/appendix/symbols.md``).
+Taught in: :ref:`app-numpy-pytorch`, :ref:`app-symbols`
 """
 
 from __future__ import annotations

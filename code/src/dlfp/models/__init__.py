@@ -9,7 +9,7 @@ page names where its model lives. Read in this order:
     cosmonet.py      CosmoNet: a small CNN that reads a density field and predicts Ω_m
     vgg.py           VGG-style networks: the Conv→BN→ReLU block and MyVGG
     autoencoder.py   a convolutional denoising autoencoder
-    recurrent.py     an LSTM forecaster built on dlfp.nn.rnn's cell
+    recurrent.py     an LSTM forecaster: nn.LSTM over a window, a linear read-out
     transformer.py   a Transformer encoder block and a Transformer for Burgers' equation
     decoder.py       a decoder-only (GPT-style) Transformer for time series
     pinn.py          a physics-informed network for the harmonic oscillator

@@ -9,7 +9,7 @@ import torch
 from torch import nn
 
 from dlfp._checks import check_in_range, check_int, check_model_input, check_tensor
-from dlfp.nn.attention import sinusoidal_positional_encoding
+from dlfp.nn.positional import sinusoidal_positional_encoding
 
 
 class MyTransformerBlock(nn.Module):

@@ -73,6 +73,8 @@ def vgg_block(in_channels: int, out_channels: int) -> nn.Sequential:
     Shape:
         - x: :math:`(N, C_{in}, H, W)`
         - Output: :math:`(N, C_{out}, \\lfloor H/2 \\rfloor, \\lfloor W/2 \\rfloor)`
+
+    Taught in: :ref:`gradiens-module-5`, exercise 5.3
     """
     return nn.Sequential(*conv_bn_relu(in_channels, out_channels), nn.MaxPool2d(2))
 

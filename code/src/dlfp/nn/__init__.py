@@ -10,6 +10,7 @@ Read in this order; each file is one idea:
     padding.py           padding modes as boundary conditions (ghost nodes)   = F.pad
     green.py             the lattice Green's function a convolution can learn
     rnn.py               the RNN and LSTM cells   = nn.RNNCell, nn.LSTMCell
-    attention.py         scaled dot-product and multi-head attention, positions
+    positional.py        the sinusoidal positional encoding of "Attention Is All You Need"
+    attention.py         scaled dot-product and multi-head attention, the causal mask
                          = F.scaled_dot_product_attention, nn.MultiheadAttention
 """

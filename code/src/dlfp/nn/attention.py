@@ -1,4 +1,4 @@
-"""Attention written out: scaled dot-product, multi-head, sinusoidal positions.
+"""Attention written out: scaled dot-product and multi-head; the one causal mask.
 
 :class:`MultiHeadAttention` calls :func:`scaled_dot_product_attention`; the
 benchmark suite times that against ``torch.nn.functional.scaled_dot_product_attention``.
@@ -15,10 +15,8 @@ import torch.nn.functional as F
 from torch import nn
 
 from dlfp._checks import (
-    check_floating_dtype,
     check_int,
     check_model_input,
-    check_positive,
     check_same_device,
     check_tensor,
     check_type,
@@ -86,7 +84,7 @@ def scaled_dot_product_attention(
     L, S = q.shape[-2], k.shape[-2]
     scores = torch.matmul(q, k.transpose(-2, -1)) / math.sqrt(q.shape[-1])
     if is_causal:
-        allowed = torch.ones(L, S, dtype=torch.bool, device=q.device).tril()
+        allowed = causal_mask(max(L, S), q.device)[:L, :S]  # top-left aligned, as F.scaled_dot_product_attention
         scores = scores.masked_fill(~allowed, float("-inf"))
     if mask is not None:
         check_type("mask", mask, torch.Tensor, "a torch.Tensor or None")
@@ -227,44 +225,3 @@ class MultiHeadAttention(nn.Module):
         else:
             self.out_proj.bias.zero_()
         return self
-
-
-def sinusoidal_positional_encoding(
-    length: int, d_model: int, base: float = 10000.0, dtype: torch.dtype = torch.float32
-) -> torch.Tensor:
-    """The sinusoidal positional encoding of *Attention Is All You Need*.
-
-    .. math::
-
-        \\mathrm{PE}_{t, 2m} = \\sin(\\omega_m t),\\quad
-        \\mathrm{PE}_{t, 2m+1} = \\cos(\\omega_m t),\\quad
-        \\omega_m = \\text{base}^{-2m/d}.
-
-    Each pair :math:`(2m, 2m+1)` is a point on the unit circle at angle
-    :math:`\\omega_m t`, so :math:`\\mathrm{PE}_{t+k}` is :math:`\\mathrm{PE}_t`
-    rotated by the angle :math:`\\omega_m k` in every pair — a fixed linear map
-    that depends on *k* only.
-
-    Args:
-        length: number of positions :math:`t = 0, \\dots, \\text{length} - 1`.
-        d_model: channels :math:`d`, even.
-        base: :math:`> 1`; sets the slowest frequency.
-
-    Shape:
-        - Output: :math:`(\\text{length}, d_{\\text{model}})`
-
-    Taught in: :ref:`gradiens-m7-pe`.
-    """
-    check_int("length", length, minimum=1)
-    check_int("d_model", d_model, minimum=1)
-    if d_model % 2:
-        raise ValueError(f"d_model must be even (sin/cos pairs), got {d_model}")
-    if not check_positive("base", base) > 1:
-        raise ValueError(f"base must be greater than 1, got {base!r}")
-    check_floating_dtype("dtype", dtype)
-    t = torch.arange(length, dtype=torch.float64)[:, None]
-    omega = base ** (-torch.arange(0, d_model, 2, dtype=torch.float64) / d_model)
-    pe = torch.empty(length, d_model, dtype=torch.float64)
-    pe[:, 0::2] = torch.sin(t * omega)
-    pe[:, 1::2] = torch.cos(t * omega)
-    return pe.to(dtype)
