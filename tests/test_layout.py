@@ -1,7 +1,7 @@
 """The package keeps the layout DESIGN.md §3 gives it, and the tests keep mirroring it.
 
-- the top level of ``dlfp`` holds only ``__init__.py``, the private ``_checks.py``
-  and subpackages;
+- the top level of ``dlfp`` holds only ``__init__.py`` and packages, among them
+  the private ``_checks`` (argument checks: not a topic);
 - each subpackage's ``__init__`` docstring is its reading order: it names every
   file of the package, and only those;
 - ``tests/unit/`` mirrors the tree: ``dlfp/<pkg>/<mod>.py`` is tested in
@@ -29,7 +29,6 @@ SHOWN_LINES = 40
 # Modules over MODULE_LINES, with their length when they were listed. Split them
 # (one idea per file) and delete the entry; none may grow.
 TO_SPLIT = {
-    "_checks.py": 478,
     "autograd/numpy_nn.py": 307,
     "book/benchmarks.py": 270,
     "book/tables.py": 353,
@@ -52,7 +51,6 @@ CROSS_CUTTING_TESTS = {
 }
 # Modules tested by a test module of another name, and where.
 TESTED_ELSEWHERE = {
-    "_checks.py": "tests/unit/test_bad_input.py (one case per check)",
     "scripts/ddp_train.py": "tests/unit/train/test_ddp.py (a real two-process torchrun launch)",
 }
 
@@ -68,7 +66,12 @@ def lines(path: Path) -> int:
 def test_the_top_level_holds_only_the_init_the_checks_and_packages():
     entries = {p.name for p in PACKAGE.iterdir() if p.name != "__pycache__"}
     files = {name for name in entries if (PACKAGE / name).is_file()}
-    assert files == {"__init__.py", "_checks.py"}, f"top-level modules beyond __init__ and _checks: {files}"
+    assert files == {"__init__.py"}, (
+        f"top-level modules beyond __init__ (the checks are the private package _checks): {files}"
+    )
+    assert (PACKAGE / "_checks" / "__init__.py").is_file(), (
+        "dlfp/_checks, the private package of argument checks, is missing"
+    )
     for name in entries - files:
         assert (PACKAGE / name / "__init__.py").is_file(), f"dlfp/{name} is a folder without __init__.py"
 
@@ -90,15 +93,19 @@ def test_unit_tests_mirror_the_package():
     untested = []
     for module in modules():
         relative = module.relative_to(PACKAGE)
-        mirror = UNIT / relative.parent / f"test_{relative.name}"
+        mirror = UNIT / Path(*(p.lstrip("_") for p in relative.parent.parts)) / f"test_{relative.name}"
         if not mirror.is_file() and relative.as_posix() not in TESTED_ELSEWHERE:
             untested.append(f"{relative} (expected {mirror.relative_to(ROOT)})")
     assert not untested, f"modules without their mirrored test module: {untested}"
     orphans = []
     for test in sorted(UNIT.rglob("test_*.py")):
         relative = test.relative_to(UNIT)
-        source = PACKAGE / relative.parent / relative.name.removeprefix("test_")
-        if not source.is_file() and relative.as_posix() not in CROSS_CUTTING_TESTS:
+        name = relative.name.removeprefix("test_")
+        folders = [relative.parent, Path(*(f"_{p}" for p in relative.parent.parts))]
+        if (
+            not any((PACKAGE / folder / name).is_file() for folder in folders)
+            and relative.as_posix() not in CROSS_CUTTING_TESTS
+        ):
             orphans.append(relative.as_posix())
     assert not orphans, f"test modules that mirror no module of dlfp: {orphans}"
 

@@ -1186,11 +1186,11 @@ CASES: dict[str, list[tuple[Callable[[], object], type[BaseException], str]]] = 
             r"cell must use nonlinearity='tanh'",
         ),
         (lambda: rnn.MyRNNCell(0, 8), ValueError, r"input_size must be a positive int, got 0"),
-        (lambda: rnn.MyRNNCell(5, 8)(torch.randn(2, 4)), ValueError, r"x must have shape \(batch, 5\), got \(2, 4\)"),
+        (lambda: rnn.MyRNNCell(5, 8)(torch.randn(2, 4)), ValueError, r"x must have shape \(N, 5\), got \(2, 4\)"),
         (
             lambda: rnn.MyRNNCell(5, 8)(torch.randn(2, 5), torch.randn(3, 8)),
             ValueError,
-            r"h_prev must have shape \(2, 8\), got \(3, 8\)",
+            r"h_prev must have shape \(N, 8\) with N = 2 \(from x\), got \(3, 8\)",
         ),
     ],
     "dlfp.nn.rnn.MyLSTMCell": [
@@ -1732,61 +1732,61 @@ CASES: dict[str, list[tuple[Callable[[], object], type[BaseException], str]]] = 
         ),
     ],
     # --- dlfp._checks: the checks themselves
-    "dlfp._checks.check_same_dtype": [
+    "dlfp._checks.tensors.check_same_dtype": [
         (
             lambda: _checks.check_same_dtype(x=torch.zeros(1), W=torch.zeros(1, dtype=F64)),
             TypeError,
             r"x and W must have the same dtype, got x torch\.float32, W torch\.float64",
         ),
     ],
-    "dlfp._checks.check_seed": [
+    "dlfp._checks.values.check_seed": [
         (lambda: _checks.check_seed("seed", 2**64), ValueError, r"seed must be an int in \[-2\*\*63, 2\*\*64 - 1\]"),
         (lambda: _checks.check_seed("seed", True), TypeError, r"seed must be an int \(a seed\), got True \(bool\)"),
     ],
-    "dlfp._checks.describe": [
+    "dlfp._checks.values.describe": [
         (lambda: _checks.describe(1, max_length=0), ValueError, r"max_length must be a positive int, got 0"),
     ],
-    "dlfp._checks.check_type": [
+    "dlfp._checks.values.check_type": [
         (
             lambda: _checks.check_type("model", 3, nn.Module, "an nn.Module"),
             TypeError,
             r"model must be an nn\.Module, got 3 \(int\)",
         ),
     ],
-    "dlfp._checks.check_floating_dtype": [
+    "dlfp._checks.values.check_floating_dtype": [
         (
             lambda: _checks.check_floating_dtype("dtype", torch.int64),
             TypeError,
             r"dtype must be a floating-point torch\.dtype, got torch\.int64",
         ),
     ],
-    "dlfp._checks.check_callable": [
+    "dlfp._checks.values.check_callable": [
         (lambda: _checks.check_callable("fn", 3), TypeError, r"fn must be callable, got 3 \(int\)"),
     ],
-    "dlfp._checks.check_int": [
+    "dlfp._checks.values.check_int": [
         (lambda: _checks.check_int("n", 1.5), TypeError, r"n must be an int, got 1\.5 \(float\)"),
         (lambda: _checks.check_int("n", True), TypeError, r"n must be an int, got True \(bool\)"),
         (lambda: _checks.check_int("n", 0, minimum=1), ValueError, r"n must be a positive int, got 0"),
     ],
-    "dlfp._checks.check_real": [
+    "dlfp._checks.values.check_real": [
         (lambda: _checks.check_real("x", "1.0"), TypeError, r"x must be a real number, got '1\.0' \(str\)"),
         (lambda: _checks.check_real("x", float("inf")), ValueError, r"x must be a finite number, got inf"),
     ],
-    "dlfp._checks.check_positive": [
+    "dlfp._checks.values.check_positive": [
         (lambda: _checks.check_positive("lr", 0), ValueError, r"lr must be positive, got 0"),
         (lambda: _checks.check_positive("lr", -1, allow_zero=True), ValueError, r"lr must be non-negative, got -1"),
     ],
-    "dlfp._checks.check_in_range": [
+    "dlfp._checks.values.check_in_range": [
         (lambda: _checks.check_in_range("p", 2, 0, 1), ValueError, r"p must be in \[0, 1\], got 2"),
     ],
-    "dlfp._checks.check_choice": [
+    "dlfp._checks.values.check_choice": [
         (
             lambda: _checks.check_choice("mode", "x", ("a", "b")),
             ValueError,
             r"mode must be 'a' or 'b', got 'x' \(str\)",
         ),
     ],
-    "dlfp._checks.check_tensor": [
+    "dlfp._checks.tensors.check_tensor": [
         (
             lambda: _checks.check_tensor("x", torch.zeros(3, 28, 28), ndim=4, dims="(N, C, H, W)"),
             ValueError,
@@ -1803,14 +1803,14 @@ CASES: dict[str, list[tuple[Callable[[], object], type[BaseException], str]]] = 
             r"x must be on device meta, got cpu",
         ),
     ],
-    "dlfp._checks.check_same_device": [
+    "dlfp._checks.tensors.check_same_device": [
         (
             lambda: _checks.check_same_device(q=torch.zeros(1), k=torch.zeros(1, device="meta")),
             ValueError,
             r"q and k must be on the same device, got q on cpu, k on meta",
         ),
     ],
-    "dlfp._checks.check_model_input": [
+    "dlfp._checks.tensors.check_model_input": [
         (
             lambda: _checks.check_model_input("x", torch.zeros(2, 3), nn.Linear(4, 1), shape=("N", 4)),
             ValueError,
@@ -1822,7 +1822,7 @@ CASES: dict[str, list[tuple[Callable[[], object], type[BaseException], str]]] = 
             r"x must be on the model's device cpu, got meta",
         ),
     ],
-    "dlfp._checks.check_array": [
+    "dlfp._checks.tensors.check_array": [
         (lambda: _checks.check_array("X", [[1.0]], ndim=2), TypeError, r"X must be a numpy\.ndarray, got list"),
         (
             lambda: _checks.check_array("X", np.zeros(3), ndim=2, dims="(N, D)"),
@@ -1830,7 +1830,25 @@ CASES: dict[str, list[tuple[Callable[[], object], type[BaseException], str]]] = 
             r"X must be a 2-D array \(N, D\), got shape \(3,\)",
         ),
     ],
-    "dlfp._checks.check_device": [
+    "dlfp._checks.tensors.check_shapes": [
+        (
+            lambda: _checks.check_shapes(x=(torch.ones(8, 3), "N", 3), h=(torch.ones(4, 5), "N", 5)),
+            ValueError,
+            r"h must have shape \(N, 5\) with N = 8 \(from x\), got \(4, 5\)",
+        ),
+        (
+            lambda: _checks.check_shapes(x=(torch.ones(8, 2), "N", 3)),
+            ValueError,
+            r"x must have shape \(N, 3\), got \(8, 2\)",
+        ),
+        (lambda: _checks.check_shapes(x=(torch.ones(8), "N", 3)), ValueError, r"x must be a 2-D tensor"),
+        (
+            lambda: _checks.check_shapes(nn.Linear(3, 1), x=(torch.ones(8, 3, dtype=F64), "N", 3)),
+            TypeError,
+            r"x must have the model's dtype torch\.float32, got torch\.float64",
+        ),
+    ],
+    "dlfp._checks.tensors.check_device": [
         (
             lambda: _checks.check_device("device", 3),
             TypeError,
@@ -1842,7 +1860,7 @@ CASES: dict[str, list[tuple[Callable[[], object], type[BaseException], str]]] = 
             r"device must be a device string such as .*got 'gpu0'",
         ),
     ],
-    "dlfp._checks.check_path": [
+    "dlfp._checks.values.check_path": [
         (
             lambda: _checks.check_path("path", 3),
             TypeError,

@@ -42,7 +42,7 @@ def test_my_lstm_cell_default_state_is_zero():
 @pytest.mark.parametrize(
     "call, error, match",
     [
-        (lambda: MyRNNCell(5, 8)(torch.randn(2, 4)), ValueError, r"x must have shape \(batch, 5\)"),
+        (lambda: MyRNNCell(5, 8)(torch.randn(2, 4)), ValueError, r"x must have shape \(N, 5\)"),
         (lambda: MyRNNCell(0, 8), ValueError, "input_size"),
         (lambda: MyRNNCell(5, 8).load_from_torch(nn.RNNCell(5, 9)), ValueError, "sizes"),
         (lambda: MyLSTMCell(3, 4)(torch.randn(2, 3), torch.zeros(2, 4)), TypeError, "tuple"),

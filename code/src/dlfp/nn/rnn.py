@@ -17,11 +17,7 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-from dlfp._checks import check_int, check_model_input, check_type
-
-
-def _check_input(x: torch.Tensor, size: int, name: str, model: nn.Module, batch: int | str = "batch") -> None:
-    check_model_input(name, x, model, shape=(batch, size))
+from dlfp._checks import check_int, check_shapes, check_type, describe
 
 
 class MyRNNCell(nn.Module):
@@ -55,10 +51,9 @@ class MyRNNCell(nn.Module):
         self.h2h = nn.Linear(hidden_size, hidden_size)
 
     def forward(self, x: torch.Tensor, h_prev: torch.Tensor | None = None) -> torch.Tensor:
-        _check_input(x, self.input_size, "x", self)
         if h_prev is None:
-            h_prev = x.new_zeros(x.shape[0], self.hidden_size)
-        _check_input(h_prev, self.hidden_size, "h_prev", self, x.shape[0])
+            h_prev = x.new_zeros(len(x), self.hidden_size) if isinstance(x, torch.Tensor) else None
+        check_shapes(self, x=(x, "N", self.input_size), h_prev=(h_prev, "N", self.hidden_size))
         return torch.tanh(self.i2h(x) + self.h2h(h_prev))
 
     @torch.no_grad()
@@ -130,15 +125,13 @@ class MyLSTMCell(nn.Module):
     def forward(
         self, x: torch.Tensor, state: tuple[torch.Tensor, torch.Tensor] | None = None
     ) -> tuple[torch.Tensor, torch.Tensor]:
-        _check_input(x, self.input_size, "x", self)
         if state is None:
-            zeros = x.new_zeros(x.shape[0], self.hidden_size)
+            zeros = x.new_zeros(len(x), self.hidden_size) if isinstance(x, torch.Tensor) else None
             state = (zeros, zeros)
         if not (isinstance(state, tuple) and len(state) == 2):
-            raise TypeError(f"state must be a tuple (h, c) of two tensors, got {type(state).__name__}")
+            raise TypeError(f"state must be a tuple (h, c) of two tensors, got {describe(state)}")
         h, c = state
-        _check_input(h, self.hidden_size, "state[0] (h)", self, x.shape[0])
-        _check_input(c, self.hidden_size, "state[1] (c)", self, x.shape[0])
+        check_shapes(self, x=(x, "N", self.input_size), h=(h, "N", self.hidden_size), c=(c, "N", self.hidden_size))
         z = self.linear(torch.cat([x, h], dim=1))
         zi, zf, zg, zo = z.chunk(4, dim=1)
         i, f, g, o = torch.sigmoid(zi), torch.sigmoid(zf), torch.tanh(zg), torch.sigmoid(zo)
