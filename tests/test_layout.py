@@ -29,14 +29,13 @@ SHOWN_LINES = 40
 # Modules over MODULE_LINES, with their length when they were listed. Split them
 # (one idea per file) and delete the entry; none may grow.
 TO_SPLIT = {
-    "autograd/numpy_nn.py": 307,
+    "autograd/numpy_nn.py": 299,
     "book/benchmarks.py": 270,
     "book/tables.py": 353,
     "data/burgers.py": 282,
     "data/dynamics.py": 319,
     "data/images.py": 343,
-    "models/pinn.py": 262,
-    "optim/landscapes.py": 264,
+    "optim/landscapes.py": 254,
     "scripts/ddp_train.py": 298,
     "train/checkpoint.py": 473,
     "train/ddp.py": 335,
@@ -158,7 +157,7 @@ def _selected(source: list[str], options: str) -> list[str]:
 
 # How many shown objects were over SHOWN_LINES when this test was written. Show the idea
 # (``:pyobject: Class.forward`` with ``:dedent:``), not the scaffolding, and lower the number.
-SHOWN_OVER_LIMIT = 32
+SHOWN_OVER_LIMIT = 30
 
 
 def test_pages_show_short_objects():

@@ -810,11 +810,6 @@ CASES: dict[str, list[tuple[Callable[[], object], type[BaseException], str]]] = 
             ValueError,
             r"start\[0\] must be a finite number",
         ),
-        (
-            lambda: landscapes.trajectory(landscapes.ravine, (1.0, 0.0), make_sgd, 5, max_seconds=-1),
-            ValueError,
-            r"max_seconds must be non-negative",
-        ),
     ],
     "dlfp.optim.landscapes.scenario_gradients": [
         (lambda: landscapes.scenario_gradients("Z"), ValueError, r"name must be one of 'A', .*got 'Z'"),
@@ -1176,7 +1171,6 @@ CASES: dict[str, list[tuple[Callable[[], object], type[BaseException], str]]] = 
         (lambda: pinn.train_pinn(nn.Linear(1, 1)), TypeError, r"model must be a PINN, got Linear"),
         (lambda: pinn.train_pinn(pinn.PINN(), lr=0), ValueError, r"lr must be positive"),
         (lambda: pinn.train_pinn(pinn.PINN(), u0=NAN), ValueError, r"u0 must be a finite number"),
-        (lambda: pinn.train_pinn(pinn.PINN(), max_seconds=-1.0), ValueError, r"max_seconds must be non-negative"),
     ],
     # --- dlfp.nn.rnn
     "dlfp.nn.rnn.MyRNNCell": [

@@ -109,14 +109,12 @@ def test_forward_backward_sgd_reject():
         predict(params, X.tolist())
 
 
-def test_training_bounds_stop_cleanly():
+def test_step_bound_stops_cleanly():
     X, y = two_moons(64, 0.1, np.random.default_rng(0))
     params, hist = train(X, y, epochs=100, batch_size=16, max_steps=10)  # 4 steps per epoch
     assert len(hist["loss"]) == 10 and hist["stopped"] == "step bound 10 reached"
     assert len(hist["accuracy"]) == 3  # two full epochs and the partial third
     assert set(params) == {"W1", "b1", "W2", "b2"}
-    _, hist = train(X, y, epochs=100, batch_size=16, max_seconds=0.0)
-    assert len(hist["loss"]) == 1 and hist["stopped"].startswith("time bound 0 s")
     _, hist = train(X, y, epochs=2, batch_size=16)
     assert len(hist["loss"]) == 8 and hist["stopped"] == "completed"
 

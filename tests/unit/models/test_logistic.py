@@ -78,12 +78,10 @@ def test_validation(call, err, match):
         call()
 
 
-def test_training_bounds():
+def test_training_takes_steps_updates_and_refuses_other_labels():
     X, y = blobs()
     model = train_logistic_regression(X, y, steps=7)
-    assert len(model.losses) == 7 and model.stopped == "completed"
-    model = train_logistic_regression(X, y, steps=1000, max_seconds=0.0)
-    assert len(model.losses) == 1 and model.stopped.startswith("time bound 0 s reached after 1 of 1000 steps")
+    assert len(model.losses) == 7
     with pytest.raises(ValueError, match="y must hold labels 0 or 1"):
         train_logistic_regression(X, 2 * y)
 

@@ -93,27 +93,12 @@ def test_validation(call, err, match):
         call()
 
 
-def test_time_bound_stops_adam():
+def test_zero_steps_skip_a_stage():
     torch.manual_seed(0)
-    hist = train_pinn(PINN(8, 2), n_collocation=16, adam_steps=50, lbfgs_steps=20, max_seconds=0.0)
-    assert len(hist.adam_loss) == 1 and hist.lbfgs_loss == []
-    assert hist.stopped == "time bound 0 s reached after 1 of 50 Adam steps"
-    assert train_pinn(PINN(8, 2), n_collocation=16, adam_steps=3, lbfgs_steps=0).stopped == "completed"
-
-
-def test_time_bound_stops_lbfgs_at_an_evaluated_point(monkeypatch):
-    import dlfp.models.pinn as pinn
-
-    clock = iter(range(10**6))  # a fake clock: every reading is one second later
-    monkeypatch.setattr(pinn.time, "perf_counter", lambda: float(next(clock)))
-    torch.manual_seed(0)
-    model = PINN(8, 2).double()
-    hist = train_pinn(model, n_collocation=32, adam_steps=0, lbfgs_steps=100, max_seconds=6.5)
-    assert hist.stopped.startswith("time bound 6.5 s reached after") and "L-BFGS" in hist.stopped
-    assert 1 <= len(hist.lbfgs_loss) < 100
-    # the model holds the parameters of the last recorded loss, not an unevaluated line-search trial
-    grid = torch.linspace(0, model.t_max, 32, dtype=torch.float64)[:, None]
-    assert oscillator_loss(model, grid)[0].item() == pytest.approx(hist.lbfgs_loss[-1], rel=1e-12)
+    hist = train_pinn(PINN(8, 2), n_collocation=16, adam_steps=3, lbfgs_steps=0)
+    assert len(hist.adam_loss) == 3 and hist.lbfgs_loss == []
+    hist = train_pinn(PINN(8, 2), n_collocation=16, adam_steps=0, lbfgs_steps=5)
+    assert hist.adam_loss == [] and len(hist.lbfgs_loss) >= 1
 
 
 def test_oscillator_loss_refuses_empty_collocation_instead_of_nan():

@@ -160,21 +160,12 @@ def check_real(name: str, value: object, *, finite: bool = True, optional: bool 
     return number
 
 
-def check_positive(
-    name: str, value: object, *, allow_zero: bool = False, finite: bool = True, optional: bool = False
-) -> float | None:
-    """Return ``value`` as a ``float`` after checking that it is a positive real number.
-
-    With ``allow_zero=True`` zero is accepted too (non-negative); with
-    ``finite=False`` so is ``+inf`` (e.g. "no time bound").
-
-    Raises:
-        TypeError: if ``value`` is not a real number.
-        ValueError: if it is negative, zero (unless allowed), NaN or infinite (unless allowed).
-    """
+def check_positive(name: str, value: object, *, allow_zero: bool = False, optional: bool = False) -> float | None:
+    """Return ``value`` as a ``float`` after checking that it is a finite positive real number
+    (with ``allow_zero=True``: non-negative)."""
     if optional and value is None:
         return None
-    number = check_real(name, value, finite=finite)
+    number = check_real(name, value)
     if number < 0 or (number == 0 and not allow_zero):
         raise ValueError(f"{name} must be {'non-negative' if allow_zero else 'positive'}, got {value!r}")
     return number

@@ -28,7 +28,6 @@ Taught in: :ref:`wk1-numpy-network`
 from __future__ import annotations
 
 import math
-import time
 
 import numpy as np
 
@@ -249,18 +248,17 @@ def train(
     batch_size: int | None = None,
     seed: int = 0,
     max_steps: int | None = None,
-    max_seconds: float | None = None,
 ) -> tuple[Params, dict]:
     """Train the network with minibatch SGD; return the parameters and a history.
 
     Each epoch shuffles the data and walks through it in minibatches: forward,
     loss and gradient, backward, SGD step. The history records the loss of every
     step, the training accuracy after every epoch and ``"stopped"``: ``"completed"``
-    or the bound that stopped the run.
+    or the step bound that stopped the run.
 
     Args:
         batch_size: the minibatch size; ``None``: the full batch.
-        max_steps, max_seconds: optional bounds on the SGD steps and the wall time (checked before each step after the first).
+        max_steps: optional bound on the number of SGD steps.
 
     Shape:
         - X: :math:`(N, D_{in})`, finite; y: :math:`(N,)` integer labels >= 0.
@@ -279,22 +277,16 @@ def train(
     check_positive("lr", lr)
     check_seed("seed", seed, minimum=0)
     check_int("max_steps", max_steps, minimum=1, optional=True)
-    check_positive("max_seconds", max_seconds, allow_zero=True, finite=False, optional=True)
     rng = np.random.default_rng(seed)
     n_classes = int(y.max()) + 1
     params = init_params(X.shape[1], d_hidden, n_classes, rng)
     bs = X.shape[0] if batch_size is None else batch_size
     history: dict = {"loss": [], "accuracy": [], "stopped": "completed"}
-    began = time.perf_counter()
     for _ in range(epochs):
         order = rng.permutation(X.shape[0])
         for start in range(0, X.shape[0], bs):
-            steps = len(history["loss"])
-            if max_steps is not None and steps >= max_steps:
+            if max_steps is not None and len(history["loss"]) >= max_steps:
                 history["stopped"] = f"step bound {max_steps} reached"
-            elif steps and max_seconds is not None and time.perf_counter() - began > max_seconds:
-                history["stopped"] = f"time bound {max_seconds:g} s reached after {steps} steps"
-            if history["stopped"] != "completed":
                 break
             idx = order[start : start + bs]
             logits, cache = forward(params, X[idx])

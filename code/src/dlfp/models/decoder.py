@@ -12,12 +12,10 @@ Taught in: :ref:`gr-challenge-lorenz` (the Lorenz Transformer)
 
 from __future__ import annotations
 
-import time
-
 import torch
 from torch import nn
 
-from dlfp._checks import check_int, check_model_input, check_positive, check_real, check_tensor, check_type
+from dlfp._checks import check_int, check_model_input, check_real, check_tensor, check_type
 from dlfp.nn.attention import scaled_dot_product_attention
 
 
@@ -187,9 +185,7 @@ class DecoderOnlyTransformer(nn.Module):
 
 
 @torch.no_grad()
-def rollout(
-    model: DecoderOnlyTransformer, context: torch.Tensor, steps: int, max_seconds: float | None = None
-) -> torch.Tensor:
+def rollout(model: DecoderOnlyTransformer, context: torch.Tensor, steps: int) -> torch.Tensor:
     """Generate ``steps`` future states autoregressively.
 
     Start from the ``context`` window; repeatedly predict the next state from
@@ -201,14 +197,11 @@ def rollout(
         model: a :class:`DecoderOnlyTransformer`.
         context: the states to start from, finite.
         steps: number of states to generate.
-        max_seconds: optional wall-time bound, checked after the first step;
-            the states generated so far are returned when it is reached.
 
     Shape:
         - context: :math:`(L, D)` with :math:`L \\ge 1`; only the last
           ``max_len`` steps are used
-        - Output: :math:`(\\text{steps}, D)`, the generated states only (fewer
-          rows if ``max_seconds`` stopped it)
+        - Output: :math:`(\\text{steps}, D)`, the generated states only
 
     Taught in: :ref:`gr-challenge-lorenz`, step 4
     """
@@ -218,15 +211,11 @@ def rollout(
     if context.shape[0] < 1:
         raise ValueError(f"context must hold at least one step (L >= 1), got shape {tuple(context.shape)}")
     check_int("steps", steps, minimum=1)
-    check_positive("max_seconds", max_seconds, allow_zero=True, finite=False, optional=True)
     was_training = model.training
     model.eval()
     window = context[-model.max_len :].clone()
     out = []
-    start = time.perf_counter()
     for _ in range(steps):
-        if out and max_seconds is not None and time.perf_counter() - start > max_seconds:
-            break
         nxt = model(window[None])[0, -1]
         out.append(nxt)
         window = torch.cat([window[1:] if len(window) == model.max_len else window, nxt[None]])

@@ -20,7 +20,6 @@ Taught in: :ref:`gr-challenges-raw-metal`, challenge I (logistic regression from
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass, field
 
 import torch
@@ -141,13 +140,11 @@ class LogisticRegression:
         W: :math:`(D, 1)` weights, a leaf tensor with ``requires_grad``.
         b: :math:`(1,)` bias, a leaf tensor with ``requires_grad``.
         losses: the loss before each update.
-        stopped: ``"completed"``, or why training stopped early (a time bound).
     """
 
     W: torch.Tensor
     b: torch.Tensor
     losses: list[float] = field(default_factory=list)
-    stopped: str = "completed"
 
     def predict_proba(self, X: torch.Tensor) -> torch.Tensor:
         """The probabilities :math:`\\sigma(XW + b)`, without recording a graph.
@@ -178,7 +175,6 @@ def train_logistic_regression(
     steps: int = 100,
     generator: torch.Generator | None = None,
     hand_gradient: bool = False,
-    max_seconds: float | None = None,
 ) -> LogisticRegression:
     """Fit :math:`\\sigma(XW + b)` to labels ``y`` by full-batch gradient descent.
 
@@ -199,8 +195,6 @@ def train_logistic_regression(
         steps: number of updates.
         generator: seeds the initial weights, :math:`\\mathcal N(0, 0.01^2)` (the bias starts at 0).
         hand_gradient: take the gradient from :func:`logistic_gradients` instead of autograd.
-        max_seconds: optional wall-time bound, checked after the first update;
-            when it is exceeded no further update is made and ``stopped`` says so.
 
     Shape:
         - X: :math:`(N, D)`, finite; y: :math:`(N, 1)` with values 0 or 1
@@ -212,16 +206,11 @@ def train_logistic_regression(
         raise ValueError(f"y must hold labels 0 or 1, got values {sorted(set(y.unique().tolist()))[:6]}")
     check_positive("lr", lr)
     check_int("steps", steps, minimum=1)
-    check_positive("max_seconds", max_seconds, allow_zero=True, finite=False, optional=True)
     check_type("generator", generator, (torch.Generator, type(None)), "a torch.Generator or None")
     W = (0.01 * torch.randn(X.shape[1], 1, generator=generator, dtype=X.dtype)).requires_grad_()
     b = torch.zeros(1, dtype=X.dtype, requires_grad=True)
     model = LogisticRegression(W, b)
-    start = time.perf_counter()
-    for step in range(steps):
-        if step and max_seconds is not None and time.perf_counter() - start > max_seconds:
-            model.stopped = f"time bound {max_seconds:g} s reached after {step} of {steps} steps"
-            break
+    for _ in range(steps):
         z = X @ W + b  # (N, 1) logits
         loss = binary_cross_entropy(sigmoid(z), y)
         model.losses.append(loss.item())

@@ -153,17 +153,11 @@ class PINNHistory:
         adam_loss: the loss at each Adam step, before its update.
         lbfgs_loss: the loss at each L-BFGS loss evaluation.
         seconds: the wall time of training.
-        stopped: ``"completed"``, or why training stopped early (a time bound).
     """
 
     adam_loss: list[float] = field(default_factory=list)
     lbfgs_loss: list[float] = field(default_factory=list)
     seconds: float = 0.0
-    stopped: str = "completed"
-
-
-class _TimeUp(Exception):
-    """Raised inside the L-BFGS closure when the time bound is reached."""
 
 
 def train_pinn(
@@ -176,7 +170,6 @@ def train_pinn(
     u0: float = 1.0,
     v0: float = 0.0,
     generator: torch.Generator | None = None,
-    max_seconds: float | None = None,
 ) -> PINNHistory:
     """Train ``model`` on :func:`oscillator_loss`: Adam, then L-BFGS.
 
@@ -190,8 +183,6 @@ def train_pinn(
         lbfgs_steps: most L-BFGS iterations (0 skips L-BFGS).
         omega, u0, v0: the oscillator, as in :func:`oscillator_loss`.
         generator: draws Adam's collocation times (``None``: the global generator).
-        max_seconds: optional wall-time bound, checked before each Adam step after the first and at each
-            L-BFGS evaluation; training then stops with the last parameters whose loss was recorded.
 
     Taught in: :ref:`gr-challenge-pinn`, step 5
     """
@@ -204,22 +195,14 @@ def train_pinn(
     check_real("u0", u0)
     check_real("v0", v0)
     check_type("generator", generator, (torch.Generator, type(None)), "a torch.Generator or None")
-    check_positive("max_seconds", max_seconds, allow_zero=True, finite=False, optional=True)
     history = PINNHistory()
     start = time.perf_counter()
-
-    def time_up() -> bool:
-        return max_seconds is not None and time.perf_counter() - start > max_seconds
-
     param = next(model.parameters())
     dtype, device = param.dtype, param.device
     if adam_steps:
         optimizer = torch.optim.Adam(model.parameters(), lr=lr)
         scheduler = torch.optim.lr_scheduler.CosineAnnealingLR(optimizer, adam_steps)
-        for step in range(adam_steps):
-            if step and time_up():
-                history.stopped = f"time bound {max_seconds:g} s reached after {step} of {adam_steps} Adam steps"
-                break
+        for _ in range(adam_steps):
             t = model.t_max * torch.rand(n_collocation, 1, generator=generator, dtype=dtype)
             loss, _, _ = oscillator_loss(model, t.to(device), omega, u0, v0)
             optimizer.zero_grad(set_to_none=True)
@@ -227,7 +210,7 @@ def train_pinn(
             optimizer.step()
             scheduler.step()
             history.adam_loss.append(loss.item())
-    if lbfgs_steps and history.stopped == "completed":
+    if lbfgs_steps:
         grid = torch.linspace(0, model.t_max, n_collocation, dtype=dtype, device=device)[:, None]
         lbfgs = torch.optim.LBFGS(
             model.parameters(),
@@ -238,25 +221,14 @@ def train_pinn(
             tolerance_change=1e-15,
             line_search_fn="strong_wolfe",
         )
-        evaluated = [p.detach().clone() for p in model.parameters()] if max_seconds is not None else None
 
         def closure():
-            if max_seconds is not None:
-                if time_up():
-                    raise _TimeUp
-                evaluated[:] = [p.detach().clone() for p in model.parameters()]
             lbfgs.zero_grad(set_to_none=True)
             loss, _, _ = oscillator_loss(model, grid, omega, u0, v0)
             loss.backward()
             history.lbfgs_loss.append(loss.item())
             return loss
 
-        try:
-            lbfgs.step(closure)
-        except _TimeUp:  # back to the last evaluated parameters, whose loss is the last recorded
-            with torch.no_grad():
-                for p, saved in zip(model.parameters(), evaluated):
-                    p.copy_(saved)
-            history.stopped = f"time bound {max_seconds:g} s reached after {len(history.lbfgs_loss)} L-BFGS evaluations"
+        lbfgs.step(closure)
     history.seconds = time.perf_counter() - start
     return history

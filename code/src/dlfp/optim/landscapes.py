@@ -23,7 +23,6 @@ Taught in: :ref:`wk1-optimizers`
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable, Iterable
 
 import numpy as np
@@ -33,7 +32,6 @@ from dlfp._checks import (
     check_callable,
     check_choice,
     check_int,
-    check_positive,
     check_real,
     check_seed,
     check_tensor,
@@ -139,7 +137,6 @@ def trajectory(
     start: tuple[float, float],
     make_optimizer: OptimizerFactory,
     steps: int,
-    max_seconds: float | None = None,
 ) -> tuple[torch.Tensor, torch.Tensor]:
     """Minimise ``fn`` from ``start`` with a ``torch.optim`` optimizer; record the path.
 
@@ -149,10 +146,7 @@ def trajectory(
         fn: a surface such as :func:`ravine`.
         start: the initial point :math:`(x_0, y_0)`.
         make_optimizer: e.g. ``lambda ps: torch.optim.SGD(ps, lr=0.05, momentum=0.9)``.
-        steps: number of optimizer steps (the step bound).
-        max_seconds: optional wall-time bound; once exceeded (after at least
-            one step) no further step is taken and the path so far is returned
-            (it then has fewer than ``steps + 1`` rows).
+        steps: number of optimizer steps.
 
     Shape:
         - Output: ``(path, losses)`` of shapes :math:`(\\text{steps}+1, 2)` and
@@ -163,15 +157,11 @@ def trajectory(
     check_callable("fn", fn)
     check_callable("make_optimizer", make_optimizer)
     check_int("steps", steps, minimum=0)
-    check_positive("max_seconds", max_seconds, allow_zero=True, finite=False, optional=True)
     _check_pair("start", start)
     p = torch.nn.Parameter(torch.tensor([float(s) for s in start], dtype=torch.float64))
     opt = make_optimizer([p])
     path, losses = [p.detach().clone()], []
-    began = time.perf_counter()
-    for step in range(steps):
-        if step and max_seconds is not None and time.perf_counter() - began > max_seconds:
-            break
+    for _ in range(steps):
         opt.zero_grad()
         loss = fn(p)
         losses.append(loss.detach().clone())
