@@ -49,9 +49,7 @@ CROSS_CUTTING_TESTS = {
     "data/test_offline_process.py": "data access in a process with no network",
 }
 # Modules tested by a test module of another name, and where.
-TESTED_ELSEWHERE = {
-    "scripts/ddp_train.py": "tests/unit/train/test_ddp.py (a real two-process torchrun launch)",
-}
+TESTED_ELSEWHERE = {}
 
 
 def modules() -> list[Path]:

@@ -3,7 +3,9 @@
 import pytest
 import torch
 
+from dlfp.autograd import adjoint
 from dlfp.autograd.adjoint import euler_adjoint_gradients, euler_loss
+from tests.unit.bad_input import NAN, ode
 
 
 def _ode(d=3, dtype=torch.float64):
@@ -39,3 +41,29 @@ def test_euler_bad_inputs():
         euler_adjoint_gradients(W, x0[:2], y, steps=3)
     with pytest.raises(ValueError, match="steps"):
         euler_loss(W, x0, y, steps=0)
+
+
+# Each public object of dlfp.autograd.adjoint, called wrongly, and the error it must raise
+# (call, error type, regex for the message); run by tests/unit/test_bad_input.py.
+BAD_INPUT = {
+    "dlfp.autograd.adjoint.euler_loss": [
+        (
+            lambda: adjoint.euler_loss(torch.zeros(2, 3), torch.zeros(2), torch.zeros(2), 3),
+            ValueError,
+            r"W must be a square matrix \(d, d\)",
+        ),
+        (lambda: adjoint.euler_loss(*ode(), steps=0), ValueError, r"steps must be a positive int"),
+    ],
+    "dlfp.autograd.adjoint.euler_adjoint_gradients": [
+        (
+            lambda: adjoint.euler_adjoint_gradients(torch.eye(3), torch.full((3,), NAN), torch.zeros(3), 3),
+            ValueError,
+            r"x0 must be finite",
+        ),
+        (
+            lambda: adjoint.euler_adjoint_gradients(*ode(), steps=3, t_final=0.0),
+            ValueError,
+            r"t_final must be positive",
+        ),
+    ],
+}

@@ -2,7 +2,9 @@ import pytest
 import torch
 from torch import nn
 
+from dlfp.autograd import function
 from dlfp.autograd.function import XSinX, XSinXActivation, finite_difference_grad, x_sin_x
+from tests.unit.bad_input import F64
 
 
 def test_forward_matches_formula():
@@ -95,3 +97,35 @@ def test_finite_difference_rejects_bad_input():
         finite_difference_grad(lambda t: t.sum(), x, eps=0.0)
     with pytest.raises(TypeError, match="callable"):
         finite_difference_grad(3, x)
+
+
+# Each public object of dlfp.autograd.function, called wrongly, and the error it must raise
+# (call, error type, regex for the message); run by tests/unit/test_bad_input.py.
+BAD_INPUT = {
+    "dlfp.autograd.function.XSinX": [
+        (lambda: function.XSinX.apply(torch.arange(3)), TypeError, r"input must be a floating-point tensor"),
+    ],
+    "dlfp.autograd.function.x_sin_x": [
+        (
+            lambda: function.x_sin_x(torch.arange(3)),
+            TypeError,
+            r"x must be a floating-point tensor, got dtype torch\.int64",
+        ),
+        (lambda: function.x_sin_x([1.0]), TypeError, r"x must be a torch\.Tensor, got list"),
+    ],
+    "dlfp.autograd.function.XSinXActivation": [
+        (lambda: function.XSinXActivation()(torch.arange(3)), TypeError, r"x must be a floating-point tensor"),
+    ],
+    "dlfp.autograd.function.finite_difference_grad": [
+        (
+            lambda: function.finite_difference_grad(lambda v: v.sum(), torch.zeros(3)),
+            TypeError,
+            r"x must be a float64 tensor .*, got torch\.float32",
+        ),
+        (
+            lambda: function.finite_difference_grad(lambda v: v.sum(), torch.zeros(3, dtype=F64), eps=0),
+            ValueError,
+            r"eps must be positive",
+        ),
+    ],
+}

@@ -1,6 +1,7 @@
 import pytest
 import torch
 
+from dlfp.autograd import graph
 from dlfp.autograd.graph import GraphNode, format_graph, graph_nodes
 
 
@@ -46,3 +47,19 @@ def test_graph_nodes_rejects_leaves_and_non_tensors():
         graph_nodes(torch.randn(3, requires_grad=True))
     with pytest.raises(TypeError, match="torch.Tensor"):
         graph_nodes([1.0])
+
+
+# Each public object of dlfp.autograd.graph, called wrongly, and the error it must raise
+# (call, error type, regex for the message); run by tests/unit/test_bad_input.py.
+BAD_INPUT = {
+    "dlfp.autograd.graph.graph_nodes": [
+        (
+            lambda: graph.graph_nodes(torch.ones(2)),
+            ValueError,
+            r"tensor must be the result of operations recorded by autograd",
+        ),
+    ],
+    "dlfp.autograd.graph.format_graph": [
+        (lambda: graph.format_graph([1.0]), TypeError, r"tensor must be a torch\.Tensor, got list"),
+    ],
+}

@@ -1,6 +1,7 @@
 import pytest
 import torch
 
+from dlfp.autograd import manual_backprop
 from dlfp.autograd.manual_backprop import (
     linear_backward,
     linear_forward,
@@ -8,6 +9,7 @@ from dlfp.autograd.manual_backprop import (
     two_layer_backward,
     two_layer_forward,
 )
+from tests.unit.bad_input import F64
 
 
 def _params(d_in=5, h=7, d_out=3, seed=0):
@@ -90,3 +92,65 @@ def test_linear_forward_refuses_mixed_dtypes_and_devices():
         linear_forward(x, W, b)
     with pytest.raises(ValueError, match=r"x, W and b must be on the same device"):
         linear_forward(x, torch.randn(4, 3, device="meta"), b)
+
+
+# Each public object of dlfp.autograd.manual_backprop, called wrongly, and the error it must raise
+# (call, error type, regex for the message); run by tests/unit/test_bad_input.py.
+BAD_INPUT = {
+    "dlfp.autograd.manual_backprop.linear_forward": [
+        (
+            lambda: manual_backprop.linear_forward(torch.randn(2, 3), torch.randn(4, 3, dtype=F64), torch.zeros(4)),
+            TypeError,
+            r"x, W and b must have the same dtype",
+        ),
+        (
+            lambda: manual_backprop.linear_forward(
+                torch.ones(4, 5, dtype=torch.long), torch.randn(3, 5), torch.randn(3)
+            ),
+            TypeError,
+            r"x must be a floating-point tensor",
+        ),
+        (
+            lambda: manual_backprop.linear_forward(torch.randn(4, 5), torch.randn(3, 6), torch.randn(3)),
+            ValueError,
+            r"expected x \(N, D_in\), W \(D_out, D_in\), b \(D_out,\), got x \(4, 5\), W \(3, 6\)",
+        ),
+    ],
+    "dlfp.autograd.manual_backprop.linear_backward": [
+        (
+            lambda: manual_backprop.linear_backward(torch.randn(4, 2), torch.randn(4, 5), torch.randn(3, 5)),
+            ValueError,
+            r"expected delta \(N, D_out\), .*got delta \(4, 2\)",
+        ),
+    ],
+    "dlfp.autograd.manual_backprop.relu_backward": [
+        (
+            lambda: manual_backprop.relu_backward(torch.randn(3), torch.randn(4)),
+            ValueError,
+            r"delta and z must have the same shape, got \(3,\) and \(4,\)",
+        ),
+    ],
+    "dlfp.autograd.manual_backprop.two_layer_forward": [
+        (
+            lambda: manual_backprop.two_layer_forward(
+                torch.randn(5), torch.randn(3, 5), torch.randn(3), torch.randn(2, 3), torch.randn(2)
+            ),
+            ValueError,
+            r"x must be a 2-D tensor \(N, D_in\), got shape \(5,\)",
+        ),
+    ],
+    "dlfp.autograd.manual_backprop.two_layer_backward": [
+        (
+            lambda: manual_backprop.two_layer_backward(
+                torch.randn(4, 2), {"x": torch.randn(4, 5)}, torch.randn(3, 5), torch.randn(2, 3)
+            ),
+            KeyError,
+            r"cache must hold x, z1 and a1; missing \['a1', 'z1'\]",
+        ),
+        (
+            lambda: manual_backprop.two_layer_backward(torch.randn(4, 2), [], torch.randn(3, 5), torch.randn(2, 3)),
+            TypeError,
+            r"cache must be a dict",
+        ),
+    ],
+}

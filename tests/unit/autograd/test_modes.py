@@ -2,9 +2,11 @@ import pytest
 import torch
 from torch import nn
 
+from dlfp.autograd import modes
 from dlfp.autograd.modes import count_matmul_flops, flat_mse_loss, forward_mode_gradient, reverse_mode_gradient
 from dlfp.book.timing import best_time
 from dlfp.models.mlp import MLP
+from tests.unit.bad_input import linear_loss
 
 
 def _problem(dtype=torch.float64):
@@ -72,3 +74,43 @@ def test_flat_mse_loss_refuses_other_devices_and_empty_inputs():
         flat_mse_loss(model, torch.randn(2, 3), torch.zeros(2, 1, device="meta"))
     with pytest.raises(ValueError, match=r"inputs must hold at least one sample \(the loss is a mean\)"):
         flat_mse_loss(model, torch.randn(0, 3), torch.zeros(0, 1))
+
+
+# Each public object of dlfp.autograd.modes, called wrongly, and the error it must raise
+# (call, error type, regex for the message); run by tests/unit/test_bad_input.py.
+BAD_INPUT = {
+    "dlfp.autograd.modes.flat_mse_loss": [
+        (
+            lambda: modes.flat_mse_loss("net", torch.zeros(2, 3), torch.zeros(2, 1)),
+            TypeError,
+            r"model must be an nn\.Module, got 'net' \(str\)",
+        ),
+        (
+            lambda: modes.flat_mse_loss(nn.Linear(3, 1), torch.zeros(2, 3), torch.zeros(2, 2)),
+            ValueError,
+            r"targets must have shape \(2, 1\) \(the model's output shape\), got \(2, 2\)",
+        ),
+    ],
+    "dlfp.autograd.modes.reverse_mode_gradient": [
+        (
+            lambda: modes.reverse_mode_gradient(linear_loss()[0], torch.zeros(2, 4)),
+            ValueError,
+            r"theta must be a 1-D tensor \(P,\)",
+        ),
+    ],
+    "dlfp.autograd.modes.forward_mode_gradient": [
+        (
+            lambda: modes.forward_mode_gradient(*linear_loss(), chunk_size=0),
+            ValueError,
+            r"chunk_size must be a positive int or None, got 0",
+        ),
+        (
+            lambda: modes.forward_mode_gradient(linear_loss()[0], torch.arange(4)),
+            TypeError,
+            r"theta must be a floating-point tensor",
+        ),
+    ],
+    "dlfp.autograd.modes.count_matmul_flops": [
+        (lambda: modes.count_matmul_flops(3), TypeError, r"fn must be callable, got 3 \(int\)"),
+    ],
+}

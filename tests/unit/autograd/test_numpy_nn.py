@@ -3,6 +3,7 @@ import pytest
 import torch
 import torch.nn.functional as F
 
+from dlfp.autograd import numpy_nn
 from dlfp.autograd.numpy_nn import (
     backward,
     forward,
@@ -13,6 +14,7 @@ from dlfp.autograd.numpy_nn import (
     train,
     two_moons,
 )
+from tests.unit.bad_input import numpy_setup
 
 
 def _setup(seed=0):
@@ -130,3 +132,66 @@ def test_train_refuses_an_empty_data_set(shape):
 def test_softmax_cross_entropy_refuses_an_empty_batch_instead_of_nan():
     with pytest.raises(ValueError, match=r"logits must hold at least one row and one class.*got shape \(0, 3\)"):
         softmax_cross_entropy(np.zeros((0, 3)), np.zeros(0, dtype=np.int64))
+
+
+# Each public object of dlfp.autograd.numpy_nn, called wrongly, and the error it must raise
+# (call, error type, regex for the message); run by tests/unit/test_bad_input.py.
+BAD_INPUT = {
+    "dlfp.autograd.numpy_nn.two_moons": [
+        (lambda: numpy_nn.two_moons(1), ValueError, r"n must be an int >= 2, got 1"),
+    ],
+    "dlfp.autograd.numpy_nn.init_params": [
+        (lambda: numpy_nn.init_params(2, 0, 2), ValueError, r"d_hidden must be a positive int, got 0"),
+    ],
+    "dlfp.autograd.numpy_nn.forward": [
+        (
+            lambda: numpy_nn.forward(numpy_setup()[0], numpy_setup()[1][:, :1]),
+            ValueError,
+            r"X must have shape \(N, 2\)",
+        ),
+        (
+            lambda: numpy_nn.forward({"W1": None}, numpy_setup()[1]),
+            ValueError,
+            r"params must be a dict with exactly the keys",
+        ),
+    ],
+    "dlfp.autograd.numpy_nn.softmax_cross_entropy": [
+        (
+            lambda: numpy_nn.softmax_cross_entropy(np.zeros((0, 3)), np.zeros(0, dtype=np.int64)),
+            ValueError,
+            r"logits must hold at least one row and one class",
+        ),
+        (
+            lambda: numpy_nn.softmax_cross_entropy(np.zeros((2, 2)), np.array([0.0, 1.0])),
+            TypeError,
+            r"y must hold integer class labels",
+        ),
+    ],
+    "dlfp.autograd.numpy_nn.backward": [
+        (
+            lambda: numpy_nn.backward(numpy_setup()[0], {"X": None}, np.zeros((2, 3))),
+            ValueError,
+            r"cache must hold X, z1 and a1",
+        ),
+    ],
+    "dlfp.autograd.numpy_nn.sgd_step": [
+        (lambda: numpy_nn.sgd_step(numpy_setup()[0], numpy_setup()[0], -1.0), ValueError, r"lr must be positive"),
+    ],
+    "dlfp.autograd.numpy_nn.predict": [
+        (lambda: numpy_nn.predict(numpy_setup()[0], [[0.0, 0.0]]), TypeError, r"X must be a numpy\.ndarray, got list"),
+    ],
+    "dlfp.autograd.numpy_nn.train": [
+        (
+            lambda: numpy_nn.train(np.zeros((0, 2)), np.zeros(0, dtype=np.int64)),
+            ValueError,
+            r"X must hold at least one sample and one feature",
+        ),
+        (lambda: numpy_nn.train(*numpy_setup()[1:], epochs=0), ValueError, r"epochs must be a positive int, got 0"),
+        (lambda: numpy_nn.train(np.full((4, 2), np.nan), np.zeros(4, dtype=np.int64)), ValueError, r"X must be finite"),
+        (
+            lambda: numpy_nn.train(*numpy_setup()[1:], max_steps=0),
+            ValueError,
+            r"max_steps must be a positive int or None",
+        ),
+    ],
+}

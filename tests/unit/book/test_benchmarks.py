@@ -4,7 +4,9 @@ from pathlib import Path
 
 import pytest
 
+from dlfp.book import benchmarks
 from dlfp.book.benchmarks import _main, compare, load_run, load_runs, result_name, speedups
+from tests.unit.bad_input import MISSING, fake_run
 
 
 def write_run(path, when, commit, times, device="x86_64 CPU, 2 threads"):
@@ -126,3 +128,42 @@ def test_damaged_result_files_are_named_by_both_readers(tmp_path, content, match
     with pytest.raises(ValueError, match=match):
         save(path, tmp_path / "out")
     assert not (tmp_path / "out").exists()  # nothing was written
+
+
+# Each public object of dlfp.book.benchmarks, called wrongly, and the error it must raise
+# (call, error type, regex for the message); run by tests/unit/test_bad_input.py.
+BAD_INPUT = {
+    "dlfp.book.benchmarks.load_run": [
+        (lambda: benchmarks.load_run(3), TypeError, r"path must be a str or os\.PathLike path, got 3 \(int\)"),
+        (lambda: benchmarks.load_run(MISSING), FileNotFoundError, r"path must be an existing file"),
+        (
+            lambda: benchmarks.load_run(Path(__file__)),
+            ValueError,
+            r"path must be a pytest-benchmark JSON file, got .*test_benchmarks\.py",
+        ),
+    ],
+    "dlfp.book.benchmarks.load_runs": [
+        (
+            lambda: benchmarks.load_runs("/nonexistent-dlfp-dir"),
+            FileNotFoundError,
+            r"directory must hold committed benchmark results, but /nonexistent-dlfp-dir does not exist",
+        ),
+        (lambda: benchmarks.load_runs(3), TypeError, r"directory must be a str or os.PathLike path, got 3"),
+    ],
+    "dlfp.book.benchmarks.previous_on_same_device": [
+        (lambda: benchmarks.previous_on_same_device([], "run"), TypeError, r"run must be a Run, got 'run' \(str\)"),
+        (lambda: benchmarks.previous_on_same_device([3], fake_run()), TypeError, r"runs\[0\] must be a Run"),
+    ],
+    "dlfp.book.benchmarks.compare": [
+        (lambda: benchmarks.compare("a", fake_run()), TypeError, r"new must be a Run"),
+    ],
+    "dlfp.book.benchmarks.speedups": [
+        (lambda: benchmarks.speedups(None), TypeError, r"run must be a Run, got None"),
+    ],
+    "dlfp.book.benchmarks.result_name": [
+        (lambda: benchmarks.result_name(device=3, commit="abc"), TypeError, r"device must be a str or None"),
+    ],
+    "dlfp.book.benchmarks.save": [
+        (lambda: benchmarks.save(MISSING), FileNotFoundError, r"raw must be an existing file"),
+    ],
+}

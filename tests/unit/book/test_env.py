@@ -5,7 +5,9 @@ import pytest
 import torch
 
 import dlfp
+from dlfp.book import env
 from dlfp.book.env import DEVICE_ENV_VAR, banner, pick_device, seed_everything
+from tests.unit.bad_input import with_env
 
 
 def _fake_devices(monkeypatch, cuda: bool, mps: bool):
@@ -110,3 +112,37 @@ def test_seeds_outside_64_bits_are_refused_by_name(seed):
         with pytest.raises(ValueError, match=r"seed must be an int in \[-2\*\*63, 2\*\*64 - 1\]"):
             as_generator(seed)
     assert seed_everything(2**64 - 1).initial_seed() == 2**64 - 1  # the largest seed works
+
+
+# Each public object of dlfp.book.env, called wrongly, and the error it must raise
+# (call, error type, regex for the message); run by tests/unit/test_bad_input.py.
+BAD_INPUT = {
+    "dlfp.book.env.pick_device": [
+        (lambda: env.pick_device("gpu0"), ValueError, r"prefer must be a device string such as 'cpu'"),
+        (lambda: env.pick_device(3), TypeError, r"prefer must be a device string"),
+        (
+            with_env("DLFP_DEVICE", "cuda:7", env.pick_device),
+            RuntimeError,
+            r"DLFP_DEVICE must name an available device, got 'cuda:7'",
+        ),
+    ],
+    "dlfp.book.env.seed_everything": [
+        (lambda: env.seed_everything(-1), ValueError, r"seed must be an int in \[0, 2\*\*64 - 1\].*got -1"),
+        (lambda: env.seed_everything(1.5), TypeError, r"seed must be an int \(a seed\), got 1\.5 \(float\)"),
+        (
+            lambda: env.seed_everything(2**64),
+            ValueError,
+            r"seed must be an int in \[0, 2\*\*64 - 1\].*got 18446744073709551616",
+        ),
+    ],
+    "dlfp.book.env.as_generator": [
+        (lambda: env.as_generator(1.5), TypeError, r"seed must be an int or a torch\.Generator, got 1\.5"),
+        (lambda: env.as_generator(2**64), ValueError, r"seed must be an int in \[-2\*\*63, 2\*\*64 - 1\]"),
+    ],
+    "dlfp.book.env.device_name": [
+        (lambda: env.device_name("gpu0"), ValueError, r"device must be a device string"),
+    ],
+    "dlfp.book.env.banner": [
+        (lambda: env.banner(3), TypeError, r"device must be a torch\.device or a device string"),
+    ],
+}

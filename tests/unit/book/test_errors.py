@@ -2,7 +2,7 @@
 
 import pytest
 
-from dlfp.book import expect_error
+from dlfp.book import errors, expect_error
 
 
 def test_the_expected_error_is_shown_and_swallowed(capsys):
@@ -67,3 +67,13 @@ def test_the_statements_after_the_error_do_not_run():
 def test_bad_arguments_are_refused_before_the_block_runs(args, error, pattern):
     with pytest.raises(error, match=pattern):
         expect_error(*args)
+
+
+# Each public object of dlfp.book.errors, called wrongly, and the error it must raise
+# (call, error type, regex for the message); run by tests/unit/test_bad_input.py.
+BAD_INPUT = {
+    "dlfp.book.errors.expect_error": [
+        (lambda: errors.expect_error("ValueError"), TypeError, r"exc_type must be an exception class or a tuple"),
+        (lambda: errors.expect_error(ValueError, match=3), TypeError, r"match must be a str \(a regular expression\)"),
+    ],
+}

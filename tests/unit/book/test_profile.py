@@ -1,7 +1,9 @@
 import pytest
 import torch
 
+from dlfp.book import profile
 from dlfp.book.profile import ENV_VAR, current_profile, pick
+from tests.unit.bad_input import with_env
 
 
 @pytest.mark.parametrize("value", ["quick", "full", " FULL "])
@@ -41,3 +43,23 @@ def test_blank_profile_means_the_default(monkeypatch, value):
     monkeypatch.setenv(ENV_VAR, value)
     monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
     assert current_profile() == "quick"
+
+
+# Each public object of dlfp.book.profile, called wrongly, and the error it must raise
+# (call, error type, regex for the message); run by tests/unit/test_bad_input.py.
+BAD_INPUT = {
+    "dlfp.book.profile.current_profile": [
+        (
+            with_env("DLFP_PROFILE", "fast", profile.current_profile),
+            ValueError,
+            r"DLFP_PROFILE must be one of \('quick', 'full'\), got 'fast'",
+        ),
+    ],
+    "dlfp.book.profile.pick": [
+        (
+            with_env("DLFP_PROFILE", "fast", lambda: profile.pick(quick=1, full=2)),
+            ValueError,
+            r"DLFP_PROFILE must be one of",
+        ),
+    ],
+}

@@ -6,7 +6,7 @@ import sys
 import pytest
 from IPython.core.interactiveshell import InteractiveShell
 
-from dlfp.book import BUILD_ENV_VAR, glue
+from dlfp.book import BUILD_ENV_VAR, glue, prose
 
 
 @pytest.fixture
@@ -66,3 +66,12 @@ def test_a_plain_python_process_needs_neither_ipython_nor_myst_nb():
 def test_name_must_be_a_string():
     with pytest.raises(TypeError, match="name must be a non-empty str, got 3"):
         glue(3, 1)
+
+
+# Each public object of dlfp.book.prose, called wrongly, and the error it must raise
+# (call, error type, regex for the message); run by tests/unit/test_bad_input.py.
+BAD_INPUT = {
+    "dlfp.book.prose.glue": [
+        (lambda: prose.glue(3, 1.0), TypeError, r"name must be a non-empty str, got 3"),
+    ],
+}

@@ -3,6 +3,7 @@ import pytest
 import torch
 from torch import nn, optim
 
+from dlfp.book import tables
 from dlfp.book.tables import (
     REQUIRED,
     Equivalent,
@@ -209,3 +210,87 @@ def test_resolve_and_api_cell_check_names():
         resolve("numpy.exp")
     with pytest.raises(ValueError, match="at least one name"):
         api_cell()
+
+
+# Each public object of dlfp.book.tables, called wrongly, and the error it must raise
+# (call, error type, regex for the message); run by tests/unit/test_bad_input.py.
+BAD_INPUT = {
+    "dlfp.book.tables.Equivalent": [
+        (lambda: tables.Equivalent(3, "a"), TypeError, r"numpy must be a str or a tuple of str, got int"),
+        (lambda: tables.Equivalent("a", " "), ValueError, r"torch must hold at least one expression"),
+    ],
+    "dlfp.book.tables.same": [
+        (
+            lambda: tables.same(1.0, 1.0, rtol=-1.0),
+            ValueError,
+            r"rtol and atol must be non-negative, got rtol=-1\.0",
+        ),
+    ],
+    "dlfp.book.tables.same_distribution": [
+        (
+            lambda: tables.same_distribution(np.zeros(200), np.zeros(200), sigmas=0),
+            ValueError,
+            r"sigmas must be positive, got 0",
+        ),
+        (
+            lambda: tables.same_distribution(np.zeros(3), np.zeros(200)),
+            ValueError,
+            r"samples must have at least 100 elements each, got 3 and 200",
+        ),
+    ],
+    "dlfp.book.tables.check_equivalents": [
+        (
+            lambda: tables.check_equivalents([tables.Equivalent("a", "a")], 3),
+            TypeError,
+            r"inputs must be a callable returning a mapping, got int",
+        ),
+        (lambda: tables.check_equivalents(["a"], dict), TypeError, r"rows\[0\] must be an Equivalent, got str"),
+    ],
+    "dlfp.book.tables.checked_table": [
+        (lambda: tables.checked_table([3], dict), TypeError, r"rows\[0\] must be an Equivalent, got int"),
+    ],
+    "dlfp.book.tables.markdown_table": [
+        (lambda: tables.markdown_table([], []), ValueError, r"header must name at least one column"),
+        (
+            lambda: tables.markdown_table(["a", "b"], [["x"]]),
+            ValueError,
+            r"rows\[0\] must have 2 cells like the header, got 1",
+        ),
+    ],
+    "dlfp.book.tables.argument_default": [
+        (lambda: tables.argument_default(3, "lr"), TypeError, r"fn must be a callable with a signature, got 3"),
+        (
+            lambda: tables.argument_default(torch.optim.SGD, 0),
+            TypeError,
+            r"name must be an argument name \(str\), got 0",
+        ),
+    ],
+    "dlfp.book.tables.argument_cell": [
+        (
+            lambda: tables.argument_cell("eps", []),
+            ValueError,
+            r"owners must name at least one callable for 'eps', got none",
+        ),
+        (
+            lambda: tables.argument_cell(None, [nn.LayerNorm]),
+            TypeError,
+            r"name must be an argument name \(str\), got None",
+        ),
+    ],
+    "dlfp.book.tables.resolve": [
+        (
+            lambda: tables.resolve("np.zeros"),
+            ValueError,
+            r"name must start with one of \['torch', 'nn', 'F', 'optim'\]",
+        ),
+        (lambda: tables.resolve(3), ValueError, r"name must be a dotted name such as 'nn\.ReLU', got 3"),
+    ],
+    "dlfp.book.tables.api_cell": [
+        (
+            lambda: tables.api_cell("nn.Softmaxx"),
+            ValueError,
+            r"nn has no attribute 'Softmaxx' \(looking up 'nn\.Softmaxx'\)",
+        ),
+        (lambda: tables.api_cell(), ValueError, r"api_cell needs at least one name, got none"),
+    ],
+}

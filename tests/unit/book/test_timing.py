@@ -3,6 +3,7 @@
 import pytest
 import torch
 
+from dlfp.book import timing
 from dlfp.book.timing import best_time, time_interleaved
 
 
@@ -30,3 +31,34 @@ def test_time_interleaved_rotates_and_is_bounded():
         time_interleaved({"a": lambda: None}, rounds=1, max_seconds=0)
     with pytest.raises(TypeError, match="non-empty dict"):
         time_interleaved({}, rounds=1)
+
+
+# Each public object of dlfp.book.timing, called wrongly, and the error it must raise
+# (call, error type, regex for the message); run by tests/unit/test_bad_input.py.
+BAD_INPUT = {
+    "dlfp.book.timing.best_time": [
+        (lambda: timing.best_time(lambda: None, repeat=0), ValueError, r"repeat must be a positive int, got 0"),
+    ],
+    "dlfp.book.timing.time_interleaved": [
+        (
+            lambda: timing.time_interleaved({"a": lambda: None}, rounds=0),
+            ValueError,
+            r"rounds must be an int >= 1, got 0",
+        ),
+        (
+            lambda: timing.time_interleaved({"a": lambda: None}, rounds=1, max_seconds="10"),
+            TypeError,
+            r"max_seconds must be a real number, got '10' \(str\)",
+        ),
+        (
+            lambda: timing.time_interleaved({}, rounds=1),
+            TypeError,
+            r"steps must be a non-empty dict of name -> callable",
+        ),
+        (
+            lambda: timing.time_interleaved({"a": lambda: None}, rounds=1, sync="gpu0"),
+            ValueError,
+            r"sync must be a device string such as .*, got 'gpu0'",
+        ),
+    ],
+}

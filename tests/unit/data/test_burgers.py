@@ -3,6 +3,7 @@ import math
 import pytest
 import torch
 
+from dlfp.data import burgers
 from dlfp.data.burgers import (
     burgers_dataset,
     characteristic_origin,
@@ -11,6 +12,7 @@ from dlfp.data.burgers import (
     random_initial_conditions,
     solve_burgers,
 )
+from tests.unit.bad_input import F64, NAN
 
 KW = dict(nu=0.02, mean=1.5, cos_coeffs=[1.0, 0.0], sin_coeffs=[0.0, 0.4])
 
@@ -91,3 +93,48 @@ def test_solver_refuses_an_empty_batch():
         ValueError, match=r"u0 must hold at least one initial condition \(B >= 1\), got shape \(0, 16\)"
     ):
         solve_burgers(torch.zeros(0, 16, dtype=torch.float64), 0.1, 0.1)
+
+
+# Each public object of dlfp.data.burgers, called wrongly, and the error it must raise
+# (call, error type, regex for the message); run by tests/unit/test_bad_input.py.
+BAD_INPUT = {
+    "dlfp.data.burgers.grid": [
+        (lambda: burgers.grid(0), ValueError, r"n_points must be a positive int, got 0"),
+    ],
+    "dlfp.data.burgers.solve_burgers": [
+        (
+            lambda: burgers.solve_burgers(torch.zeros(0, 16, dtype=F64), 0.1, 0.1),
+            ValueError,
+            r"u0 must hold at least one initial condition \(B >= 1\)",
+        ),
+        (
+            lambda: burgers.solve_burgers(torch.zeros(7), 0.1, 1.0),
+            ValueError,
+            r"u0 must have shape \(N,\) or \(B, N\) with N even",
+        ),
+        (lambda: burgers.solve_burgers(torch.full((8,), NAN), 0.1, 1.0), ValueError, r"u0 must be finite"),
+        (lambda: burgers.solve_burgers(torch.zeros(8), -0.1, 1.0), ValueError, r"nu must be non-negative"),
+    ],
+    "dlfp.data.burgers.cole_hopf_solution": [
+        (
+            lambda: burgers.cole_hopf_solution(burgers.grid(8), 0.1, 0.1, mean=1.0, cos_coeffs=[1.0]),
+            ValueError,
+            r"mean must exceed the sum of \|coefficients\|",
+        ),
+        (lambda: burgers.cole_hopf_solution(burgers.grid(8), 0.1, 0.0, 2.0, [1.0]), ValueError, r"nu must be positive"),
+    ],
+    "dlfp.data.burgers.random_initial_conditions": [
+        (lambda: burgers.random_initial_conditions(0, 8), ValueError, r"n_samples must be a positive int"),
+    ],
+    "dlfp.data.burgers.burgers_dataset": [
+        (lambda: burgers.burgers_dataset(2, refine=0), ValueError, r"refine must be a positive int"),
+    ],
+    "dlfp.data.burgers.characteristic_origin": [
+        (
+            lambda: burgers.characteristic_origin(torch.ones(8, dtype=F64), 1.0),
+            ValueError,
+            r"u0 must have zero mean on each row",
+        ),
+        (lambda: burgers.characteristic_origin(torch.zeros(8), 0.0), ValueError, r"t must be positive"),
+    ],
+}

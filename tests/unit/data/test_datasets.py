@@ -2,8 +2,10 @@ import pytest
 import torch
 from torch.utils.data import DataLoader
 
+from dlfp.data import datasets
 from dlfp.data.datasets import FieldDataset, GenerativeFieldDataset, RandomDihedral, create_dataloaders
 from dlfp.data.fields import measure_power_spectrum
+from tests.unit.bad_input import NAN
 
 
 def test_field_dataset_items_and_targets():
@@ -82,3 +84,40 @@ def test_create_dataloaders():
 def test_validation(call, match):
     with pytest.raises((TypeError, ValueError), match=match):
         call()
+
+
+# Each public object of dlfp.data.datasets, called wrongly, and the error it must raise
+# (call, error type, regex for the message); run by tests/unit/test_bad_input.py.
+BAD_INPUT = {
+    "dlfp.data.datasets.RandomDihedral": [
+        (
+            lambda: datasets.RandomDihedral()(torch.zeros(3, 4)),
+            ValueError,
+            r"field must be a tensor of shape \(\.\.\., N, N\), got shape \(3, 4\)",
+        ),
+    ],
+    "dlfp.data.datasets.FieldDataset": [
+        (
+            lambda: datasets.FieldDataset(torch.zeros(4, 2, 8, 8), torch.zeros(4)),
+            ValueError,
+            r"fields must have shape \(M, 1, N, N\)",
+        ),
+        (
+            lambda: datasets.FieldDataset(torch.zeros(4, 8, 8), torch.full((4,), NAN)),
+            ValueError,
+            r"targets must be finite",
+        ),
+    ],
+    "dlfp.data.datasets.GenerativeFieldDataset": [
+        (lambda: datasets.GenerativeFieldDataset(5, size=1), ValueError, r"size must be an int >= 2, got 1"),
+        (
+            lambda: datasets.GenerativeFieldDataset(5, param_range=(0.5, 0.1)),
+            ValueError,
+            r"param_range must satisfy 0 < low < high",
+        ),
+    ],
+    "dlfp.data.datasets.create_dataloaders": [
+        (lambda: datasets.create_dataloaders(8, 8, batch_size=0), ValueError, r"batch_size must be a positive int"),
+        (lambda: datasets.create_dataloaders(0, 8), ValueError, r"train_samples must be a positive int"),
+    ],
+}

@@ -2,6 +2,7 @@ import numpy as np
 import pytest
 import torch
 
+from dlfp.data import dynamics
 from dlfp.data.dynamics import (
     lorenz_jacobian,
     lorenz_max_lyapunov,
@@ -10,6 +11,7 @@ from dlfp.data.dynamics import (
     shifted_windows,
     valid_time,
 )
+from tests.unit.bad_input import NAN
 
 
 def test_lorenz_trajectory_satisfies_the_ode():
@@ -93,3 +95,45 @@ def test_valid_time_refuses_other_devices_and_no_steps():
         valid_time(torch.zeros(5, 3), torch.zeros(5, 3, device="meta"), 0.1, 1.0)
     with pytest.raises(ValueError, match=r"prediction must hold at least one step \(K >= 1\)"):
         valid_time(torch.zeros(0, 3), torch.zeros(0, 3), 0.1, 1.0)
+
+
+# Each public object of dlfp.data.dynamics, called wrongly, and the error it must raise
+# (call, error type, regex for the message); run by tests/unit/test_bad_input.py.
+BAD_INPUT = {
+    "dlfp.data.dynamics.harmonic_oscillator": [
+        (lambda: dynamics.harmonic_oscillator(torch.arange(3)), TypeError, r"t must be a floating-point tensor"),
+        (lambda: dynamics.harmonic_oscillator(torch.zeros(3), u0=NAN), ValueError, r"u0 must be a finite number"),
+    ],
+    "dlfp.data.dynamics.lorenz_rhs": [
+        (lambda: dynamics.lorenz_rhs(np.zeros(2)), ValueError, r"state must have shape \(3,\) or \(3, M\)"),
+    ],
+    "dlfp.data.dynamics.lorenz_jacobian": [
+        (lambda: dynamics.lorenz_jacobian(np.zeros((3, 2))), ValueError, r"state must have shape \(3,\) \(x, y, z\)"),
+    ],
+    "dlfp.data.dynamics.lorenz_trajectory": [
+        (lambda: dynamics.lorenz_trajectory(1), ValueError, r"n_steps must be an int >= 2, got 1"),
+        (lambda: dynamics.lorenz_trajectory(10, x0=(1.0, NAN, 1.0)), ValueError, r"x0 must be finite"),
+    ],
+    "dlfp.data.dynamics.lorenz_max_lyapunov": [
+        (lambda: dynamics.lorenz_max_lyapunov(renorm_every=0.0), ValueError, r"renorm_every must be positive"),
+    ],
+    "dlfp.data.dynamics.shifted_windows": [
+        (
+            lambda: dynamics.shifted_windows(torch.zeros(10), 3),
+            ValueError,
+            r"series must have shape \(T, D\), got \(10,\)",
+        ),
+    ],
+    "dlfp.data.dynamics.valid_time": [
+        (
+            lambda: dynamics.valid_time(torch.zeros(3, 2), torch.zeros(4, 2), 0.1, 1.0),
+            ValueError,
+            r"truth must have shape \(3, 2\)",
+        ),
+        (
+            lambda: dynamics.valid_time(torch.zeros(3, 2), torch.zeros(3, 2), 0.1, 0.0),
+            ValueError,
+            r"scale must be positive",
+        ),
+    ],
+}

@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 import torch
 
+from dlfp.data import fields
 from dlfp.data.fields import (
     AMPLITUDE,
     H,
@@ -112,3 +113,33 @@ def test_generate_fields_refuses_an_empty_batch(omega):
 def test_measure_power_spectrum_refuses_an_empty_batch():
     with pytest.raises(ValueError, match=r"fields must hold at least one field \(B >= 1\)"):
         measure_power_spectrum(torch.zeros(0, 16, 16))
+
+
+# Each public object of dlfp.data.fields, called wrongly, and the error it must raise
+# (call, error type, regex for the message); run by tests/unit/test_bad_input.py.
+BAD_INPUT = {
+    "dlfp.data.fields.k_equality": [
+        (lambda: fields.k_equality(0.3, h=-1.0), ValueError, r"h must be positive"),
+    ],
+    "dlfp.data.fields.power_spectrum": [
+        (lambda: fields.power_spectrum(-torch.ones(2), 0.3), ValueError, r"k must be non-negative"),
+    ],
+    "dlfp.data.fields.wavenumbers": [
+        (lambda: fields.wavenumbers(1), ValueError, r"size must be an int >= 2, got 1"),
+    ],
+    "dlfp.data.fields.generate_fields": [
+        (lambda: fields.generate_fields([], 16), ValueError, r"omega_m must hold at least one value"),
+        (lambda: fields.generate_fields(torch.tensor([0.3, -0.1])), ValueError, r"omega_m must be finite and positive"),
+        (lambda: fields.generate_fields(0.3, seed=1.5), TypeError, r"seed must be an int or a torch\.Generator"),
+    ],
+    "dlfp.data.fields.generate_field": [
+        (lambda: fields.generate_field(torch.tensor([0.1, 0.2])), ValueError, r"omega_m must be a single number"),
+    ],
+    "dlfp.data.fields.measure_power_spectrum": [
+        (
+            lambda: fields.measure_power_spectrum(torch.zeros(4, 5)),
+            ValueError,
+            r"fields must have shape \(N, N\) or \(B, N, N\)",
+        ),
+    ],
+}

@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 import torch
 
-from dlfp.data import DataUnavailableError, load_mnist, mnist_datasets
+from dlfp.data import DataUnavailableError, images, load_mnist, mnist_datasets
 from dlfp.data.images import MNIST_FILES, _md5
 
 # The MNIST test split the repository ships as the offline default (data/, DESIGN.md §6).
@@ -145,3 +145,21 @@ def test_damaged_extracted_files_are_named(tmp_path, which, damage, match):
     with pytest.raises(DataUnavailableError, match=match) as err:
         load_mnist("test", root=tmp_path, download=False)
     assert "delete it" in str(err.value)
+
+
+# Each public object of dlfp.data.images, called wrongly, and the error it must raise
+# (call, error type, regex for the message); run by tests/unit/test_bad_input.py.
+BAD_INPUT = {
+    "dlfp.data.images.load_mnist": [
+        (lambda: images.load_mnist("val"), ValueError, r"split must be 'train' or 'test', got 'val'"),
+        (lambda: images.load_mnist("test", timeout=0), ValueError, r"timeout must be positive"),
+    ],
+    "dlfp.data.images.mnist_datasets": [
+        (
+            lambda: images.mnist_datasets(holdout_fraction=1.5),
+            ValueError,
+            r"holdout_fraction must be in \(0, 1\), got 1\.5",
+        ),
+        (lambda: images.mnist_datasets(n_train=0), ValueError, r"n_train must be a positive int or None, got 0"),
+    ],
+}

@@ -5,9 +5,10 @@ from pathlib import Path
 
 import pytest
 
-from dlfp.data import data_root, data_roots, load_mnist, mnist_datasets
+from dlfp.data import data_root, data_roots, load_mnist, mnist_datasets, root
 from dlfp.data.images import MNIST_FILES
 from dlfp.data.root import ENV_VAR, _shipped_root
+from tests.unit.bad_input import with_env
 
 # The MNIST test split the repository ships as the offline default (data/, DESIGN.md §6).
 MIRROR = Path(__file__).resolve().parents[3] / "data"
@@ -67,3 +68,15 @@ def test_data_variable_naming_a_file_is_refused(monkeypatch, tmp_path):
         data_root()
     with pytest.raises(NotADirectoryError, match=r"DLFP_DATA must name a directory"):
         load_mnist("test")
+
+
+# Each public object of dlfp.data.root, called wrongly, and the error it must raise
+# (call, error type, regex for the message); run by tests/unit/test_bad_input.py.
+BAD_INPUT = {
+    "dlfp.data.root.data_root": [
+        (with_env("DLFP_DATA", __file__, root.data_root), NotADirectoryError, r"DLFP_DATA must name a directory"),
+    ],
+    "dlfp.data.root.data_roots": [
+        (with_env("DLFP_DATA", __file__, root.data_roots), NotADirectoryError, r"DLFP_DATA must name a directory"),
+    ],
+}

@@ -3,6 +3,7 @@ import math
 import pytest
 import torch
 
+from dlfp.data import synthetic
 from dlfp.data.synthetic import noisy_line, sine_wave, two_blobs
 
 
@@ -40,3 +41,24 @@ def test_two_blobs_labels_and_centres():
 def test_validation(call, match):
     with pytest.raises((TypeError, ValueError), match=match):
         call()
+
+
+# Each public object of dlfp.data.synthetic, called wrongly, and the error it must raise
+# (call, error type, regex for the message); run by tests/unit/test_bad_input.py.
+BAD_INPUT = {
+    "dlfp.data.synthetic.noisy_line": [
+        (lambda: synthetic.noisy_line(0), ValueError, r"n must be a positive int, got 0"),
+        (lambda: synthetic.noisy_line(5, x_range=(1.0, -1.0)), ValueError, r"x_range must be increasing"),
+    ],
+    "dlfp.data.synthetic.sine_wave": [
+        (lambda: synthetic.sine_wave(10, noise=-1.0), ValueError, r"noise must be non-negative"),
+    ],
+    "dlfp.data.synthetic.two_blobs": [
+        (lambda: synthetic.two_blobs(10, std=0.0), ValueError, r"std must be positive"),
+        (
+            lambda: synthetic.two_blobs(10, centers=((0.0, 0.0, 0.0), (1.0, 1.0, 1.0))),
+            ValueError,
+            r"centers must be two 2-D points",
+        ),
+    ],
+}

@@ -1,6 +1,7 @@
 import pytest
 import torch
 
+from dlfp.data import windows
 from dlfp.data.windows import sliding_windows, two_sine_series
 
 
@@ -44,3 +45,21 @@ def test_sliding_windows_multichannel():
 def test_validation(call, error, match):
     with pytest.raises(error, match=match):
         call()
+
+
+# Each public object of dlfp.data.windows, called wrongly, and the error it must raise
+# (call, error type, regex for the message); run by tests/unit/test_bad_input.py.
+BAD_INPUT = {
+    "dlfp.data.windows.two_sine_series": [
+        (lambda: windows.two_sine_series(0), ValueError, r"n must be a positive int"),
+        (lambda: windows.two_sine_series(10, seed=1.5), TypeError, r"seed must be an int or a torch\.Generator"),
+    ],
+    "dlfp.data.windows.sliding_windows": [
+        (lambda: windows.sliding_windows([1.0, 2.0]), TypeError, r"series must be a torch\.Tensor, got list"),
+        (
+            lambda: windows.sliding_windows(torch.arange(10.0), window=10),
+            ValueError,
+            r"series of length 10 is too short",
+        ),
+    ],
+}

@@ -2,8 +2,10 @@ import pytest
 import torch
 from torch import nn
 
+from dlfp.models import autoencoder
 from dlfp.models.autoencoder import ConvDenoisingAutoencoder, add_gaussian_noise
 from dlfp.tensor.shapes import conv_output_size, conv_transpose_output_size
+from tests.unit.bad_input import F64
 
 
 @pytest.mark.parametrize("n", [1, 3, 7, 14])
@@ -82,3 +84,34 @@ def test_noise_is_seeded_and_clipped():
 def test_validation(call, err, match):
     with pytest.raises(err, match=match):
         call()
+
+
+# Each public object of dlfp.models.autoencoder, called wrongly, and the error it must raise
+# (call, error type, regex for the message); run by tests/unit/test_bad_input.py.
+BAD_INPUT = {
+    "dlfp.models.autoencoder.add_gaussian_noise": [
+        (
+            lambda: autoencoder.add_gaussian_noise(torch.rand(3) * 2 + 1),
+            ValueError,
+            r"images must have values in \[0, 1\]",
+        ),
+        (lambda: autoencoder.add_gaussian_noise(torch.rand(3), std=-1), ValueError, r"std must be non-negative"),
+    ],
+    "dlfp.models.autoencoder.ConvDenoisingAutoencoder": [
+        (
+            lambda: autoencoder.ConvDenoisingAutoencoder()(torch.rand(2, 28, 28)),
+            ValueError,
+            r"x must have shape \(B, 1, 28, 28\), got \(2, 28, 28\)",
+        ),
+        (
+            lambda: autoencoder.ConvDenoisingAutoencoder()(torch.rand(2, 1, 28, 28, dtype=F64)),
+            TypeError,
+            r"x must have the model's dtype torch\.float32",
+        ),
+        (
+            lambda: autoencoder.ConvDenoisingAutoencoder().decode(torch.rand(2, 64, 4, 4)),
+            ValueError,
+            r"z must have shape \(B, 64, 3, 3\)",
+        ),
+    ],
+}

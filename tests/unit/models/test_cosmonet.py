@@ -2,8 +2,10 @@ import pytest
 import torch
 from torch import nn
 
+from dlfp.models import cosmonet
 from dlfp.models.cosmonet import CosmoNet
 from dlfp.tensor.shapes import conv_output_size, pool_output_size
+from tests.unit.bad_input import F64
 
 
 def test_shapes_and_parameter_count_of_the_source_architecture():
@@ -81,3 +83,32 @@ def test_channels_as_a_list_and_batch_norm_must_be_a_bool():
     assert CosmoNet(channels=[2, 4, 8]).fc.in_features == 8
     with pytest.raises(TypeError, match=r"batch_norm must be a bool, got 'yes'"):
         CosmoNet(batch_norm="yes")
+
+
+# Each public object of dlfp.models.cosmonet, called wrongly, and the error it must raise
+# (call, error type, regex for the message); run by tests/unit/test_bad_input.py.
+BAD_INPUT = {
+    "dlfp.models.cosmonet.CosmoNet": [
+        (
+            lambda: cosmonet.CosmoNet(channels=None),
+            TypeError,
+            r"channels must be a tuple of three positive ints, got None",
+        ),
+        (
+            lambda: cosmonet.CosmoNet(channels=(True, 2, 3)),
+            TypeError,
+            r"channels\[0\] must be a positive int, got True",
+        ),
+        (lambda: cosmonet.CosmoNet(channels=(1, 2)), ValueError, r"channels must be three positive ints"),
+        (
+            lambda: cosmonet.CosmoNet()(torch.randn(2, 64, 64)),
+            ValueError,
+            r"x must have shape \(B, 1, H, W\), got \(2, 64, 64\)",
+        ),
+        (
+            lambda: cosmonet.CosmoNet()(torch.randn(2, 1, 16, 16, dtype=F64)),
+            TypeError,
+            r"x must have the model's dtype",
+        ),
+    ],
+}

@@ -1,10 +1,14 @@
 import pytest
 import torch
 import torch.nn.functional as F
+from torch import nn
 
+import dlfp
 import dlfp.models.decoder
+from dlfp.models import decoder
 from dlfp.models.decoder import CausalSelfAttention, DecoderBlock, DecoderOnlyTransformer, rollout
 from dlfp.nn.attention import causal_mask
+from tests.unit.bad_input import F64, NAN
 
 
 def test_one_causal_mask_true_where_allowed():
@@ -113,3 +117,66 @@ def test_rollout_refuses_an_empty_context():
     model = DecoderOnlyTransformer(d_in=3, d_model=8, n_heads=2, n_layers=1)
     with pytest.raises(ValueError, match=r"context must hold at least one step"):
         rollout(model, torch.zeros(0, 3), steps=2)
+
+
+# Each public object of dlfp.models.decoder, called wrongly, and the error it must raise
+# (call, error type, regex for the message); run by tests/unit/test_bad_input.py.
+BAD_INPUT = {
+    "dlfp.models.decoder.CausalSelfAttention": [
+        (lambda: decoder.CausalSelfAttention(10, 3), ValueError, r"d_model \(10\) must be divisible by n_heads \(3\)"),
+        (
+            lambda: decoder.CausalSelfAttention(16, 4)(torch.randn(2, 5, 8)),
+            ValueError,
+            r"x must have shape \(B, L, 16\), got \(2, 5, 8\)",
+        ),
+        (
+            lambda: decoder.CausalSelfAttention(16, 4)(torch.randn(5, 16)),
+            ValueError,
+            r"x must have shape \(B, L, 16\), got \(5, 16\)",
+        ),
+    ],
+    "dlfp.models.decoder.DecoderBlock": [
+        (lambda: decoder.DecoderBlock(16, 0), ValueError, r"n_heads must be a positive int, got 0"),
+        (lambda: decoder.DecoderBlock(16, 4)(torch.randn(2, 5, 8)), ValueError, r"x must have shape \(B, L, 16\)"),
+    ],
+    "dlfp.models.decoder.DecoderOnlyTransformer": [
+        (
+            lambda: decoder.DecoderOnlyTransformer(d_in=3, d_model=8, n_heads=2, n_layers=1)(torch.zeros(2, 0, 3)),
+            ValueError,
+            r"x must have L >= 1 \(not empty\), got shape \(2, 0, 3\)",
+        ),
+        (lambda: decoder.DecoderOnlyTransformer(0), ValueError, r"d_in must be a positive int, got 0"),
+        (
+            lambda: decoder.DecoderOnlyTransformer(3, 8, 2, 1, 4)(torch.randn(2, 4, 2)),
+            ValueError,
+            r"x must have shape \(B, L, 3\), got \(2, 4, 2\)",
+        ),
+        (
+            lambda: decoder.DecoderOnlyTransformer(3, 8, 2, 1, 4)(torch.randn(2, 4, 3, dtype=F64)),
+            TypeError,
+            r"x must have the model's dtype torch\.float32",
+        ),
+        (
+            lambda: decoder.DecoderOnlyTransformer(3, 8, 2, 1, 4)(torch.randn(2, 5, 3)),
+            ValueError,
+            r"x must have at most max_len=4 steps",
+        ),
+    ],
+    "dlfp.models.decoder.rollout": [
+        (
+            lambda: decoder.rollout(decoder.DecoderOnlyTransformer(3, 8, 2, 1, 4), torch.randn(4, 2), 3),
+            ValueError,
+            r"context must have shape \(L, 3\), got \(4, 2\)",
+        ),
+        (
+            lambda: decoder.rollout(decoder.DecoderOnlyTransformer(3, 8, 2, 1, 4), torch.full((4, 3), NAN), 3),
+            ValueError,
+            r"context must be finite",
+        ),
+        (
+            lambda: decoder.rollout(nn.Linear(3, 3), torch.randn(4, 3), 3),
+            TypeError,
+            r"model must be a DecoderOnlyTransformer",
+        ),
+    ],
+}

@@ -6,6 +6,7 @@ import pytest
 import torch
 from torch import nn
 
+from dlfp.models import flexible
 from dlfp.models.flexible import ACTIVATIONS, FlexibleMLP, SimplestModel
 
 
@@ -95,3 +96,31 @@ def test_bad_inputs():
 def test_hidden_sizes_of_the_wrong_kind_are_named(hidden, error, match):
     with pytest.raises(error, match=match):
         FlexibleMLP(3, hidden, 1)
+
+
+# Each public object of dlfp.models.flexible, called wrongly, and the error it must raise
+# (call, error type, regex for the message); run by tests/unit/test_bad_input.py.
+BAD_INPUT = {
+    "dlfp.models.flexible.SimplestModel": [
+        (lambda: flexible.SimplestModel(0), ValueError, r"in_features must be a positive int, got 0"),
+        (
+            lambda: flexible.SimplestModel(10)(torch.randn(4, 3)),
+            ValueError,
+            r"x must have shape \(N, 10\), got \(4, 3\)",
+        ),
+        (
+            lambda: flexible.SimplestModel(10)(torch.ones(4, 10, dtype=torch.long)),
+            TypeError,
+            r"x must be a floating-point tensor",
+        ),
+    ],
+    "dlfp.models.flexible.FlexibleMLP": [
+        (lambda: flexible.FlexibleMLP(3, None, 1), TypeError, r"hidden_sizes must be a list of positive ints"),
+        (lambda: flexible.FlexibleMLP(3, [8], 2, dropout=1.5), ValueError, r"dropout must be in \[0, 1\), got 1\.5"),
+        (
+            lambda: flexible.FlexibleMLP(3, [8], 2)(torch.randn(4, 5)),
+            ValueError,
+            r"x must have shape \(N, 3\), got \(4, 5\)",
+        ),
+    ],
+}

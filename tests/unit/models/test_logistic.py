@@ -3,7 +3,9 @@ import torch
 import torch.nn.functional as F
 
 from dlfp.data.synthetic import two_blobs
+from dlfp.models import logistic
 from dlfp.models.logistic import binary_cross_entropy, logistic_gradients, sigmoid, train_logistic_regression
+from tests.unit.bad_input import F64, NAN, logistic_model
 
 
 def blobs(seed=0, n=100):
@@ -102,3 +104,65 @@ def test_training_takes_steps_updates_and_refuses_other_labels():
 def test_binary_cross_entropy_refuses_mixed_and_empty_inputs(p, y, error, match):
     with pytest.raises(error, match=match):
         binary_cross_entropy(p, y)
+
+
+# Each public object of dlfp.models.logistic, called wrongly, and the error it must raise
+# (call, error type, regex for the message); run by tests/unit/test_bad_input.py.
+BAD_INPUT = {
+    "dlfp.models.logistic.sigmoid": [
+        (lambda: logistic.sigmoid(torch.arange(3)), TypeError, r"z must be a floating-point tensor"),
+    ],
+    "dlfp.models.logistic.binary_cross_entropy": [
+        (
+            lambda: logistic.binary_cross_entropy(torch.rand(3), torch.ones(3, dtype=F64)),
+            TypeError,
+            r"p and y must have the same dtype",
+        ),
+        (
+            lambda: logistic.binary_cross_entropy(torch.rand(4, 1), torch.ones(4)),
+            ValueError,
+            r"p and y must have the same shape, got \(4, 1\) and \(4,\)",
+        ),
+        (
+            lambda: logistic.binary_cross_entropy(torch.full((2, 1), NAN), torch.ones(2, 1)),
+            ValueError,
+            r"p must be finite",
+        ),
+    ],
+    "dlfp.models.logistic.logistic_gradients": [
+        (
+            lambda: logistic.logistic_gradients(torch.randn(4, 2), torch.ones(4, 1), torch.zeros(3, 1), torch.zeros(1)),
+            ValueError,
+            r"W must have shape \(2, 1\)",
+        ),
+    ],
+    "dlfp.models.logistic.LogisticRegression": [
+        (
+            lambda: logistic_model().predict_proba(torch.randn(4, 3)),
+            ValueError,
+            r"X must have shape \(N, 2\), got \(4, 3\)",
+        ),
+        (
+            lambda: logistic_model().accuracy(torch.randn(4, 2), torch.ones(4)),
+            ValueError,
+            r"y must have shape \(4, 1\)",
+        ),
+    ],
+    "dlfp.models.logistic.train_logistic_regression": [
+        (
+            lambda: logistic.train_logistic_regression(torch.randn(4, 2), torch.ones(4)),
+            ValueError,
+            r"y must have shape \(4, 1\) = \(N, 1\) to match the logits",
+        ),
+        (
+            lambda: logistic.train_logistic_regression(torch.full((4, 2), NAN), torch.ones(4, 1)),
+            ValueError,
+            r"X must be finite",
+        ),
+        (
+            lambda: logistic.train_logistic_regression(torch.randn(4, 2), torch.ones(4, 1), lr=0),
+            ValueError,
+            r"lr must be positive",
+        ),
+    ],
+}

@@ -2,7 +2,9 @@ import pytest
 import torch
 from torch import nn
 
+from dlfp.models import mlp
 from dlfp.models.mlp import MLP, SingleNeuron, linear_parameter_count
+from tests.unit.bad_input import F64
 
 
 def test_single_neuron_is_sigmoid_of_affine():
@@ -48,3 +50,22 @@ def test_bad_inputs():
         linear_parameter_count([3])
     with pytest.raises(TypeError, match="sizes"):
         linear_parameter_count("34")
+
+
+# Each public object of dlfp.models.mlp, called wrongly, and the error it must raise
+# (call, error type, regex for the message); run by tests/unit/test_bad_input.py.
+BAD_INPUT = {
+    "dlfp.models.mlp.SingleNeuron": [
+        (lambda: mlp.SingleNeuron(0), ValueError, r"input_size must be a positive int, got 0"),
+        (lambda: mlp.SingleNeuron()(torch.randn(4, 3)), ValueError, r"x must have shape \(\*, 10\), got \(4, 3\)"),
+    ],
+    "dlfp.models.mlp.MLP": [
+        (lambda: mlp.MLP(hidden1=0), ValueError, r"hidden1 must be a positive int, got 0"),
+        (lambda: mlp.MLP()(torch.randn(4, 9)), ValueError, r"x must have shape \(\*, 10\), got \(4, 9\)"),
+        (lambda: mlp.MLP()(torch.randn(4, 10, dtype=F64)), TypeError, r"x must have the model's dtype"),
+    ],
+    "dlfp.models.mlp.linear_parameter_count": [
+        (lambda: mlp.linear_parameter_count([10]), ValueError, r"sizes must list at least an input and an output size"),
+        (lambda: mlp.linear_parameter_count("10"), TypeError, r"sizes must be a sequence of ints"),
+    ],
+}

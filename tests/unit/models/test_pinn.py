@@ -2,9 +2,12 @@ import math
 
 import pytest
 import torch
+from torch import nn
 
 from dlfp.data.dynamics import harmonic_oscillator
+from dlfp.models import pinn
 from dlfp.models.pinn import PINN, derivatives, oscillator_loss, train_pinn
+from tests.unit.bad_input import F64, NAN
 
 
 class Cos(torch.nn.Module):
@@ -104,3 +107,39 @@ def test_zero_steps_skip_a_stage():
 def test_oscillator_loss_refuses_empty_collocation_instead_of_nan():
     with pytest.raises(ValueError, match=r"t must hold at least one collocation time \(N >= 1"):
         oscillator_loss(PINN(), torch.zeros(0, 1))
+
+
+# Each public object of dlfp.models.pinn, called wrongly, and the error it must raise
+# (call, error type, regex for the message); run by tests/unit/test_bad_input.py.
+BAD_INPUT = {
+    "dlfp.models.pinn.PINN": [
+        (lambda: pinn.PINN(0, 2), ValueError, r"hidden must be a positive int, got 0"),
+        (lambda: pinn.PINN()(torch.zeros(5)), ValueError, r"t must have shape \(N, 1\), got \(5,\)"),
+        (lambda: pinn.PINN()(torch.zeros(5, 1, dtype=F64)), TypeError, r"t must have the model's dtype"),
+    ],
+    "dlfp.models.pinn.derivatives": [
+        (
+            lambda: pinn.derivatives(pinn.PINN(), torch.zeros(3, 1, dtype=torch.long)),
+            TypeError,
+            r"t must be a floating-point tensor",
+        ),
+    ],
+    "dlfp.models.pinn.oscillator_loss": [
+        (
+            lambda: pinn.oscillator_loss(pinn.PINN(), torch.zeros(0, 1)),
+            ValueError,
+            r"t must hold at least one collocation time",
+        ),
+        (
+            lambda: pinn.oscillator_loss(pinn.PINN(), torch.zeros(3, 1), omega=0.0),
+            ValueError,
+            r"omega must be positive",
+        ),
+        (lambda: pinn.oscillator_loss(pinn.PINN(), torch.zeros(3)), ValueError, r"t must have shape \(N, 1\)"),
+    ],
+    "dlfp.models.pinn.train_pinn": [
+        (lambda: pinn.train_pinn(nn.Linear(1, 1)), TypeError, r"model must be a PINN, got Linear"),
+        (lambda: pinn.train_pinn(pinn.PINN(), lr=0), ValueError, r"lr must be positive"),
+        (lambda: pinn.train_pinn(pinn.PINN(), u0=NAN), ValueError, r"u0 must be a finite number"),
+    ],
+}

@@ -3,6 +3,7 @@
 import pytest
 import torch
 
+from dlfp.models import recurrent
 from dlfp.models.recurrent import LSTMForecaster
 
 
@@ -17,3 +18,22 @@ def test_forecaster_shape_and_gradient():
 def test_forecaster_refuses_a_window_of_length_zero():
     with pytest.raises(ValueError, match=r"x must have time >= 1 \(not empty\), got shape \(2, 0, 1\)"):
         LSTMForecaster(1, 8, 1)(torch.zeros(2, 0, 1))
+
+
+# Each public object of dlfp.models.recurrent, called wrongly, and the error it must raise
+# (call, error type, regex for the message); run by tests/unit/test_bad_input.py.
+BAD_INPUT = {
+    "dlfp.models.recurrent.LSTMForecaster": [
+        (
+            lambda: recurrent.LSTMForecaster(1, 4, 1)(torch.zeros(2, 0, 1)),
+            ValueError,
+            r"x must have time >= 1 \(not empty\)",
+        ),
+        (lambda: recurrent.LSTMForecaster(num_layers=0), ValueError, r"num_layers must be a positive int, got 0"),
+        (
+            lambda: recurrent.LSTMForecaster()(torch.randn(3, 50)),
+            ValueError,
+            r"x must have shape \(batch, time, 1\), got \(3, 50\)",
+        ),
+    ],
+}

@@ -2,6 +2,7 @@ import pytest
 import torch
 from torch import nn
 
+from dlfp.models import transformer
 from dlfp.models.transformer import BurgersTransformer, MyTransformerBlock
 
 
@@ -70,3 +71,40 @@ def test_block_accepts_the_masks_nn_multiheadattention_takes_and_refuses_empty_s
     assert block(x, causal_bool.expand(6, 5, 5)).shape == (3, 5, 8)
     with pytest.raises(ValueError, match=r"x must have L >= 1 \(not empty\), got shape \(3, 0, 8\)"):
         block(torch.randn(3, 0, 8))
+
+
+# Each public object of dlfp.models.transformer, called wrongly, and the error it must raise
+# (call, error type, regex for the message); run by tests/unit/test_bad_input.py.
+BAD_INPUT = {
+    "dlfp.models.transformer.MyTransformerBlock": [
+        (lambda: transformer.MyTransformerBlock(8, 2, dropout=1.5), ValueError, r"dropout must be in \[0, 1\)"),
+        (
+            lambda: transformer.MyTransformerBlock(8, 2)(torch.randn(2, 5)),
+            ValueError,
+            r"x must have shape \(B, L, 8\), got \(2, 5\)",
+        ),
+        (
+            lambda: transformer.MyTransformerBlock(8, 2)(torch.randn(2, 5, 8), torch.zeros(5, 5, device="meta")),
+            ValueError,
+            r"mask must be on x's device cpu, got meta",
+        ),
+        (
+            lambda: transformer.MyTransformerBlock(8, 2)(torch.randn(2, 5, 8), torch.zeros(4, 4)),
+            ValueError,
+            r"mask must have shape \(5, 5\) or \(B\*nhead, L, L\)",
+        ),
+        (
+            lambda: transformer.MyTransformerBlock(8, 2)(torch.randn(2, 5, 8), torch.zeros(5, 5, dtype=torch.long)),
+            TypeError,
+            r"mask must be a bool tensor \(True = may not attend\) or a float tensor",
+        ),
+    ],
+    "dlfp.models.transformer.BurgersTransformer": [
+        (lambda: transformer.BurgersTransformer(num_layers=0), ValueError, r"num_layers must be a positive int, got 0"),
+        (
+            lambda: transformer.BurgersTransformer(n_points=16, d_model=8, nhead=2)(torch.randn(2, 15)),
+            ValueError,
+            r"u0 must have shape \(B, 16\), got \(2, 15\)",
+        ),
+    ],
+}

@@ -2,6 +2,7 @@ import pytest
 import torch
 from torch import nn
 
+from dlfp.models import vgg
 from dlfp.models.vgg import SMALL_CHANNELS, MyVGG, conv_bn_relu, shape_table, vgg_block
 
 
@@ -69,3 +70,28 @@ def test_bad_inputs():
 def test_channels_of_the_wrong_kind_are_named(channels):
     with pytest.raises(TypeError, match=r"channels must be a tuple or list of positive ints"):
         MyVGG(channels=channels)
+
+
+# Each public object of dlfp.models.vgg, called wrongly, and the error it must raise
+# (call, error type, regex for the message); run by tests/unit/test_bad_input.py.
+BAD_INPUT = {
+    "dlfp.models.vgg.conv_bn_relu": [
+        (lambda: vgg.conv_bn_relu(3, -1), ValueError, r"out_channels must be a positive int, got -1"),
+    ],
+    "dlfp.models.vgg.vgg_block": [
+        (lambda: vgg.vgg_block(0, 8), ValueError, r"in_channels must be a positive int, got 0"),
+    ],
+    "dlfp.models.vgg.MyVGG": [
+        (lambda: vgg.MyVGG(channels=None), TypeError, r"channels must be a tuple or list of positive ints, got None"),
+        (lambda: vgg.MyVGG(channels=()), ValueError, r"channels must name at least one block"),
+        (
+            lambda: vgg.MyVGG()(torch.randn(2, 3, 28, 28)),
+            ValueError,
+            r"x must have shape \(N, 1, 28, 28\), got \(2, 3, 28, 28\)",
+        ),
+        (lambda: vgg.MyVGG()([0.0]), TypeError, r"x must be a torch\.Tensor, got list"),
+    ],
+    "dlfp.models.vgg.shape_table": [
+        (lambda: vgg.shape_table(lambda x: x, torch.zeros(1)), TypeError, r"model must be an nn\.Module"),
+    ],
+}

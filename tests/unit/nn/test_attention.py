@@ -3,11 +3,13 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from dlfp.nn import attention
 from dlfp.nn.attention import (
     MultiHeadAttention,
     causal_mask,
     scaled_dot_product_attention,
 )
+from tests.unit.bad_input import F64, qkv
 
 
 def _qkv(seed=0, B=2, H=3, L=7, S=7, D=8):
@@ -171,3 +173,55 @@ def test_load_from_torch_with_and_without_bias(bias):
 def test_load_from_torch_refuses_extra_key_value_biases():
     with pytest.raises(ValueError, match=r"mha must not have add_bias_kv=True"):
         MultiHeadAttention(8, 2).load_from_torch(nn.MultiheadAttention(8, 2, add_bias_kv=True))
+
+
+# Each public object of dlfp.nn.attention, called wrongly, and the error it must raise
+# (call, error type, regex for the message); run by tests/unit/test_bad_input.py.
+BAD_INPUT = {
+    "dlfp.nn.attention.scaled_dot_product_attention": [
+        (
+            lambda: attention.scaled_dot_product_attention(torch.ones(3), *list(qkv())[1:]),
+            ValueError,
+            r"q must have at least 2 dimensions \(\.\.\., L, D\), got shape \(3,\)",
+        ),
+        (
+            lambda: attention.scaled_dot_product_attention(*qkv(), mask=torch.ones(7, 7, dtype=torch.long)),
+            TypeError,
+            r"mask must be bool or floating point",
+        ),
+        (
+            lambda: attention.scaled_dot_product_attention(
+                torch.randn(2, 3, 4), torch.randn(2, 3, 4, dtype=F64), torch.randn(2, 3, 4)
+            ),
+            TypeError,
+            r"q, k and v must have the same dtype, got q torch\.float32, k torch\.float64",
+        ),
+        (
+            lambda: attention.scaled_dot_product_attention(
+                torch.randn(2, 3, 4), torch.randn(3, 3, 4), torch.randn(3, 3, 4)
+            ),
+            ValueError,
+            r"q, k and v must have broadcastable batch dimensions",
+        ),
+    ],
+    "dlfp.nn.attention.causal_mask": [
+        (lambda: attention.causal_mask(0), ValueError, r"length must be a positive int, got 0"),
+    ],
+    "dlfp.nn.attention.MultiHeadAttention": [
+        (
+            lambda: attention.MultiHeadAttention(10, 3),
+            ValueError,
+            r"embed_dim \(10\) must be divisible by num_heads \(3\)",
+        ),
+        (
+            lambda: attention.MultiHeadAttention(8, 2)(torch.randn(2, 5, 6)),
+            ValueError,
+            r"query must have shape \(B, L, 8\), got \(2, 5, 6\)",
+        ),
+        (
+            lambda: attention.MultiHeadAttention(8, 2)(torch.randn(2, 5, 8, dtype=F64)),
+            TypeError,
+            r"query must have the model's dtype torch\.float32, got torch\.float64",
+        ),
+    ],
+}

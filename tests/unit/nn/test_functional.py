@@ -4,6 +4,7 @@ import torch.nn.functional as F
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from dlfp.nn import functional
 from dlfp.nn.functional import (
     conv2d_unfold,
     cross_entropy,
@@ -14,6 +15,7 @@ from dlfp.nn.functional import (
     softmax,
 )
 from dlfp.tensor.matmul import matmul_naive
+from tests.unit.bad_input import F64, NAN
 
 
 @settings(max_examples=40, deadline=None)
@@ -137,3 +139,76 @@ def test_layer_norm_refuses_mixed_dtypes_and_devices():
         layer_norm_naive(x, torch.ones(3, device="meta"), torch.zeros(3))
     with pytest.raises(ValueError, match=r"A and B must share dtype and device"):
         matmul_naive(x, torch.randn(3, 2, dtype=torch.float64))
+
+
+# Each public object of dlfp.nn.functional, called wrongly, and the error it must raise
+# (call, error type, regex for the message); run by tests/unit/test_bad_input.py.
+BAD_INPUT = {
+    "dlfp.nn.functional.conv2d_unfold": [
+        (
+            lambda: functional.conv2d_unfold(torch.randn(3, 9, 9), torch.randn(4, 3, 3, 3)),
+            ValueError,
+            r"x must be a 4-D tensor \(B, C_in, H, W\), got shape \(3, 9, 9\)",
+        ),
+        (
+            lambda: functional.conv2d_unfold(torch.randn(1, 3, 9, 9), torch.randn(4, 3, 3, 3), padding=-1),
+            ValueError,
+            r"padding must be a non-negative int",
+        ),
+    ],
+    "dlfp.nn.functional.layer_norm_naive": [
+        (
+            lambda: functional.layer_norm_naive(torch.randn(2, 3), torch.ones(3, dtype=F64), torch.zeros(3)),
+            TypeError,
+            r"x, weight and bias must have the same dtype",
+        ),
+        (
+            lambda: functional.layer_norm_naive(torch.randn(2, 16), torch.ones(8), torch.zeros(16)),
+            ValueError,
+            r"weight must have shape \(16,\) to match x's last dimension, got \(8,\)",
+        ),
+    ],
+    "dlfp.nn.functional.logsumexp": [
+        (
+            lambda: functional.logsumexp(torch.tensor(1.0)),
+            ValueError,
+            r"z must have at least 1 dimension, got shape \(\)",
+        ),
+        (lambda: functional.logsumexp(torch.zeros(3), dim=2), ValueError, r"dim must be an int in \[-1, 0\], got 2"),
+    ],
+    "dlfp.nn.functional.log_softmax": [
+        (lambda: functional.log_softmax(torch.tensor([1, 2])), TypeError, r"z must be a floating-point tensor"),
+    ],
+    "dlfp.nn.functional.softmax": [
+        (lambda: functional.softmax(torch.tensor([NAN, 1.0])), ValueError, r"z must not contain NaN, got 1 NaN entry"),
+    ],
+    "dlfp.nn.functional.cross_entropy": [
+        (
+            lambda: functional.cross_entropy(torch.zeros(0, 3), torch.zeros(0, dtype=torch.long)),
+            ValueError,
+            r"logits must hold at least one row",
+        ),
+        (
+            lambda: functional.cross_entropy(torch.randn(3, 4), torch.tensor([0.0, 1.0, 2.0])),
+            TypeError,
+            r"targets must be an integer tensor, got dtype torch\.float32",
+        ),
+        (
+            lambda: functional.cross_entropy(torch.randn(3, 4), torch.tensor([0, 1, 4])),
+            ValueError,
+            r"targets must lie in \[0, 3\]",
+        ),
+    ],
+    "dlfp.nn.functional.cross_entropy_grad": [
+        (
+            lambda: functional.cross_entropy_grad(torch.randn(3, 4), torch.tensor([0, 1])),
+            ValueError,
+            r"targets must have shape \(3,\) to match logits \(3, 4\), got \(2,\)",
+        ),
+        (
+            lambda: functional.cross_entropy_grad(torch.randn(3), torch.tensor([0, 1, 2])),
+            ValueError,
+            r"logits must have shape \(N, C\), got \(3,\)",
+        ),
+    ],
+}

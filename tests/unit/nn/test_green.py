@@ -4,7 +4,9 @@ import scipy.sparse as sps
 import scipy.sparse.linalg as spla
 import torch
 
+from dlfp.nn import green
 from dlfp.nn.green import screened_poisson_green, smooth_random_field, solve_screened_poisson
+from tests.unit.bad_input import NAN
 
 
 def _periodic_operator(n, h, kappa):
@@ -67,3 +69,24 @@ def test_bad_inputs():
         solve_screened_poisson(torch.ones(4, 4), kappa=0.0)
     with pytest.raises(ValueError, match="correlation_length"):
         smooth_random_field(8, -1.0)
+
+
+# Each public object of dlfp.nn.green, called wrongly, and the error it must raise
+# (call, error type, regex for the message); run by tests/unit/test_bad_input.py.
+BAD_INPUT = {
+    "dlfp.nn.green.screened_poisson_green": [
+        (lambda: green.screened_poisson_green(8, 1.0, -1.0), ValueError, r"kappa must be non-negative, got -1\.0"),
+        (lambda: green.screened_poisson_green(1), ValueError, r"n must be an int >= 2, got 1"),
+    ],
+    "dlfp.nn.green.solve_screened_poisson": [
+        (
+            lambda: green.solve_screened_poisson(torch.zeros(4, 5)),
+            ValueError,
+            r"rho must have shape \(\*, n, n\), got \(4, 5\)",
+        ),
+        (lambda: green.solve_screened_poisson(torch.full((4, 4), NAN)), ValueError, r"rho must be finite"),
+    ],
+    "dlfp.nn.green.smooth_random_field": [
+        (lambda: green.smooth_random_field(8, -1.0), ValueError, r"correlation_length must be non-negative"),
+    ],
+}

@@ -5,6 +5,7 @@ import torch
 from torch import nn
 
 from dlfp.models.flexible import FlexibleMLP
+from dlfp.nn import hooks
 from dlfp.nn.hooks import ActivationRecorder
 
 
@@ -33,3 +34,17 @@ def test_recorder_bad_inputs():
         ActivationRecorder("m")
     with pytest.raises(TypeError, match="types"):
         ActivationRecorder(nn.Linear(2, 2), [nn.ReLU])
+
+
+# Each public object of dlfp.nn.hooks, called wrongly, and the error it must raise
+# (call, error type, regex for the message); run by tests/unit/test_bad_input.py.
+BAD_INPUT = {
+    "dlfp.nn.hooks.ActivationRecorder": [
+        (lambda: hooks.ActivationRecorder("model"), TypeError, r"model must be an nn\.Module"),
+        (
+            lambda: hooks.ActivationRecorder(nn.Linear(1, 1), types=[nn.ReLU]),
+            TypeError,
+            r"types must be a tuple of classes",
+        ),
+    ],
+}

@@ -4,6 +4,7 @@ import pytest
 import torch
 from torch import nn
 
+from dlfp.nn import init as init_stats
 from dlfp.nn.init import INITS, activation_second_moment, linear_default_bound, normal_init, signal_stats
 
 
@@ -86,3 +87,22 @@ def test_signal_stats_rejects(kwargs, err):
     args = {"depth": 2, "width": 4, "init": "zeros"} | kwargs
     with pytest.raises(err):
         signal_stats(**args)
+
+
+# Each public object of dlfp.nn.init, called wrongly, and the error it must raise
+# (call, error type, regex for the message); run by tests/unit/test_bad_input.py.
+BAD_INPUT = {
+    "dlfp.nn.init.linear_default_bound": [
+        (lambda: init_stats.linear_default_bound(0), ValueError, r"fan_in must be a positive int, got 0"),
+    ],
+    "dlfp.nn.init.activation_second_moment": [
+        (lambda: init_stats.activation_second_moment("gelu"), ValueError, r"activation must be one of .*got 'gelu'"),
+    ],
+    "dlfp.nn.init.normal_init": [
+        (lambda: init_stats.normal_init(-1.0), ValueError, r"std must be non-negative, got -1\.0"),
+    ],
+    "dlfp.nn.init.signal_stats": [
+        (lambda: init_stats.signal_stats(0, 8, "zeros"), ValueError, r"depth must be a positive int, got 0"),
+        (lambda: init_stats.signal_stats(2, 8, 3), TypeError, r"init must be a string or a callable"),
+    ],
+}

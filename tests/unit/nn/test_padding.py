@@ -5,6 +5,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from dlfp.nn import padding
 from dlfp.nn.padding import PADDING_MODE, fd_laplacian, ghost_pad
 
 TORCH_PAD = {"zeros": "constant", "circular": "circular", "reflect": "reflect", "replicate": "replicate"}
@@ -70,3 +71,24 @@ def test_bad_inputs():
         fd_laplacian(u, 0.0, "periodic")
     with pytest.raises(ValueError, match="at least 2 dimensions"):
         ghost_pad(u, "periodic", dims=2)
+
+
+# Each public object of dlfp.nn.padding, called wrongly, and the error it must raise
+# (call, error type, regex for the message); run by tests/unit/test_bad_input.py.
+BAD_INPUT = {
+    "dlfp.nn.padding.ghost_pad": [
+        (
+            lambda: padding.ghost_pad(torch.zeros(5), "neumann"),
+            ValueError,
+            r"bc must be one of 'dirichlet', .*got 'neumann'",
+        ),
+        (
+            lambda: padding.ghost_pad(torch.zeros(5), "periodic", dims=2),
+            ValueError,
+            r"u must have at least 2 dimensions \(\*, n_1, n_2\)",
+        ),
+    ],
+    "dlfp.nn.padding.fd_laplacian": [
+        (lambda: padding.fd_laplacian(torch.zeros(5), 0.0, "periodic"), ValueError, r"h must be positive, got 0\.0"),
+    ],
+}

@@ -5,6 +5,7 @@ import math
 import pytest
 import torch
 
+from dlfp.nn import positional
 from dlfp.nn.positional import sinusoidal_positional_encoding
 
 
@@ -25,3 +26,17 @@ def test_positional_encoding_values_and_rotation_property():
     sin_t, cos_t = pe[:-k, 0::2], pe[:-k, 1::2]
     torch.testing.assert_close(pe[k:, 0::2], sin_t * c + cos_t * s)
     torch.testing.assert_close(pe[k:, 1::2], cos_t * c - sin_t * s)
+
+
+# Each public object of dlfp.nn.positional, called wrongly, and the error it must raise
+# (call, error type, regex for the message); run by tests/unit/test_bad_input.py.
+BAD_INPUT = {
+    "dlfp.nn.positional.sinusoidal_positional_encoding": [
+        (lambda: positional.sinusoidal_positional_encoding(10, 7), ValueError, r"d_model must be even"),
+        (
+            lambda: positional.sinusoidal_positional_encoding(10, 8, dtype=torch.long),
+            TypeError,
+            r"dtype must be a floating-point torch\.dtype, got torch\.int64",
+        ),
+    ],
+}

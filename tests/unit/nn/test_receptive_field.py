@@ -3,6 +3,7 @@ import torch
 from torch import nn
 
 from dlfp.models.vgg import MyVGG
+from dlfp.nn import receptive_field
 from dlfp.nn.receptive_field import gradient_support, support_extent, theoretical_receptive_field
 
 
@@ -74,3 +75,36 @@ def test_vgg_features_support_is_the_computed_field_and_channel_option():
     assert support_extent(gradient_support(conv, (1, 9, 9), channel=2)) == (3, 3)
     with pytest.raises(ValueError, match="inside the output"):
         gradient_support(conv, (1, 9, 9), channel=3)
+
+
+# Each public object of dlfp.nn.receptive_field, called wrongly, and the error it must raise
+# (call, error type, regex for the message); run by tests/unit/test_bad_input.py.
+BAD_INPUT = {
+    "dlfp.nn.receptive_field.gradient_support": [
+        (
+            lambda: receptive_field.gradient_support(nn.Conv2d(1, 1, 3), (8, 8)),
+            ValueError,
+            r"input_shape must be \(C, H, W\) with positive ints, got \(8, 8\)",
+        ),
+        (lambda: receptive_field.gradient_support(lambda x: x, (1, 8, 8)), TypeError, r"model must be an nn\.Module"),
+    ],
+    "dlfp.nn.receptive_field.support_extent": [
+        (
+            lambda: receptive_field.support_extent(torch.zeros(4, 4)),
+            TypeError,
+            r"support must have dtype torch\.bool, got torch\.float32",
+        ),
+        (
+            lambda: receptive_field.support_extent(torch.zeros(1, 4, 4, dtype=torch.bool)),
+            ValueError,
+            r"support must have shape \(H, W\)",
+        ),
+    ],
+    "dlfp.nn.receptive_field.theoretical_receptive_field": [
+        (
+            lambda: receptive_field.theoretical_receptive_field("conv"),
+            TypeError,
+            r"model must be an nn\.Module, got 'conv'",
+        ),
+    ],
+}

@@ -3,6 +3,7 @@ import torch
 from torch import nn
 
 from dlfp.models.recurrent import LSTMForecaster
+from dlfp.nn import rnn
 from dlfp.nn.rnn import MyLSTMCell, MyRNNCell
 
 
@@ -70,3 +71,36 @@ def test_cells_load_from_torch_with_and_without_bias(bias):
 def test_a_relu_rnn_cell_is_not_copied_into_a_tanh_cell():
     with pytest.raises(ValueError, match=r"cell must use nonlinearity='tanh' as this cell does, got 'relu'"):
         MyRNNCell(2, 4).load_from_torch(nn.RNNCell(2, 4, nonlinearity="relu"))
+
+
+# Each public object of dlfp.nn.rnn, called wrongly, and the error it must raise
+# (call, error type, regex for the message); run by tests/unit/test_bad_input.py.
+BAD_INPUT = {
+    "dlfp.nn.rnn.MyRNNCell": [
+        (
+            lambda: rnn.MyRNNCell(2, 4).load_from_torch(nn.RNNCell(2, 4, nonlinearity="relu")),
+            ValueError,
+            r"cell must use nonlinearity='tanh'",
+        ),
+        (lambda: rnn.MyRNNCell(0, 8), ValueError, r"input_size must be a positive int, got 0"),
+        (lambda: rnn.MyRNNCell(5, 8)(torch.randn(2, 4)), ValueError, r"x must have shape \(N, 5\), got \(2, 4\)"),
+        (
+            lambda: rnn.MyRNNCell(5, 8)(torch.randn(2, 5), torch.randn(3, 8)),
+            ValueError,
+            r"h_prev must have shape \(N, 8\) with N = 2 \(from x\), got \(3, 8\)",
+        ),
+    ],
+    "dlfp.nn.rnn.MyLSTMCell": [
+        (lambda: rnn.MyLSTMCell(3, 0), ValueError, r"hidden_size must be a positive int, got 0"),
+        (
+            lambda: rnn.MyLSTMCell(3, 4)(torch.ones(2, 3, dtype=torch.long)),
+            TypeError,
+            r"x must be a floating-point tensor",
+        ),
+        (
+            lambda: rnn.MyLSTMCell(3, 4)(torch.randn(2, 3), torch.zeros(2, 4)),
+            TypeError,
+            r"state must be a tuple \(h, c\)",
+        ),
+    ],
+}

@@ -1,6 +1,7 @@
 import pytest
 import torch
 
+from dlfp.optim import landscapes
 from dlfp.optim.landscapes import (
     SCENARIOS,
     bumpy,
@@ -11,6 +12,7 @@ from dlfp.optim.landscapes import (
     surface_grid,
     trajectory,
 )
+from tests.unit.bad_input import NAN, make_sgd
 
 
 def test_surfaces_values_and_shapes():
@@ -95,3 +97,43 @@ def test_trajectory_records_the_start_and_every_step():
     assert path.shape == (21, 2) and losses.shape == (21,)
     path, losses = trajectory(ravine, (1.0, 1.0), make, 0)
     assert path.shape == (1, 2) and losses.shape == (1,)  # only the start
+
+
+# Each public object of dlfp.optim.landscapes, called wrongly, and the error it must raise
+# (call, error type, regex for the message); run by tests/unit/test_bad_input.py.
+BAD_INPUT = {
+    "dlfp.optim.landscapes.ravine": [
+        (lambda: landscapes.ravine(torch.zeros(3)), ValueError, r"p must have shape \(\.\.\., 2\), got \(3,\)"),
+    ],
+    "dlfp.optim.landscapes.bumpy": [
+        (lambda: landscapes.bumpy([1.0, 2.0]), TypeError, r"p must be a torch\.Tensor"),
+    ],
+    "dlfp.optim.landscapes.saddle": [
+        (lambda: landscapes.saddle(torch.zeros(2, dtype=torch.long)), TypeError, r"p must be a floating-point tensor"),
+    ],
+    "dlfp.optim.landscapes.surface_grid": [
+        (lambda: landscapes.surface_grid(landscapes.ravine, (1, -1), (0, 1)), ValueError, r"xlim must be increasing"),
+    ],
+    "dlfp.optim.landscapes.trajectory": [
+        (
+            lambda: landscapes.trajectory(landscapes.ravine, (NAN, 0.0), make_sgd, 5),
+            ValueError,
+            r"start\[0\] must be a finite number",
+        ),
+    ],
+    "dlfp.optim.landscapes.scenario_gradients": [
+        (lambda: landscapes.scenario_gradients("Z"), ValueError, r"name must be one of 'A', .*got 'Z'"),
+        (
+            lambda: landscapes.scenario_gradients("D", 10, switch=11),
+            ValueError,
+            r"switch must be an int in \[1, 10\], got 11",
+        ),
+    ],
+    "dlfp.optim.landscapes.replay_gradients": [
+        (
+            lambda: landscapes.replay_gradients(torch.zeros(2, 2), make_sgd),
+            ValueError,
+            r"grads must be a 1-D tensor \(T,\)",
+        ),
+    ],
+}

@@ -3,6 +3,7 @@ import torch
 from torch import nn
 
 from dlfp.optim import optimizers
+from tests.unit.bad_input import nn_params
 
 
 def make_model(seed=0):
@@ -121,3 +122,38 @@ def test_complex_parameters_match_torch_optim_step_by_step(ours_cls, ref_cls, kw
             opt.step()
         torch.testing.assert_close(ours, ref, rtol=1e-6, atol=1e-7)
     assert not torch.allclose(ours, start)  # it moved
+
+
+# Each public object of dlfp.optim.optimizers, called wrongly, and the error it must raise
+# (call, error type, regex for the message); run by tests/unit/test_bad_input.py.
+BAD_INPUT = {
+    "dlfp.optim.optimizers.SGD": [
+        (lambda: optimizers.SGD(nn_params(), lr=0.0), ValueError, r"lr must be positive, got 0\.0"),
+        (
+            lambda: optimizers.SGD(nn_params(), lr=0.1, momentum=1.0),
+            ValueError,
+            r"momentum must be in \[0, 1\), got 1\.0",
+        ),
+    ],
+    "dlfp.optim.optimizers.Adam": [
+        (
+            lambda: optimizers.Adam(nn_params(), betas=(0.9, 1.0)),
+            ValueError,
+            r"betas\[1\] must be in \[0, 1\), got 1\.0",
+        ),
+        (
+            lambda: optimizers.Adam(nn_params(), betas=("a", 0.9)),
+            TypeError,
+            r"betas\[0\] must be a real number, got 'a'",
+        ),
+        (
+            lambda: optimizers.Adam(nn_params(), betas=(False, 0.9)),
+            TypeError,
+            r"betas\[0\] must be a real number, got False",
+        ),
+        (lambda: optimizers.Adam(nn_params(), weight_decay=-1.0), ValueError, r"weight_decay must be non-negative"),
+    ],
+    "dlfp.optim.optimizers.AdamW": [
+        (lambda: optimizers.AdamW(nn_params(), eps=0.0), ValueError, r"eps must be positive"),
+    ],
+}

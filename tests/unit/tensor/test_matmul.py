@@ -1,6 +1,7 @@
 import pytest
 import torch
 
+from dlfp.tensor import matmul
 from dlfp.tensor.matmul import matmul_naive
 
 
@@ -22,3 +23,16 @@ def test_matmul_naive_matches_matmul(n, k, m):
 def test_matmul_naive_rejects_bad_input(A, B, match):
     with pytest.raises((TypeError, ValueError), match=match):
         matmul_naive(A, B)
+
+
+# Each public object of dlfp.tensor.matmul, called wrongly, and the error it must raise
+# (call, error type, regex for the message); run by tests/unit/test_bad_input.py.
+BAD_INPUT = {
+    "dlfp.tensor.matmul.matmul_naive": [
+        (
+            lambda: matmul.matmul_naive(torch.zeros(3), torch.zeros(3, 3)),
+            ValueError,
+            r"A must be a 2-D tensor \(n, k\), got shape \(3,\)",
+        ),
+    ],
+}

@@ -4,6 +4,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from torch import nn
 
+from dlfp.tensor import shapes
 from dlfp.tensor.shapes import broadcast_shape, check_shape, conv_output_size, pool_output_size
 
 small_shape = st.lists(st.integers(1, 4), min_size=0, max_size=4)
@@ -146,3 +147,51 @@ def test_check_shape():
         check_shape(x, (4, 1, 28), "images")
     with pytest.raises(TypeError, match="torch.Tensor"):
         check_shape([1, 2], (2,))
+
+
+# Each public object of dlfp.tensor.shapes, called wrongly, and the error it must raise
+# (call, error type, regex for the message); run by tests/unit/test_bad_input.py.
+BAD_INPUT = {
+    "dlfp.tensor.shapes.broadcast_shape": [
+        (
+            lambda: shapes.broadcast_shape((4, 3), (4,)),
+            ValueError,
+            r"shapes \[\(4, 3\), \(4,\)\] do not broadcast: dimension -1",
+        ),
+        (lambda: shapes.broadcast_shape(5), TypeError, r"shapes\[0\] must be a sequence of ints, got 5 \(int\)"),
+    ],
+    "dlfp.tensor.shapes.conv_output_size": [
+        (lambda: shapes.conv_output_size(8, 0), ValueError, r"kernel_size must be a positive int, got 0"),
+        (lambda: shapes.conv_output_size(8, 3, padding=-1), ValueError, r"padding must be a non-negative int, got -1"),
+    ],
+    "dlfp.tensor.shapes.pool_output_size": [
+        (lambda: shapes.pool_output_size(8, 2, padding=2), ValueError, r"padding must be at most half of kernel_size"),
+        (lambda: shapes.pool_output_size(8, "2"), TypeError, r"kernel_size must be a positive int, got '2' \(str\)"),
+        (lambda: shapes.pool_output_size(8, 2, ceil_mode="yes"), TypeError, r"ceil_mode must be a bool, got 'yes'"),
+        (lambda: shapes.pool_output_size(2, 3), ValueError, r"kernel spans 3 samples.*the output would be empty"),
+    ],
+    "dlfp.tensor.shapes.conv_transpose_output_size": [
+        (
+            lambda: shapes.conv_transpose_output_size(3.0, 3),
+            TypeError,
+            r"size must be a positive int, got 3\.0 \(float\)",
+        ),
+        (
+            lambda: shapes.conv_transpose_output_size(3, 3, 2, 0, output_padding=2),
+            ValueError,
+            r"output_padding must be smaller than stride or dilation",
+        ),
+    ],
+    "dlfp.tensor.shapes.check_shape": [
+        (
+            lambda: shapes.check_shape(torch.zeros(4, 1, 28, 28), (None, 3, 28, 28), "images"),
+            ValueError,
+            r"images must have shape \(\*, 3, 28, 28\), got \(4, 1, 28, 28\)",
+        ),
+        (
+            lambda: shapes.check_shape(torch.zeros(2), "2"),
+            TypeError,
+            r"expected must be a sequence of non-negative ints or None",
+        ),
+    ],
+}

@@ -4,7 +4,9 @@ import pytest
 import torch
 from torch import nn
 
+from dlfp.train import amp
 from dlfp.train.amp import autocast_dtype, make_grad_scaler, make_train_step
+from tests.unit.bad_input import F64, sgd
 
 
 def setup(seed=0):
@@ -56,3 +58,40 @@ def test_train_step_validation():
         make_train_step(model, "sgd")
     with pytest.raises(ValueError, match="amp_dtype must be None, torch.float16 or torch.bfloat16, got torch.float64"):
         make_train_step(model, opt, amp_dtype=torch.float64)
+
+
+# Each public object of dlfp.train.amp, called wrongly, and the error it must raise
+# (call, error type, regex for the message); run by tests/unit/test_bad_input.py.
+BAD_INPUT = {
+    "dlfp.train.amp.autocast_dtype": [
+        (
+            lambda: amp.autocast_dtype("gpu0"),
+            ValueError,
+            r"device must be a device string such as .*, got 'gpu0'",
+        ),
+    ],
+    "dlfp.train.amp.make_grad_scaler": [
+        (
+            lambda: amp.make_grad_scaler("cpu", torch.int32),
+            ValueError,
+            r"dtype must be None or a floating-point torch\.dtype, got torch\.int32",
+        ),
+        (
+            lambda: amp.make_grad_scaler("gpu0", torch.float16),
+            ValueError,
+            r"device must be a device string such as",
+        ),
+    ],
+    "dlfp.train.amp.make_train_step": [
+        (
+            lambda: amp.make_train_step("net", sgd(nn.Linear(1, 1))),
+            TypeError,
+            r"model must be an nn\.Module, got str",
+        ),
+        (
+            lambda: amp.make_train_step(nn.Linear(1, 1), sgd(nn.Linear(1, 1)), amp_dtype=F64),
+            ValueError,
+            r"amp_dtype must be None, torch\.float16 or torch\.bfloat16, got torch\.float64",
+        ),
+    ],
+}

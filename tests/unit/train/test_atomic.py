@@ -5,6 +5,7 @@ import os
 
 import pytest
 
+from dlfp.train import atomic
 from dlfp.train.atomic import atomic_write
 
 
@@ -48,3 +49,13 @@ def test_a_replaced_file_keeps_its_permissions(tmp_path):
     os.chmod(target, 0o600)
     atomic_write(target, lambda f: f.write(b"new"))
     assert target.read_bytes() == b"new" and (target.stat().st_mode & 0o777) == 0o600
+
+
+# Each public object of dlfp.train.atomic, called wrongly, and the error it must raise
+# (call, error type, regex for the message); run by tests/unit/test_bad_input.py.
+BAD_INPUT = {
+    "dlfp.train.atomic.atomic_write": [
+        (lambda: atomic.atomic_write(3, lambda f: None), TypeError, r"path must be a str or os\.PathLike"),
+        (lambda: atomic.atomic_write("x.bin", b"data"), TypeError, r"write must be callable, got b'data' \(bytes\)"),
+    ],
+}

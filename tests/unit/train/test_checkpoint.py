@@ -12,7 +12,9 @@ import pytest
 import torch
 from torch import nn
 
+from dlfp.train import checkpoint
 from dlfp.train.checkpoint import CheckpointError, load_checkpoint, rng_state, save_checkpoint, set_rng_state
+from tests.unit.bad_input import MISSING
 
 
 def make_run(seed=0):
@@ -589,3 +591,49 @@ def test_plain_extra_state_round_trips(tmp_path):
     target = PlainExtraState()
     load_checkpoint(path, target)
     assert target.calls == 7 and torch.equal(target.lin.weight, model.lin.weight)
+
+
+# Each public object of dlfp.train.checkpoint, called wrongly, and the error it must raise
+# (call, error type, regex for the message); run by tests/unit/test_bad_input.py.
+BAD_INPUT = {
+    "dlfp.train.checkpoint.rng_state": [
+        (
+            lambda: checkpoint.rng_state({"x": 1}),
+            TypeError,
+            r"generators must be a dict mapping names to torch\.Generator",
+        ),
+    ],
+    "dlfp.train.checkpoint.set_rng_state": [
+        (
+            lambda: checkpoint.set_rng_state({"python": None}),
+            checkpoint.CheckpointError,
+            r"state must be an rng state, a dict with keys 'python', 'numpy', 'torch'",
+        ),
+    ],
+    "dlfp.train.checkpoint.save_checkpoint": [
+        (lambda: checkpoint.save_checkpoint(MISSING, "model", epoch=0), TypeError, r"model must be an nn\.Module"),
+        (
+            lambda: checkpoint.save_checkpoint(MISSING, nn.Linear(1, 1), epoch=-1),
+            ValueError,
+            r"epoch must be a non-negative int, got -1",
+        ),
+        (
+            lambda: checkpoint.save_checkpoint(MISSING, nn.Linear(1, 1), epoch=1, extra={"loss": np.float64(0.5)}),
+            TypeError,
+            r"extra\['loss'\] must be a plain Python value.*got numpy\.float64",
+        ),
+    ],
+    "dlfp.train.checkpoint.load_checkpoint": [
+        (
+            lambda: checkpoint.load_checkpoint(MISSING, map_location="bogus"),
+            ValueError,
+            r"map_location must be a device such as 'cpu' or 'cuda:0'.*got 'bogus' \(str\)",
+        ),
+        (lambda: checkpoint.load_checkpoint(MISSING), FileNotFoundError, r"path must be an existing checkpoint file"),
+        (
+            lambda: checkpoint.load_checkpoint(MISSING, optimizer=nn.Linear(1, 1)),
+            TypeError,
+            r"optimizer must be a torch\.optim\.Optimizer or None",
+        ),
+    ],
+}

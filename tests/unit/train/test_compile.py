@@ -4,6 +4,7 @@ import pytest
 import torch
 from torch import nn
 
+from dlfp.train import compile
 from dlfp.train.compile import compile_first_call, compilers_found
 
 
@@ -36,3 +37,16 @@ def test_compilers_found():
     found = compilers_found()
     assert set(found) == {"g++", "gcc", "cc"}
     assert all(v is None or isinstance(v, str) for v in found.values())
+
+
+# Each public object of dlfp.train.compile, called wrongly, and the error it must raise
+# (call, error type, regex for the message); run by tests/unit/test_bad_input.py.
+BAD_INPUT = {
+    "dlfp.train.compile.compilers_found": [
+        (lambda: compile.compilers_found("gcc"), TypeError, r"names must be a sequence of program names .*, got 'gcc'"),
+    ],
+    "dlfp.train.compile.compile_first_call": [
+        (lambda: compile.compile_first_call("net", lambda m: m), TypeError, r"model must be an nn\.Module, got str"),
+        (lambda: compile.compile_first_call(nn.Linear(1, 1), None), TypeError, r"run must be callable, got NoneType"),
+    ],
+}

@@ -13,6 +13,7 @@ from torch import nn
 
 import dlfp
 from dlfp.scripts.ddp_train import ScaleMLP, make_regression, parse_args, tanh_gelu
+from dlfp.train import ddp
 from dlfp.train.checkpoint import load_checkpoint
 from dlfp.train.ddp import (
     choose_backend,
@@ -25,6 +26,7 @@ from dlfp.train.ddp import (
     save_on_rank0,
     torchrun_command,
 )
+from tests.unit.bad_input import MISSING, launched
 
 ARGS = dict(epochs=2, batch_size=32, n_samples=128, width=32, depth=1, max_steps=20, seed=0)
 
@@ -257,3 +259,105 @@ def test_dlfp_device_cpu_keeps_ddp_on_the_cpu_where_a_gpu_exists(monkeypatch):
     assert choose_backend(1) == "gloo"
     monkeypatch.setenv("DLFP_DEVICE", "cuda")
     assert choose_backend(1) == "nccl"
+
+
+# Each public object of dlfp.train.ddp, called wrongly, and the error it must raise
+# (call, error type, regex for the message); run by tests/unit/test_bad_input.py.
+BAD_INPUT = {
+    "dlfp.train.ddp.choose_backend": [
+        (lambda: ddp.choose_backend(0), ValueError, r"world_size must be a positive int, got 0"),
+        (
+            lambda: ddp.choose_backend(2, cuda_available=True, device_count=-1),
+            ValueError,
+            r"device_count must be a non-negative int, got -1",
+        ),
+    ],
+    "dlfp.train.ddp.device_for": [
+        (lambda: ddp.device_for("mpi", 0), ValueError, r"backend must be 'nccl' or 'gloo', got 'mpi'"),
+        (lambda: ddp.device_for("gloo", -1), ValueError, r"local_rank must be a non-negative int, got -1"),
+    ],
+    "dlfp.train.ddp.per_rank_batch": [
+        (
+            lambda: ddp.per_rank_batch(256, 3),
+            ValueError,
+            r"batch_size must be divisible by world_size=3, got 256",
+        ),
+    ],
+    "dlfp.train.ddp.epoch_orders": [
+        (
+            lambda: ddp.epoch_orders(10, world_size=2, rank=2, epochs=1),
+            ValueError,
+            r"rank must be in \[0, world_size=2\), got 2",
+        ),
+        (
+            lambda: ddp.epoch_orders(10, world_size=2, rank=0, epochs=1, seed=0.5),
+            TypeError,
+            r"seed must be an int \(a seed\), got 0\.5 \(float\)",
+        ),
+    ],
+    "dlfp.train.ddp.flat_grad": [
+        (lambda: ddp.flat_grad("net"), TypeError, r"model must be an nn\.Module, got str"),
+    ],
+    "dlfp.train.ddp.ddp_gradients": [
+        (
+            lambda: ddp.ddp_gradients(nn.Linear(2, 1), torch.zeros(10, 2), torch.zeros(9, 1)),
+            ValueError,
+            r"x and y must have the same batch size, got 10 and 9",
+        ),
+        (
+            lambda: ddp.ddp_gradients(nn.Linear(2, 1), [[0.0, 0.0]], torch.zeros(1, 1)),
+            TypeError,
+            r"x must be a torch\.Tensor, got list",
+        ),
+    ],
+    "dlfp.train.ddp.save_on_rank0": [
+        (lambda: ddp.save_on_rank0(MISSING, "model", epoch=0), TypeError, r"model must be an nn\.Module"),
+        (
+            lambda: ddp.save_on_rank0(MISSING, nn.Linear(1, 1), epoch=-1),
+            ValueError,
+            r"epoch must be a non-negative int, got -1",
+        ),
+    ],
+    "dlfp.train.ddp.check_gradient": [
+        (
+            lambda: ddp.check_gradient(
+                nn.Linear(2, 1), nn.Linear(2, 1), torch.zeros(4, 2), torch.zeros(4, 1), torch.arange(2)
+            ),
+            TypeError,
+            r"ddp must be a DistributedDataParallel model, got Linear",
+        ),
+    ],
+    "dlfp.train.ddp.time_allreduce": [
+        (
+            lambda: ddp.time_allreduce(torch.zeros(3), repeats=0),
+            ValueError,
+            r"repeats must be a positive int, got 0",
+        ),
+        (lambda: ddp.time_allreduce([0.0]), TypeError, r"tensor must be a torch\.Tensor, got list"),
+    ],
+    "dlfp.train.ddp.torchrun_command": [
+        (lambda: ddp.torchrun_command(0), ValueError, r"nproc_per_node must be a positive int, got 0"),
+        (
+            lambda: ddp.torchrun_command(2, "--epochs 3"),
+            TypeError,
+            r"script_args must be a sequence of strings",
+        ),
+    ],
+    "dlfp.train.ddp.launch_environment": [
+        (
+            launched("2", "2", "0", ddp.launch_environment),
+            RuntimeError,
+            r"inconsistent launch: RANK=2, WORLD_SIZE=2",
+        ),
+        (
+            launched("one", "2", "0", ddp.launch_environment),
+            RuntimeError,
+            r"RANK must be an integer, got 'one'",
+        ),
+        (
+            launched("0", "2", "5", ddp.launch_environment),
+            RuntimeError,
+            r"inconsistent launch: RANK=0, WORLD_SIZE=2, LOCAL_RANK=5",
+        ),
+    ],
+}

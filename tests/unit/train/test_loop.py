@@ -3,7 +3,9 @@ import torch
 from torch import nn
 from torch.utils.data import DataLoader, TensorDataset
 
+from dlfp.train import loop
 from dlfp.train.loop import accuracy, evaluate, fit, train_one_epoch
+from tests.unit.bad_input import NAN, line_loader, sgd
 
 
 def line_data(n=64, seed=0):
@@ -293,3 +295,94 @@ def test_telling_a_one_shot_loader_draws_nothing_from_the_global_generator():
     state = torch.random.get_rng_state()
     assert not _is_one_shot(loader) and not _is_one_shot([1, 2])
     assert torch.equal(torch.random.get_rng_state(), state)  # asking drew nothing
+
+
+# Each public object of dlfp.train.loop, called wrongly, and the error it must raise
+# (call, error type, regex for the message); run by tests/unit/test_bad_input.py.
+BAD_INPUT = {
+    "dlfp.train.loop.accuracy": [
+        (lambda: loop.accuracy(torch.randn(3, 2), [0, 1, 1]), TypeError, r"targets must be a torch\.Tensor, got list"),
+        (
+            lambda: loop.accuracy(torch.randn(3, 2), torch.tensor([0, 1])),
+            ValueError,
+            r"targets must have shape \(3,\)",
+        ),
+        (
+            lambda: loop.accuracy(torch.randn(2, 2), torch.tensor([0, 5])),
+            ValueError,
+            r"targets must be class indices in \[0, 1\] \(logits has 2 classes\), got 5",
+        ),
+        (
+            lambda: loop.accuracy(torch.zeros(0, 2), torch.zeros(0, dtype=torch.long)),
+            ValueError,
+            r"logits must hold at least one row",
+        ),
+    ],
+    "dlfp.train.loop.train_one_epoch": [
+        (
+            lambda: loop.train_one_epoch(
+                nn.Linear(1, 1), [(torch.zeros(0, 1), torch.zeros(0, 1))], nn.MSELoss(), sgd(nn.Linear(1, 1))
+            ),
+            ValueError,
+            r"batch 0 inputs must hold at least one sample, got shape \(0, 1\)",
+        ),
+        (
+            lambda: loop.train_one_epoch(nn.Linear(1, 1), [], nn.MSELoss(), sgd(nn.Linear(1, 1)), accumulation_steps=0),
+            ValueError,
+            r"accumulation_steps must be a positive int, got 0",
+        ),
+        (
+            lambda: loop.train_one_epoch(nn.Linear(1, 1), line_loader(), nn.MSELoss(), "adam"),
+            TypeError,
+            r"optimizer must be a torch\.optim\.Optimizer",
+        ),
+        (
+            lambda: loop.train_one_epoch(
+                nn.Linear(1, 1), [(torch.full((2, 1), NAN), torch.zeros(2, 1))], nn.MSELoss(), sgd(nn.Linear(1, 1))
+            ),
+            ValueError,
+            r"batch 0 inputs must not contain NaN",
+        ),
+    ],
+    "dlfp.train.loop.evaluate": [
+        (
+            lambda: loop.evaluate(nn.Linear(1, 1), 3, nn.MSELoss()),
+            TypeError,
+            r"loader must be iterable \(e\.g\. a DataLoader\)",
+        ),
+        (
+            lambda: loop.evaluate(nn.Linear(1, 1), line_loader(), nn.MSELoss(), max_steps=0),
+            ValueError,
+            r"max_steps must be a positive int or None",
+        ),
+    ],
+    "dlfp.train.loop.fit": [
+        (
+            lambda: loop.fit(nn.Linear(1, 1), line_loader(), nn.MSELoss(), sgd(nn.Linear(1, 1)), 1, metrics={"acc": 1}),
+            TypeError,
+            r"metrics\['acc'\] must be callable, got 1 \(int\)",
+        ),
+        (
+            lambda: loop.fit(nn.Linear(1, 1), iter(line_loader()), nn.MSELoss(), sgd(nn.Linear(1, 1)), 2),
+            TypeError,
+            r"train_loader must be re-iterable \(a DataLoader, list or dataset\) to train for epochs=2",
+        ),
+        (
+            lambda: loop.fit(nn.Linear(1, 1), line_loader(), nn.MSELoss(), sgd(nn.Linear(1, 1)), 0),
+            ValueError,
+            r"epochs must be a positive int, got 0",
+        ),
+        (
+            lambda: loop.fit(nn.Linear(1, 1), line_loader(), nn.MSELoss(), sgd(nn.Linear(1, 1)), 2, patience=2),
+            ValueError,
+            r"patience \(early stopping\) needs a val_loader",
+        ),
+        (
+            lambda: loop.fit(
+                nn.Linear(1, 1), line_loader(), nn.MSELoss(), sgd(nn.Linear(1, 1)), 2, max_steps_per_epoch=0
+            ),
+            ValueError,
+            r"max_steps_per_epoch must be a positive int or None, got 0",
+        ),
+    ],
+}
