@@ -15,7 +15,7 @@ from __future__ import annotations
 import ast
 import re
 
-from tests.book.pages import ROOT, read_notebook, toc_pages
+from toc import ROOT, read_notebook, toc_pages
 
 GPU_LITERAL = re.compile(r"^(cuda(:\d+)?|mps)$")
 # The few places whose job is to name a device, each with its reason.

@@ -37,8 +37,8 @@ def export(folder: Path, pages: list[Path]) -> None:
     """Write each page (default: every page of ``_toc.yml`` with code) as ``folder/<page path>.ipynb``."""
     import nbformat
 
-    sys.path.insert(0, str(ROOT))
-    from tests.book.pages import has_code, read_notebook, toc_pages
+    sys.path.insert(0, str(ROOT / "book" / "_ext"))  # the build's own page list
+    from toc import has_code, read_notebook, toc_pages
 
     for page in pages or toc_pages():
         nb = read_notebook(page.resolve())

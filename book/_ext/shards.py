@@ -127,8 +127,7 @@ def merge_caches(sources: Iterable[Path], target: Path) -> int:
 
 
 def _pages_with_code() -> list[str]:
-    sys.path.insert(0, str(ROOT))
-    from tests.book.pages import has_code, read_notebook, toc_pages
+    from toc import has_code, read_notebook, toc_pages
 
     return [str(p.relative_to(ROOT)) for p in toc_pages() if has_code(read_notebook(p))]
 

@@ -17,8 +17,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
-
-from tests.book.pages import ROOT
+from toc import ROOT
 
 pytestmark = pytest.mark.slow
 

@@ -25,8 +25,7 @@ import re
 from dataclasses import dataclass
 
 import pytest
-
-from tests.book.pages import ROOT, read_notebook, toc_pages
+from toc import ROOT, read_notebook, toc_pages
 
 _MAGIC = re.compile(r"^\s*[%!].*$", re.M)  # IPython magics and shell escapes are not Python
 

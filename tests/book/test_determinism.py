@@ -11,8 +11,7 @@ import re
 
 import pytest
 from jupyter_cache.executors.utils import single_nb_execution
-
-from tests.book.pages import ROOT, read_notebook
+from toc import ROOT, read_notebook
 
 PAGES = ["book/physicists-guide/01-tensor.md", "book/gradiens/module-3-training.md"]
 BANNER = re.compile(r"^executed \d{4}-\d\d-\d\d \d\d:\d\d UTC .*$", re.MULTILINE)

@@ -33,8 +33,8 @@ import ast
 from dataclasses import dataclass
 
 import pytest
+from toc import ROOT, toc_pages
 
-from tests.book.pages import ROOT, toc_pages
 from tests.book.test_constant_asserts import _MAGIC, page_cells
 
 # (page, exact first line of the try body, stripped, why swallowing the error is right there)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import re
 
-from tests.book.pages import ROOT, has_code, read_notebook, toc_pages
+from toc import ROOT, has_code, read_notebook, toc_pages
 
 RECORD = ROOT / "code" / "src" / "dlfp" / "book" / "full_profile_times.json"
 PROFILE_DEPENDENT = re.compile(r"\bpick\(|\bcurrent_profile\(")

@@ -13,8 +13,7 @@ import re
 
 import jupytext
 import pytest
-
-from tests.book.pages import ROOT, has_code, read_notebook, toc_pages
+from toc import ROOT, has_code, read_notebook, toc_pages
 
 PAGES = toc_pages()
 IDS = [str(p.relative_to(ROOT)) for p in PAGES]

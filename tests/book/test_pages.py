@@ -29,9 +29,9 @@ import pytest
 import shards
 from exec_cache import ExecutionCache, cache_dir, update_json
 from exec_record import execute_page
+from toc import ROOT, has_code, read_notebook, toc_pages
 
 from dlfp.book import BUILD_ENV_VAR
-from tests.book.pages import ROOT, has_code, read_notebook, toc_pages
 
 TIMEOUT_S = 600  # per cell, as in _config.yml
 MAX_RSS_BYTES = 4 * 2**30  # no page may need more than 4 GiB of memory (quick profile)

@@ -37,8 +37,7 @@ import re
 from dataclasses import dataclass
 
 import pytest
-
-from tests.book.pages import ROOT, toc_pages
+from toc import ROOT, toc_pages
 
 # (page, exact phrase that contains the finding — on its line, or running on to the next —, why it is no measurement)
 ALLOWED: list[tuple[str, str, str]] = [

@@ -14,8 +14,7 @@ from exec_cache import update_json
 from jupyter_cache import get_cache
 from jupyter_cache.base import CacheBundleIn
 from nbformat.v4 import new_code_cell, new_notebook, new_output
-
-from tests.book.pages import ROOT, has_code, read_notebook, toc_pages
+from toc import ROOT, has_code, read_notebook, toc_pages
 
 PAGES = [str(p.relative_to(ROOT)) for p in toc_pages() if has_code(read_notebook(p))]
 

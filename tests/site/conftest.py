@@ -15,8 +15,7 @@ import threading
 from pathlib import Path
 
 import pytest
-
-from tests.book.pages import ROOT, has_code, read_notebook, toc_pages
+from toc import ROOT, has_code, read_notebook, toc_pages
 
 SITE = ROOT / "_build" / "html"
 BROWSERS = ("chromium", "chromium-browser", "google-chrome")

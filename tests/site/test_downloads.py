@@ -30,8 +30,8 @@ import nbformat
 import pytest
 import yaml
 from nbclient import NotebookClient
+from toc import ROOT, has_code, read_notebook, toc_pages
 
-from tests.book.pages import ROOT, has_code, read_notebook, toc_pages
 from tests.site.learner_env import make_learner_venv
 
 LEARNER_VENV = ROOT / "_build" / "learner-venv"
@@ -70,7 +70,7 @@ def test_the_download_button_serves_the_executed_notebook(site, base_url):
 
 @pytest.mark.parametrize("name", ["Colab", "Binder"])
 def test_launch_buttons_point_at_the_published_notebook(site, name):
-    from notebooks import launch_urls  # book/_ext, on sys.path via tests/conftest.py
+    from notebooks import launch_urls  # book/_ext, on the path by pytest.ini's pythonpath
 
     repository = yaml.safe_load((ROOT / "_config.yml").read_text())["repository"]["url"]
     html = (site / "book" / "physicists-guide" / "01-tensor.html").read_text(encoding="utf-8")

@@ -1,15 +1,14 @@
-"""The pages listed in _toc.yml, read exactly as the book build reads them."""
+"""The pages listed in _toc.yml, read exactly as the book build reads them (used by the
+build's shard planning, the tests and tools/run_pages.py)."""
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
+from exec_cache import read_notebook  # the build's reader: same notebook, same cache hash (book/_ext)
 from sphinx_external_toc.parsing import parse_toc_yaml
 
-ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT / "book" / "_ext"))
-from exec_cache import read_notebook  # noqa: E402  (the build's reader: same notebook, same cache hash)
+ROOT = Path(__file__).resolve().parents[2]  # the repository
 
 __all__ = ["ROOT", "has_code", "read_notebook", "toc_pages"]
 
