@@ -54,7 +54,21 @@ def test_bad_inputs():
 
 # Each public object of dlfp.models.mlp, called wrongly, and the error it must raise
 # (call, error type, regex for the message); run by tests/unit/test_bad_input.py.
+def test_simple_mlp_is_linear_relu_linear_and_has_the_sources_parameter_count():
+    torch.manual_seed(0)
+    model = mlp.SimpleMLP(10, 50, 2)
+    reference = nn.Sequential(nn.Linear(10, 50), nn.ReLU(), nn.Linear(50, 2))
+    reference.load_state_dict({k.replace("fc1", "0").replace("fc2", "2"): v for k, v in model.state_dict().items()})
+    x = torch.randn(4, 10)
+    torch.testing.assert_close(model(x), reference(x))
+    assert sum(p.numel() for p in model.parameters()) == 652
+
+
 BAD_INPUT = {
+    "dlfp.models.mlp.SimpleMLP": [
+        (lambda: mlp.SimpleMLP(10, 0, 2), ValueError, r"hidden_size must be a positive int, got 0"),
+        (lambda: mlp.SimpleMLP(10, 50, 2)(torch.randn(4, 3)), ValueError, r"x must have shape \(N, 10\), got \(4, 3\)"),
+    ],
     "dlfp.models.mlp.SingleNeuron": [
         (lambda: mlp.SingleNeuron(0), ValueError, r"input_size must be a positive int, got 0"),
         (lambda: mlp.SingleNeuron()(torch.randn(4, 3)), ValueError, r"x must have shape \(\*, 10\), got \(4, 3\)"),

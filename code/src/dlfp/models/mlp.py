@@ -1,7 +1,8 @@
-"""The single neuron and the multi-layer perceptron.
+"""The single neuron and the multi-layer perceptron; ``SimpleMLP``, the two-layer one.
 
 Taught in: :ref:`ch-neural-network` (§3.1 ``SingleNeuron``, §3.3 ``MLP`` and
-``linear_parameter_count``), :ref:`ch-autograd` (the 1M-parameter model of §2.3 is an ``MLP``)
+``linear_parameter_count``), :ref:`ch-autograd` (the 1M-parameter model of §2.3 is an ``MLP``),
+:ref:`ch-ptf-modules` (``SimpleMLP``)
 """
 
 from __future__ import annotations
@@ -102,6 +103,37 @@ class MLP(nn.Module):
         x = self.relu(self.layer1(x))  # (B, in) → (B, hidden1), then max(0, x)
         x = self.relu(self.layer2(x))  # (B, hidden1) → (B, hidden2)
         return self.layer3(x)  # (B, hidden2) → (B, out): no activation for regression
+
+
+class SimpleMLP(nn.Module):
+    """The PyTorch Fundamentals track's network: ``Linear → ReLU → Linear``.
+
+    .. math::
+
+        f(x) = W_2\,\mathrm{ReLU}(W_1 x + b_1) + b_2
+
+    Args:
+        input_size, hidden_size, output_size: the widths of the three layers.
+
+    Shape:
+        - x: :math:`(N, \text{input\_size})`;  Output: :math:`(N, \text{output\_size})`
+
+    Torch twin: ``nn.Sequential(nn.Linear(I, H), nn.ReLU(), nn.Linear(H, O))``.
+
+    Taught in: :ref:`ch-ptf-modules`
+    """
+
+    def __init__(self, input_size: int, hidden_size: int, output_size: int) -> None:
+        super().__init__()
+        for name, size in (("input_size", input_size), ("hidden_size", hidden_size), ("output_size", output_size)):
+            check_int(name, size, minimum=1)
+        self.fc1 = nn.Linear(input_size, hidden_size)
+        self.relu = nn.ReLU()
+        self.fc2 = nn.Linear(hidden_size, output_size)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        check_model_input("x", x, self, shape=("N", self.fc1.in_features))
+        return self.fc2(self.relu(self.fc1(x)))
 
 
 def linear_parameter_count(sizes: Sequence[int], bias: bool = True) -> int:
