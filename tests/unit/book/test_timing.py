@@ -33,9 +33,20 @@ def test_time_interleaved_rotates_and_is_bounded():
         time_interleaved({}, rounds=1)
 
 
+def test_one_thread_restores_the_thread_count_even_after_an_error():
+    before = torch.get_num_threads()
+    with pytest.raises(RuntimeError), timing.one_thread():
+        assert torch.get_num_threads() == 1
+        raise RuntimeError("inside")
+    assert torch.get_num_threads() == before
+
+
 # Each public object of dlfp.book.timing, called wrongly, and the error it must raise
 # (call, error type, regex for the message); run by tests/unit/test_bad_input.py.
 BAD_INPUT = {
+    "dlfp.book.timing.one_thread": [
+        (lambda: timing.one_thread(2), TypeError, r"one_thread\(\) takes 0 positional arguments but 1 was given"),
+    ],
     "dlfp.book.timing.best_time": [
         (lambda: timing.best_time(lambda: None, repeat=0), ValueError, r"repeat must be a positive int, got 0"),
     ],

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import time
 from collections.abc import Callable
 from typing import Any
@@ -9,6 +10,24 @@ from typing import Any
 import torch
 
 from dlfp._checks import check_callable, check_device, check_int, check_real
+
+
+@contextlib.contextmanager
+def one_thread():
+    """Run the block on one intra-op CPU thread, then restore the thread count.
+
+    The CPU time of one thread (``time.process_time``) is what other jobs on a
+    shared machine do not inflate, and small operations gain nothing from
+    more threads; the book's build already runs quick-profile pages on one
+    thread, so this matters in the full profile and in downloaded notebooks.
+    Torch twin: ``torch.set_num_threads``.
+    """
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(threads)
 
 
 def best_time(

@@ -110,13 +110,13 @@ class SimpleMLP(nn.Module):
 
     .. math::
 
-        f(x) = W_2\,\mathrm{ReLU}(W_1 x + b_1) + b_2
+        f(x) = W_2\\,\\mathrm{ReLU}(W_1 x + b_1) + b_2
 
     Args:
         input_size, hidden_size, output_size: the widths of the three layers.
 
     Shape:
-        - x: :math:`(N, \text{input\_size})`;  Output: :math:`(N, \text{output\_size})`
+        - x: :math:`(N, \text{input\\_size})`;  Output: :math:`(N, \text{output\\_size})`
 
     Torch twin: ``nn.Sequential(nn.Linear(I, H), nn.ReLU(), nn.Linear(H, O))``.
 

@@ -17,6 +17,7 @@ import torch
 from torch import nn
 
 from dlfp._checks import check_int, check_model_input, check_tensor, check_type
+from dlfp.nn.hooks import ActivationRecorder
 from dlfp.tensor.shapes import conv_output_size, pool_output_size
 
 #: the channel widths of exercise 5.3
@@ -138,9 +139,10 @@ class MyVGG(nn.Module):
 def shape_table(model: nn.Module, x: torch.Tensor) -> list[tuple[str, str, tuple[int, ...], int]]:
     """Run ``x`` through ``model`` and record every leaf layer's output shape.
 
-    Forward hooks are attached to the modules that have no children, the
-    forward pass runs under ``torch.no_grad()`` in eval mode, and the hooks
-    and the mode are restored afterwards.
+    An :class:`dlfp.nn.hooks.ActivationRecorder` watches the modules that have no
+    children while the forward pass runs under ``torch.no_grad()`` in eval mode;
+    the hooks and the mode are restored afterwards. Rows come in the order of
+    ``model.named_modules()``.
 
     Args:
         model: the network; its leaf modules must return tensors.
@@ -154,24 +156,16 @@ def shape_table(model: nn.Module, x: torch.Tensor) -> list[tuple[str, str, tuple
     """
     check_type("model", model, nn.Module, "an nn.Module")
     check_tensor("x", x)
-    rows: list[tuple[str, str, tuple[int, ...], int]] = []
-    handles = []
-    for name, module in model.named_modules():
-        if next(module.children(), None) is not None:
-            continue
-
-        def hook(mod, _inputs, output, name=name):
-            params = sum(p.numel() for p in mod.parameters())
-            rows.append((name, type(mod).__name__, tuple(output.shape[1:]), params))
-
-        handles.append(module.register_forward_hook(hook))
     was_training = model.training
     model.eval()
     try:
-        with torch.no_grad():
+        with torch.no_grad(), ActivationRecorder(model) as recorder:
             model(x)
     finally:
-        for handle in handles:
-            handle.remove()
         model.train(was_training)
-    return rows
+    modules = dict(model.named_modules())
+    return [
+        (name, type(modules[name]).__name__, tuple(out.shape[1:]), sum(p.numel() for p in modules[name].parameters()))
+        for name, outputs in recorder.outputs.items()
+        for out in outputs
+    ]
