@@ -1,4 +1,5 @@
-"""The code is formatted and lint-free (ruff, configured in ruff.toml), as pre-commit would leave it."""
+"""The code is formatted and lint-free (ruff, configured in ruff.toml), as pre-commit would leave it,
+and the prose and code are spelled right (codespell, configured in .codespellrc)."""
 
 from __future__ import annotations
 
@@ -28,6 +29,17 @@ def test_ruff_lint():
 def test_ruff_format():
     result = ruff("format", "--check", "--no-cache")
     assert result.returncode == 0, "run `ruff format code tests tools book/_ext`:\n" + result.stdout + result.stderr
+
+
+SPELLED = ["book", "code", "tests", "tools", "README.md", "CONTRIBUTING.md", "Makefile", ".ci", ".github"]
+
+
+def test_spelling():
+    exe = shutil.which("codespell", path=str(Path(sys.executable).parent)) or shutil.which("codespell")
+    if exe is None:
+        pytest.fail("codespell is not installed: make install (it is pinned in requirements.txt)")
+    result = subprocess.run([exe, *SPELLED], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, "misspellings (a true false positive goes into .codespellrc):\n" + result.stdout
 
 
 def test_text_files_have_no_trailing_whitespace_and_end_with_a_newline():

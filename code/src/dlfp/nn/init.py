@@ -188,18 +188,18 @@ def signal_stats(
     h = torch.randn(n_samples, width, generator=g, dtype=dtype)
     upstream = torch.randn(n_samples, width, generator=g, dtype=dtype)
     stats = SignalStats()
-    pres = []
+    pre_activations = []
     for w in weights:
         z = h @ w.T
         z.retain_grad()
-        pres.append(z)
+        pre_activations.append(z)
         h = f(z)
         stats.pre_std.append(_std(z))
         stats.act_mean.append(float(h.detach().double().mean()))
         stats.act_std.append(_std(h))
     loss = (h * upstream).sum()
     loss.backward()
-    for z, w in zip(pres, weights):
+    for z, w in zip(pre_activations, weights):
         stats.back_std.append(_std(z.grad))
         stats.weight_grad_std.append(_std(w.grad))
     return stats
