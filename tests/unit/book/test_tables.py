@@ -1,14 +1,10 @@
 import numpy as np
 import pytest
 import torch
-from torch import nn, optim
 
 from dlfp.book import tables
 from dlfp.book.tables import (
-    REQUIRED,
     Equivalent,
-    argument_cell,
-    argument_default,
     check_equivalents,
     checked_table,
     markdown_table,
@@ -166,52 +162,6 @@ def test_checked_table_shows_alternatives_and_missing_sides():
         checked_table([Equivalent("a.sum()", "a.mean()")], inputs)
 
 
-# signatures --------------------------------------------------------------------------------
-
-
-def test_argument_default_reads_real_signatures():
-    assert argument_default(optim.Adam, "betas") == (0.9, 0.999)
-    assert argument_default(nn.LayerNorm, "eps") == 1e-5
-    assert argument_default(nn.Conv2d, "kernel_size") is REQUIRED
-    with pytest.raises(ValueError, match=r"Adam has no argument 'learning_rate'; it has \['params', 'lr'"):
-        argument_default(optim.Adam, "learning_rate")
-    with pytest.raises(TypeError, match="callable with a signature"):
-        argument_default(3, "x")
-
-
-def test_argument_cell_groups_equal_defaults():
-    def f(x, eps=1e-5):
-        pass
-
-    def g(x, eps=1e-8):
-        pass
-
-    def h(x, eps):
-        pass
-
-    assert argument_cell("eps", [f, g, f]) == "`eps` (`f`, `f`: 1e-05; `g`: 1e-08)"
-    assert argument_cell("eps", [h]) == "`eps` (`h`: required)"
-    with pytest.raises(ValueError, match="owners must name at least one"):
-        argument_cell("eps", [])
-    with pytest.raises(ValueError, match="has no argument 'lr'"):
-        argument_cell("lr", [f])
-
-
-def test_resolve_and_api_cell_check_names():
-    from dlfp.book.tables import api_cell, resolve
-
-    assert resolve("nn.LayerNorm") is nn.LayerNorm
-    assert resolve("F.softmax") is torch.nn.functional.softmax
-    assert resolve("torch.Tensor.grad") is torch.Tensor.grad
-    assert api_cell("torch.sigmoid", "nn.Sigmoid") == "`torch.sigmoid`, `nn.Sigmoid`"
-    with pytest.raises(ValueError, match=r"torch.nn has no attribute 'Softmaxx'"):
-        resolve("torch.nn.Softmaxx")
-    with pytest.raises(ValueError, match="must start with one of"):
-        resolve("numpy.exp")
-    with pytest.raises(ValueError, match="at least one name"):
-        api_cell()
-
-
 # Each public object of dlfp.book.tables, called wrongly, and the error it must raise
 # (call, error type, regex for the message); run by tests/unit/test_bad_input.py.
 BAD_INPUT = {
@@ -256,41 +206,5 @@ BAD_INPUT = {
             ValueError,
             r"rows\[0\] must have 2 cells like the header, got 1",
         ),
-    ],
-    "dlfp.book.tables.argument_default": [
-        (lambda: tables.argument_default(3, "lr"), TypeError, r"fn must be a callable with a signature, got 3"),
-        (
-            lambda: tables.argument_default(torch.optim.SGD, 0),
-            TypeError,
-            r"name must be an argument name \(str\), got 0",
-        ),
-    ],
-    "dlfp.book.tables.argument_cell": [
-        (
-            lambda: tables.argument_cell("eps", []),
-            ValueError,
-            r"owners must name at least one callable for 'eps', got none",
-        ),
-        (
-            lambda: tables.argument_cell(None, [nn.LayerNorm]),
-            TypeError,
-            r"name must be an argument name \(str\), got None",
-        ),
-    ],
-    "dlfp.book.tables.resolve": [
-        (
-            lambda: tables.resolve("np.zeros"),
-            ValueError,
-            r"name must start with one of \['torch', 'nn', 'F', 'optim'\]",
-        ),
-        (lambda: tables.resolve(3), ValueError, r"name must be a dotted name such as 'nn\.ReLU', got 3"),
-    ],
-    "dlfp.book.tables.api_cell": [
-        (
-            lambda: tables.api_cell("nn.Softmaxx"),
-            ValueError,
-            r"nn has no attribute 'Softmaxx' \(looking up 'nn\.Softmaxx'\)",
-        ),
-        (lambda: tables.api_cell(), ValueError, r"api_cell needs at least one name, got none"),
     ],
 }

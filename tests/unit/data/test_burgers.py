@@ -6,7 +6,6 @@ import torch
 from dlfp.data import burgers
 from dlfp.data.burgers import (
     burgers_dataset,
-    characteristic_origin,
     cole_hopf_solution,
     grid,
     random_initial_conditions,
@@ -60,16 +59,6 @@ def test_dataset_shapes_and_statistics():
     assert torch.equal(burgers_dataset(8, n_points=32, seed=3)[1], uT)
 
 
-def test_characteristic_origin_before_shock():
-    x = grid(256)
-    u0 = 0.1 * torch.sin(2 * math.pi * x)  # shock forms at t = 1/(0.2 pi) ~ 1.6
-    t = 0.5
-    xi = characteristic_origin(u0, t).double() / 256
-    foot = xi + u0[(xi * 256).long()] * t
-    err = ((foot - x + 0.5) % 1.0) - 0.5
-    assert err.abs().max() <= 1.0 / 256 + 0.1 * t / 256 * 2 * math.pi
-
-
 @pytest.mark.parametrize(
     "call, error, match",
     [
@@ -79,7 +68,6 @@ def test_characteristic_origin_before_shock():
         (lambda: cole_hopf_solution(grid(8), 0.1, 0.1, mean=1.0, cos_coeffs=[1.0]), ValueError, "phi > 0"),
         (lambda: random_initial_conditions(0, 8), ValueError, "n_samples"),
         (lambda: burgers_dataset(2, refine=0), ValueError, "refine"),
-        (lambda: characteristic_origin(torch.ones(8, dtype=torch.float64), 1.0), ValueError, "zero mean"),
         (lambda: grid(0), ValueError, "n_points"),
     ],
 )
@@ -128,13 +116,5 @@ BAD_INPUT = {
     ],
     "dlfp.data.burgers.burgers_dataset": [
         (lambda: burgers.burgers_dataset(2, refine=0), ValueError, r"refine must be a positive int"),
-    ],
-    "dlfp.data.burgers.characteristic_origin": [
-        (
-            lambda: burgers.characteristic_origin(torch.ones(8, dtype=F64), 1.0),
-            ValueError,
-            r"u0 must have zero mean on each row",
-        ),
-        (lambda: burgers.characteristic_origin(torch.zeros(8), 0.0), ValueError, r"t must be positive"),
     ],
 }

@@ -8,6 +8,7 @@ Read in this order; each file is one idea:
     errors.py       expect_error: show an expected error, fail without it   = pytest.raises, printing the error
     timing.py       best_time and time_interleaved: the one timer   = timeit.repeat, min
     tables.py       reference tables whose every row is checked before it is shown
+    signatures.py   argument_cell, api_cell: table cells read from torch's signatures   = inspect.signature
     benchmarks.py   the committed benchmark runs, compared and summarised (results/ is their package data)
 
 Nothing here is taught; it lets every page run the same way in the book's

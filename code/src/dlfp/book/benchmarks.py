@@ -1,8 +1,8 @@
 """Read, compare and summarise the committed benchmark results.
 
-Results are pytest-benchmark JSON files in ``dlfp/book/results/`` (``code/src/dlfp/book/results`` in the repository), one per
-run, named ``<date>_<commit>_<device>.json``. Each benchmark's ``extra_info``
-carries the device, dtype and derived rates (see ``tests/benchmarks``).
+Results are pytest-benchmark JSON files in ``dlfp/book/results/`` (``code/src/dlfp/book/results`` in
+the repository), one per run, named ``<date>_<commit>_<device>.json``. Each benchmark's
+``extra_info`` carries the device, dtype and derived rates (see ``tests/benchmarks``).
 
 Command line (from the repository root)::
 
@@ -50,10 +50,7 @@ class Run:
 
 
 def _read_benchmarks(path: Path, name: str) -> dict:
-    """The parsed JSON of a pytest-benchmark run, each benchmark checked for what this module reads.
-
-    A damaged or foreign file is reported with the file, the benchmark and the entry that is wrong.
-    """
+    """The parsed JSON of a pytest-benchmark run; a damaged or foreign file is reported by file and entry."""
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (json.JSONDecodeError, UnicodeDecodeError) as err:
@@ -79,8 +76,6 @@ def load_run(path: str | Path) -> Run:
     """Load one pytest-benchmark JSON file.
 
     Raises:
-        TypeError: if ``path`` is not a path.
-        FileNotFoundError: if ``path`` is not an existing file.
         ValueError: if the file is not a pytest-benchmark result with timed benchmarks.
     """
     path = check_path("path", path, must_exist="file")
@@ -99,8 +94,7 @@ def load_runs(directory: str | Path = RESULTS) -> list[Run]:
     """Every run in ``directory``, oldest first.
 
     Raises:
-        TypeError: if ``directory`` is not a path.
-        FileNotFoundError: if it is not an existing directory.
+        FileNotFoundError: if ``directory`` does not exist (by default: the package data is missing).
     """
     directory = check_path("directory", directory)
     if not directory.is_dir():
@@ -114,11 +108,7 @@ def load_runs(directory: str | Path = RESULTS) -> list[Run]:
 
 
 def previous_on_same_device(runs: list[Run], run: Run) -> Run | None:
-    """The latest run in ``runs`` on ``run``'s device that is older than ``run``, or ``None``.
-
-    Raises:
-        TypeError: if ``runs`` is not a list of :class:`Run` or ``run`` not a :class:`Run`.
-    """
+    """The latest run in ``runs`` on ``run``'s device that is older than ``run``, or ``None``."""
     check_type("run", run, Run, "a Run")
     check_type("runs", runs, (list, tuple), "a list of Run")
     for i, r in enumerate(runs):
@@ -142,7 +132,6 @@ def compare(new: Run, old: Run) -> list[Change]:
     """Best-time change of every benchmark present in both runs.
 
     Raises:
-        TypeError: if ``new`` or ``old`` is not a :class:`Run`.
         ValueError: if the runs were made on different devices.
     """
     check_type("new", new, Run, "a Run")
@@ -158,9 +147,6 @@ def speedups(run: Run, slow: str = "naive", fast: str = "library") -> list[tuple
 
     A benchmark's implementation is its ``impl`` parameter; the naive side is
     any implementation other than ``fast``.
-
-    Raises:
-        TypeError: if ``run`` is not a :class:`Run` or ``slow``/``fast`` not strings.
     """
     check_type("run", run, Run, "a Run")
     check_type("slow", slow, str, "a str")
@@ -180,11 +166,7 @@ def speedups(run: Run, slow: str = "naive", fast: str = "library") -> list[tuple
 
 
 def result_name(device: str | None = None, commit: str | None = None, today: date | None = None) -> str:
-    """``<date>_<commit>_<device>.json`` for a new run.
-
-    Raises:
-        TypeError: if ``device`` or ``commit`` is not a str (or None) or ``today`` not a date.
-    """
+    """``<date>_<commit>_<device>.json`` for a new run."""
     check_type("device", device, (str, type(None)), "a str or None")
     check_type("commit", commit, (str, type(None)), "a str or None")
     check_type("today", today, (date, type(None)), "a datetime.date or None")
@@ -211,8 +193,6 @@ def save(raw: str | Path, directory: str | Path = RESULTS) -> Path:
     every committed file megabytes long.
 
     Raises:
-        TypeError: if ``raw`` or ``directory`` is not a path.
-        FileNotFoundError: if ``raw`` is not an existing file.
         ValueError: if ``raw`` is not a pytest-benchmark JSON run with timed benchmarks.
     """
     raw = check_path("raw", raw, must_exist="file")

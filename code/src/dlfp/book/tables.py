@@ -4,17 +4,14 @@ A reference table is data. Each row of the NumPy ↔ PyTorch table is an
 :class:`Equivalent`: a NumPy expression, a PyTorch expression and a check.
 :func:`checked_table` evaluates both sides on the same numbers, asserts the
 check, and only then writes the Markdown that the page displays, so the table
-a reader sees is the table that was tested. :func:`argument_cell` does the
-same for the PyTorch argument names of the symbol table: it looks each name
-up in the real signature and reports the default found there, and
-:func:`api_cell` checks that the PyTorch names a cell lists exist.
+a reader sees is the table that was tested. :func:`markdown_table` renders
+any such table; the symbol table's cells come from :mod:`dlfp.book.signatures`.
 
-Taught in: :ref:`app-numpy-pytorch`, :ref:`app-symbols`
+Taught in: :ref:`app-numpy-pytorch`
 """
 
 from __future__ import annotations
 
-import inspect
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from types import SimpleNamespace
@@ -25,9 +22,6 @@ import torch
 
 #: The names a check can use besides the NumPy-side inputs.
 CHECK_NAMES = ("n", "r", "N", "T", "same", "same_distribution", "np", "torch")
-
-#: What :func:`argument_default` returns for an argument without a default.
-REQUIRED = "required"
 
 
 def _expressions(value: object, name: str, allow_empty: bool) -> tuple[str, ...]:
@@ -94,9 +88,6 @@ def same(x: object, y: object, rtol: float = 1e-6, atol: float = 1e-12) -> bool:
 
     Shape:
         - x, y: any shapes; different shapes are never the same.
-
-    Raises:
-        ValueError: if ``rtol`` or ``atol`` is negative.
     """
     if rtol < 0 or atol < 0:
         raise ValueError(f"rtol and atol must be non-negative, got rtol={rtol}, atol={atol}")
@@ -127,9 +118,6 @@ def same_distribution(x: object, y: object, sigmas: float = 6.0) -> bool:
 
     Shape:
         - x, y: any shapes with at least 100 elements each; they are flattened.
-
-    Raises:
-        ValueError: if a sample has fewer than 100 elements or ``sigmas`` is not positive.
     """
     if sigmas <= 0:
         raise ValueError(f"sigmas must be positive, got {sigmas}")
@@ -224,11 +212,6 @@ def markdown_table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
 
     Shape:
         - header: ``k`` strings; rows: any number of rows of ``k`` strings each.
-
-    Raises:
-        TypeError: if a cell is not a str.
-        ValueError: if the header is empty, a row has the wrong length or a
-            cell contains a newline.
     """
     header = list(header)
     if not header:
@@ -263,91 +246,3 @@ def checked_table(rows: Sequence[Equivalent], inputs: Callable[[], Mapping[str, 
     """
     checked = check_equivalents(rows, inputs)
     return markdown_table(["NumPy", "PyTorch", "Note"], [(_code(r.numpy), _code(r.torch), r.note) for r in checked])
-
-
-def argument_default(fn: Callable[..., Any], name: str) -> Any:
-    """The default of argument ``name`` in the signature of ``fn``.
-
-    Returns:
-        The default value, or :data:`REQUIRED` when the argument has none.
-
-    Raises:
-        TypeError: if ``fn`` has no inspectable signature or ``name`` is not a str.
-        ValueError: naming ``fn``, the argument and the arguments it does
-            have, if ``fn`` has no argument ``name``.
-    """
-    if not isinstance(name, str):
-        raise TypeError(f"name must be an argument name (str), got {name!r}")
-    try:
-        parameters = inspect.signature(fn).parameters
-    except (TypeError, ValueError) as err:
-        raise TypeError(f"fn must be a callable with a signature, got {fn!r}") from err
-    if name not in parameters:
-        raise ValueError(f"{getattr(fn, '__qualname__', fn)} has no argument {name!r}; it has {list(parameters)}")
-    default = parameters[name].default
-    return REQUIRED if default is inspect.Parameter.empty else default
-
-
-def argument_cell(name: str, owners: Sequence[Callable[..., Any]]) -> str:
-    """One table cell naming a PyTorch argument and its defaults, looked up.
-
-    Owners with equal defaults are grouped, e.g. ``argument_cell("eps",
-    [nn.BatchNorm2d, nn.LayerNorm])`` gives
-    ``"`eps` (`BatchNorm2d`, `LayerNorm`: 1e-05)"``.
-
-    Raises:
-        TypeError: if ``name`` is not a str.
-        ValueError: if ``owners`` is empty, or (from :func:`argument_default`)
-            an owner has no argument ``name``.
-    """
-    if not isinstance(name, str):
-        raise TypeError(f"name must be an argument name (str), got {name!r}")
-    owners = list(owners)
-    if not owners:
-        raise ValueError(f"owners must name at least one callable for {name!r}, got none")
-    groups: dict[str, list[str]] = {}
-    for owner in owners:
-        default = argument_default(owner, name)
-        groups.setdefault(repr(default) if default is not REQUIRED else REQUIRED, []).append(owner.__name__)
-    parts = [", ".join(f"`{o}`" for o in names) + f": {value}" for value, names in groups.items()]
-    return f"`{name}` ({'; '.join(parts)})"
-
-
-#: Short prefixes the book uses for PyTorch's namespaces.
-PREFIXES = {"torch": torch, "nn": torch.nn, "F": torch.nn.functional, "optim": torch.optim}
-
-
-def resolve(name: str) -> Any:
-    """The PyTorch object a dotted name such as ``"nn.LayerNorm"`` denotes.
-
-    The first component is one of :data:`PREFIXES` (``torch``, ``nn``, ``F``
-    for ``torch.nn.functional``, ``optim``); the rest are attributes.
-
-    Raises:
-        ValueError: if the prefix is unknown or an attribute does not exist,
-            naming the part that failed.
-    """
-    if not isinstance(name, str) or not name:
-        raise ValueError(f"name must be a dotted name such as 'nn.ReLU', got {name!r}")
-    head, *rest = name.split(".")
-    if head not in PREFIXES:
-        raise ValueError(f"name must start with one of {list(PREFIXES)}, got {name!r}")
-    obj = PREFIXES[head]
-    for depth, part in enumerate(rest, start=1):
-        if not hasattr(obj, part):
-            raise ValueError(f"{'.'.join([head, *rest[: depth - 1]])} has no attribute {part!r} (looking up {name!r})")
-        obj = getattr(obj, part)
-    return obj
-
-
-def api_cell(*names: str) -> str:
-    """One table cell listing PyTorch names, each checked to exist (:func:`resolve`).
-
-    Raises:
-        ValueError: if no name is given or a name does not resolve.
-    """
-    if not names:
-        raise ValueError("api_cell needs at least one name, got none")
-    for name in names:
-        resolve(name)
-    return ", ".join(f"`{name}`" for name in names)

@@ -10,6 +10,7 @@ Read in this order; each file is one idea:
     fields.py      Gaussian random density fields with an Ω_m-dependent power spectrum
     datasets.py    density fields as a Dataset, stored or generated on the fly   = torch.utils.data.Dataset
     burgers.py     Burgers' equation: a solver, the exact Cole–Hopf solution, data
+    characteristics.py   Burgers' characteristics in the inviscid limit (Lax–Oleinik)
 
 Taught in: Part I, chapter 6 (DataLoader); Part II, module 4 (the data pipeline).
 """

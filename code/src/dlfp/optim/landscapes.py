@@ -28,15 +28,7 @@ from collections.abc import Callable, Iterable
 import numpy as np
 import torch
 
-from dlfp._checks import (
-    check_callable,
-    check_choice,
-    check_int,
-    check_real,
-    check_seed,
-    check_tensor,
-    describe,
-)
+from dlfp._checks import check_callable, check_choice, check_int, check_real, check_seed, check_tensor, describe
 
 OptimizerFactory = Callable[[Iterable[torch.nn.Parameter]], torch.optim.Optimizer]
 
