@@ -6,7 +6,9 @@ Read in this order; each file is one idea:
     images.py      MNIST through torchvision, with an offline path that never hangs   = torchvision.datasets.MNIST
     synthetic.py   small generated sets: a noisy line, sine waves, two Gaussian blobs
     windows.py     sliding windows over a time series, for forecasting
-    dynamics.py    the harmonic oscillator and the Lorenz system, integrated
+    oscillator.py  the harmonic oscillator, solved exactly
+    lorenz.py      the Lorenz system: a trajectory, its Jacobian, its largest Lyapunov exponent
+    forecast.py    next-step windows of a trajectory; how long a forecast stays on track
     fields.py      Gaussian random density fields with an Ω_m-dependent power spectrum
     datasets.py    density fields as a Dataset, stored or generated on the fly   = torch.utils.data.Dataset
     burgers.py     Burgers' equation: a solver, the exact Cole–Hopf solution, data
