@@ -33,7 +33,6 @@ TO_SPLIT = {
     "book/benchmarks.py": 270,
     "book/tables.py": 353,
     "data/burgers.py": 282,
-    "data/images.py": 343,
     "optim/landscapes.py": 254,
     "scripts/ddp_train.py": 298,
     "train/checkpoint.py": 473,

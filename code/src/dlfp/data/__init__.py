@@ -4,6 +4,7 @@ Read in this order; each file is one idea:
 
     root.py        where data is read from: DLFP_DATA, the user cache, the shipped copy
     images.py      MNIST through torchvision, with an offline path that never hangs   = torchvision.datasets.MNIST
+    idx.py         MNIST's files on disk: names and MD5 sums, the IDX format, a split read and checked
     synthetic.py   small generated sets: a noisy line, sine waves, two Gaussian blobs
     windows.py     sliding windows over a time series, for forecasting
     oscillator.py  the harmonic oscillator, solved exactly
@@ -16,7 +17,8 @@ Read in this order; each file is one idea:
 Taught in: Part I, chapter 6 (DataLoader); Part II, module 4 (the data pipeline).
 """
 
-from dlfp.data.images import DataUnavailableError, MNISTData, MNISTSplit, load_mnist, mnist_datasets
+from dlfp.data.idx import DataUnavailableError, MNISTSplit
+from dlfp.data.images import MNISTData, load_mnist, mnist_datasets
 from dlfp.data.root import data_root, data_roots
 
 __all__ = [
