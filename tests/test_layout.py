@@ -37,7 +37,6 @@ TO_SPLIT = {
     "scripts/ddp_train.py": 298,
     "train/checkpoint.py": 473,
     "train/ddp.py": 335,
-    "train/loop.py": 358,
 }
 # Test modules that stand for no single module, and why.
 CROSS_CUTTING_TESTS = {

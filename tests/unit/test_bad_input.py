@@ -41,7 +41,7 @@ EXEMPT = {
     "dlfp.autograd.graph.GraphNode",  # frozen dataclass: one node of an autograd graph walk
     "dlfp.nn.init.SignalStats",  # dataclass of per-layer statistics
     "dlfp.models.pinn.PINNHistory",  # dataclass: losses and time of train_pinn
-    "dlfp.train.loop.History",  # dataclass: what fit did
+    "dlfp.train.fit.History",  # dataclass: what fit did
 }
 
 
