@@ -35,13 +35,13 @@ EXEMPT = {
     "dlfp.book.benchmarks.Run",  # frozen dataclass: one loaded benchmark run
     "dlfp.book.benchmarks.Change",  # frozen dataclass: one benchmark's old and new time
     "dlfp.train.checkpoint.CheckpointError",  # exception type
-    "dlfp.data.images.DataUnavailableError",  # exception type
-    "dlfp.data.images.MNISTSplit",  # frozen dataclass: images, labels, split, source
+    "dlfp.data.idx.DataUnavailableError",  # exception type
+    "dlfp.data.idx.MNISTSplit",  # frozen dataclass: images, labels, split, source
     "dlfp.data.images.MNISTData",  # frozen dataclass: train, test, note
     "dlfp.autograd.graph.GraphNode",  # frozen dataclass: one node of an autograd graph walk
     "dlfp.nn.init.SignalStats",  # dataclass of per-layer statistics
     "dlfp.models.pinn.PINNHistory",  # dataclass: losses and time of train_pinn
-    "dlfp.train.loop.History",  # dataclass: what fit did
+    "dlfp.train.fit.History",  # dataclass: what fit did
 }
 
 

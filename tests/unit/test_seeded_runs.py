@@ -1,6 +1,6 @@
 """Seeded training helpers give bit-identical results run to run on CPU.
 
-``tests/unit/train/test_loop.py`` proves it for :func:`dlfp.train.loop.fit`; this covers
+``tests/unit/train/test_fit.py`` proves it for :func:`dlfp.train.fit.fit`; this covers
 the other helpers that train: the NumPy network, logistic regression by hand,
 and the PINN (Adam, then L-BFGS).
 """

@@ -62,7 +62,8 @@ def run_offline(isolation: str, script: str, data_root: Path) -> tuple[subproces
 def test_missing_mnist_fails_fast_with_advice(isolation, tmp_path):
     script = textwrap.dedent(
         """
-        from dlfp.data.images import DataUnavailableError, load_mnist
+        from dlfp.data.idx import DataUnavailableError
+        from dlfp.data.images import load_mnist
         try:
             load_mnist("train")
         except DataUnavailableError as err:

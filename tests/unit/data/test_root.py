@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from dlfp.data import data_root, data_roots, load_mnist, mnist_datasets, root
-from dlfp.data.images import MNIST_FILES
+from dlfp.data.idx import MNIST_FILES
 from dlfp.data.root import ENV_VAR, _shipped_root
 from tests.unit.bad_input import with_env
 

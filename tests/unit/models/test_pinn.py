@@ -4,7 +4,7 @@ import pytest
 import torch
 from torch import nn
 
-from dlfp.data.dynamics import harmonic_oscillator
+from dlfp.data.oscillator import harmonic_oscillator
 from dlfp.models import pinn
 from dlfp.models.pinn import PINN, derivatives, oscillator_loss, train_pinn
 from tests.unit.bad_input import F64, NAN
@@ -71,13 +71,6 @@ def test_training_recovers_cosine():
     assert hist.lbfgs_loss[-1] < hist.adam_loss[0] / 1000
 
 
-def test_harmonic_oscillator_solves_the_ode():
-    t = torch.linspace(0, 5, 30, dtype=torch.float64)
-    u = harmonic_oscillator(t, u0=0.5, v0=2.0, omega=3.0)
-    torch.testing.assert_close(u, 0.5 * torch.cos(3 * t) + (2 / 3) * torch.sin(3 * t))
-    assert harmonic_oscillator(torch.zeros(1, dtype=torch.float64), 0.5, 2.0, 3.0).item() == 0.5
-
-
 @pytest.mark.parametrize(
     "call, err, match",
     [
@@ -87,8 +80,6 @@ def test_harmonic_oscillator_solves_the_ode():
         (lambda: derivatives(PINN(), torch.zeros(3, 1, dtype=torch.long)), TypeError, "floating"),
         (lambda: train_pinn(torch.nn.Linear(1, 1)), TypeError, "PINN"),
         (lambda: train_pinn(PINN(), lr=0), ValueError, "lr"),
-        (lambda: harmonic_oscillator(torch.arange(3)), TypeError, "floating"),
-        (lambda: harmonic_oscillator(torch.zeros(3), omega=0), ValueError, "omega"),
     ],
 )
 def test_validation(call, err, match):

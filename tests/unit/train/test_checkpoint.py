@@ -228,10 +228,10 @@ def test_save_refuses_what_would_not_load_back(tmp_path, value, where, kind):
 
 
 def test_save_refuses_a_history_and_says_how_to_convert_it(tmp_path):
-    from dlfp.train.loop import History
+    from dlfp.train.fit import History
 
     history = History(train_loss=[1.0, 0.5])
-    with pytest.raises(TypeError, match=r"extra\['history'\].*got dlfp\.train\.loop\.History.*dataclasses\.asdict"):
+    with pytest.raises(TypeError, match=r"extra\['history'\].*got dlfp\.train\.fit\.History.*dataclasses\.asdict"):
         save_checkpoint(tmp_path / "c.pt", nn.Linear(2, 2), epoch=1, extra={"history": history})
     import dataclasses
 

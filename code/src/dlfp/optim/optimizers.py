@@ -1,7 +1,7 @@
 """SGD, SGD with momentum, Adam and AdamW written out, one update rule each.
 
 Each class is a ``torch.optim.Optimizer`` (so schedulers and
-:func:`dlfp.train.loop.fit` accept it) whose ``step`` spells out the update in
+:func:`dlfp.train.fit.fit` accept it) whose ``step`` spells out the update in
 plain tensor arithmetic. ``tests/unit/optim/test_optimizers.py`` checks, step by step,
 that every one gives the same parameters as its ``torch.optim`` namesake.
 
