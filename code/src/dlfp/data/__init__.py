@@ -15,7 +15,7 @@ Read in this order; each file is one idea:
     burgers.py     Burgers' equation: a solver, the exact Cole–Hopf solution, data
     characteristics.py   Burgers' characteristics in the inviscid limit (Lax–Oleinik)
 
-Taught in: Part I, chapter 6 (DataLoader); Part II, module 4 (the data pipeline).
+Taught in: :ref:`ch-dataloader`
 """
 
 from dlfp.data.idx import DataUnavailableError, MNISTSplit
